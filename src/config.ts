@@ -178,7 +178,9 @@ export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
   constructor(issues: ConfigIssue[], options?: ErrorOptions) {
     const lines = issues.map((i) =>
-      `  ${i.variable}=${i.value === undefined ? "(unset)" : JSON.stringify(i.value)}: ${i.expected}`
+      `  ${i.variable}=${
+        i.value === undefined ? "(unset)" : JSON.stringify(i.value)
+      }: ${i.expected}`
     );
     super(`Invalid environment, fix these variables:\n${lines.join("\n")}`, options);
     this.name = "ConfigError";

@@ -1,0 +1,103 @@
+/**
+ * The cache: one small interface over Upstash Redis (through its REST API)
+ * or an in-process LRU map when `UPSTASH_REDIS_REST_URL` is unset.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "../config.ts";
+ * import { createCache } from "./cache.ts";
+ * const cache = createCache(loadConfig(Deno.env.toObject()).cache);
+ * await cache.set("thread:1", { title: "Hello" }, { ttlSeconds: 60, tags: ["user:42"] });
+ * await cache.get<{ title: string }>("thread:1"); // { title: "Hello" }
+ * await cache.invalidateTag("user:42"); // 1
+ * await cache.close();
+ * ```
+ * @module
+ */
+import type { Redis } from "@upstash/redis";
+import type { Config } from "../config.ts";
+import { createMemoryCache } from "./memory_cache.ts";
+import { createUpstashCache } from "./upstash_cache.ts";
+
+export { CacheArgumentError, CacheClosedError } from "./cache_values.ts";
+
+/** Options for {@linkcode Cache.set}. */
+export interface CacheSetOptions {
+  /** Seconds until the entry expires (fractions allowed); the configured default otherwise. */
+  ttlSeconds?: number;
+  /** Tags to invalidate the entry by, with {@linkcode Cache.invalidateTag}. */
+  tags?: string[];
+}
+
+/** A key-value cache of JSON values. Every entry expires. */
+export interface Cache {
+  /** Which backend serves the cache; health checks report it. */
+  readonly mode: "upstash" | "memory";
+  /** The value stored at `key`, or `null` when it is absent or expired. */
+  get<T = unknown>(key: string): Promise<T | null>;
+  /** Stores a JSON value. Storing `null` reads back the same as a missing key. */
+  set(key: string, value: unknown, options?: CacheSetOptions): Promise<void>;
+  /** Removes `key`; no error when it is absent. */
+  delete(key: string): Promise<void>;
+  /** Removes every key starting with `prefix` and returns how many were removed. */
+  deleteByPrefix(prefix: string): Promise<number>;
+  /**
+   * Removes every key stored with `tag` and returns how many were removed.
+   * Upstash may also remove keys re-stored without the tag since; a cache
+   * may always drop more than asked.
+   */
+  invalidateTag(tag: string): Promise<number>;
+  /**
+   * Adds one to the integer at `key` (0 when absent) and returns the result.
+   * The TTL (default: the configured one) applies when the counter is
+   * created; later increments keep its expiry, so it suits fixed windows.
+   */
+  incr(key: string, options?: { ttlSeconds?: number }): Promise<number>;
+  /** Round-trip latency in milliseconds. Throws when the backend is down. */
+  ping(): Promise<number>;
+  /** Releases the backend; later calls throw {@linkcode CacheClosedError}. */
+  close(): Promise<void>;
+}
+
+/** Options for {@linkcode createCache} beyond the configuration. */
+export interface CacheOptions {
+  /** Prefix of every Redis key, so the service never collides with other data. Default `gm:`. */
+  namespace?: string;
+  /** Most entries the in-memory cache holds before evicting the least recently used. */
+  maxEntries?: number;
+}
+
+/**
+ * Creates the Upstash cache when the configuration has a URL, the in-memory
+ * cache otherwise.
+ *
+ * @throws {Error} when a URL is configured without a token.
+ */
+export function createCache(config: Config["cache"], options: CacheOptions = {}): Cache {
+  if (config.url === undefined) {
+    return createMemoryCache({
+      defaultTtlSeconds: config.defaultTtlSeconds,
+      ...(options.maxEntries !== undefined && { maxEntries: options.maxEntries }),
+    });
+  }
+  if (config.token === undefined) {
+    throw new Error(
+      `UPSTASH_REDIS_REST_URL is set to "${config.url}" but UPSTASH_REDIS_REST_TOKEN is not: set both, or neither for the in-memory cache`,
+    );
+  }
+  return createUpstashCache({
+    url: config.url,
+    token: config.token,
+    defaultTtlSeconds: config.defaultTtlSeconds,
+    ...(options.namespace !== undefined && { namespace: options.namespace }),
+  });
+}
+
+/**
+ * The `@upstash/redis` client behind an Upstash cache, for features built on
+ * the same database such as `@upstash/ratelimit`; `undefined` for the
+ * in-memory cache.
+ */
+export function upstashRedisOf(cache: Cache): Redis | undefined {
+  return "redis" in cache ? (cache as Cache & { redis: Redis }).redis : undefined;
+}

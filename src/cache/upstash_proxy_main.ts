@@ -1,0 +1,86 @@
+/**
+ * `deno task redis-proxy`: serves the Upstash-compatible proxy in front of a
+ * real Redis, so the service can run with `UPSTASH_REDIS_REST_URL` pointing
+ * at it.
+ *
+ * Environment: `REDIS_URL` (default `redis://127.0.0.1:6379`),
+ * `UPSTASH_REDIS_REST_TOKEN` (the token clients must send; default
+ * `local-dev-token`), `PROXY_HOST` (default `127.0.0.1`) and `PROXY_PORT`
+ * (default 8079).
+ *
+ * @module
+ */
+import { createLogger } from "../observability/logger.ts";
+import { parseRedisUrl } from "./redis_connection.ts";
+import { createUpstashProxy } from "./upstash_proxy.ts";
+
+const DEFAULT_TOKEN = "local-dev-token";
+
+function redisUrlForLogs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "****";
+    return parsed.toString();
+  } catch {
+    return "(invalid)";
+  }
+}
+
+async function main(): Promise<void> {
+  const log = createLogger({ level: "info", name: "redis-proxy" });
+  const env = (name: string) => Deno.env.get(name)?.trim() || undefined;
+  const redisUrl = env("REDIS_URL") ?? "redis://127.0.0.1:6379";
+  const host = env("PROXY_HOST") ?? "127.0.0.1";
+  const portText = env("PROXY_PORT") ?? "8079";
+  let token = env("UPSTASH_REDIS_REST_TOKEN");
+  if (!/^\d+$/.test(portText) || Number(portText) > 65535) {
+    log.error(`Invalid PROXY_PORT "${portText}": expected a port number from 0 to 65535`);
+    Deno.exit(1);
+  }
+  let redis;
+  try {
+    redis = parseRedisUrl(redisUrl);
+  } catch (error) {
+    log.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(1);
+  }
+  if (token === undefined) {
+    token = DEFAULT_TOKEN;
+    log.warn(`UPSTASH_REDIS_REST_TOKEN is unset; clients must send the token "${DEFAULT_TOKEN}"`);
+  }
+
+  const proxy = createUpstashProxy({
+    token,
+    redisHost: redis.hostname,
+    redisPort: redis.port,
+    ...(redis.username !== undefined && { redisUsername: redis.username }),
+    ...(redis.password !== undefined && { redisPassword: redis.password }),
+    ...(redis.db !== undefined && { redisDb: redis.db }),
+    ...(redis.tls !== undefined && { redisTls: redis.tls }),
+  });
+  const server = Deno.serve({
+    hostname: host,
+    port: Number(portText),
+    onListen: ({ hostname, port }) =>
+      log.info("Upstash-compatible Redis proxy listening", {
+        url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+        redis: redisUrlForLogs(redisUrl),
+      }),
+  }, proxy.fetch);
+
+  let stopping = false;
+  async function stop(signal: Deno.Signal): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log.info("Shutting down the Redis proxy", { signal });
+    await server.shutdown();
+    await proxy.close();
+  }
+  Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+  // Windows has no SIGTERM; container runtimes that send it are not Windows.
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
+  await server.finished;
+  Deno.exit(0);
+}
+
+if (import.meta.main) await main();

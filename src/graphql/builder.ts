@@ -1,0 +1,75 @@
+/**
+ * The Pothos schema builder. It holds no types: each domain adds its own in
+ * `src/<domain>/schema.ts`, and `schema.ts` here assembles them.
+ *
+ * @module
+ */
+import SchemaBuilder from "@pothos/core";
+import { GraphQLError, Kind, type ValueNode } from "graphql";
+import type { GraphQLContext } from "./context.ts";
+
+/** JSON values as GraphQL sees them. */
+export type JsonValue = unknown;
+
+/** The builder every schema file imports. */
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    JSON: { Input: JsonValue; Output: JsonValue };
+  };
+}>({ defaultFieldNullability: false });
+
+builder.scalarType("DateTime", {
+  description: "A point in time, as an ISO 8601 string in UTC, for example 2026-01-31T12:00:00Z.",
+  serialize: (value) => (value instanceof Date ? value : new Date(value)).toISOString(),
+  parseValue: (value) => parseDate(value),
+});
+
+builder.scalarType("JSON", {
+  description: "Any JSON value: an object, array, string, number, boolean or null.",
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (node) => literalToJson(node),
+});
+
+builder.queryType({ description: "The root of every read." });
+builder.subscriptionType({ description: "The root of every live stream." });
+
+function parseDate(value: unknown): Date {
+  const date = typeof value === "string" ? new Date(value) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new GraphQLError(
+      `Invalid DateTime ${JSON.stringify(value)}: expected an ISO 8601 string.`,
+      { extensions: { code: "BAD_USER_INPUT" } },
+    );
+  }
+  return date;
+}
+
+function literalToJson(node: ValueNode): JsonValue {
+  switch (node.kind) {
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.NULL:
+      return null;
+    case Kind.LIST:
+      return node.values.map(literalToJson);
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value)]));
+    case Kind.VARIABLE:
+      throw new GraphQLError(
+        "JSON literals cannot contain variables; pass the whole value as one.",
+        {
+          extensions: { code: "BAD_USER_INPUT" },
+        },
+      );
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What every resolver receives. Built once per request (or per WebSocket
+ * subscription) by the app.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { HealthService } from "../health/health.ts";
+
+/** The authenticated user a request acts for. */
+export interface Viewer {
+  id: string;
+  roles: string[];
+  /** True for the development profile's anonymous local user. */
+  anonymous: boolean;
+}
+
+/** The long-lived services resolvers call; one set per app. */
+export interface Services {
+  config: Config;
+  health: HealthService;
+}
+
+/** The GraphQL context. */
+export interface GraphQLContext {
+  viewer: Viewer;
+  requestId: string;
+  logger: Logger;
+  services: Services;
+}

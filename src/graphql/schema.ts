@@ -1,0 +1,17 @@
+/**
+ * Assembles the schema from each domain's schema file.
+ *
+ * @module
+ */
+import { lexicographicSortSchema, printSchema } from "graphql";
+import { builder } from "./builder.ts";
+import "../health/schema.ts";
+import "../auth/schema.ts";
+
+/** The executable schema. */
+export const schema = builder.toSchema();
+
+/** The schema as SDL, sorted so the checked-in file diffs cleanly. */
+export function printSdl(): string {
+  return printSchema(lexicographicSortSchema(schema)) + "\n";
+}

@@ -1,0 +1,103 @@
+/**
+ * GraphQL over WebSocket (`graphql-transport-ws`) on `/graphql`.
+ *
+ * graphql-ws's own Deno adapter closes every socket with 4406 because
+ * `socket.protocol` is empty under Deno (graphql-ws#587), so this drives
+ * graphql-ws's `makeServer` directly from `Deno.upgradeWebSocket`, passing
+ * the subprotocol we negotiated ourselves.
+ *
+ * @module
+ */
+import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
+import type { ExecutionArgs } from "graphql";
+import type { GraphQLHandler, RequestScope } from "./yoga.ts";
+import type { Logger } from "../observability/logger.ts";
+
+/** Live sockets, so shutdown can close them. */
+export interface WebSocketTransport {
+  /** Upgrades a request whose `Upgrade` header asks for a WebSocket. */
+  upgrade(request: Request, scope: RequestScope): Response;
+  /** Closes every open socket with 1001 (going away). */
+  closeAll(): void;
+  readonly openSockets: number;
+}
+
+interface Extra {
+  request: Request;
+  scope: RequestScope;
+}
+
+type Enveloped = ReturnType<GraphQLHandler["getEnveloped"]>;
+
+/** Creates the WebSocket transport over a yoga instance. */
+export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): WebSocketTransport {
+  const sockets = new Set<WebSocket>();
+  const server = makeServer<Record<string, unknown>, Extra>({
+    execute: (args) => (args.rootValue as Enveloped).execute(args),
+    subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+    onSubscribe: async (ctx, _id, payload) => {
+      const authorization = ctx.connectionParams?.authorization;
+      const enveloped = yoga.getEnveloped({
+        ...ctx.extra.scope,
+        request: ctx.extra.request,
+        connectionAuthorization: typeof authorization === "string" ? authorization : undefined,
+        params: payload,
+      });
+      const document = enveloped.parse(payload.query);
+      const errors = enveloped.validate(enveloped.schema, document);
+      if (errors.length > 0) return errors;
+      const args: ExecutionArgs = {
+        schema: enveloped.schema,
+        document,
+        operationName: payload.operationName ?? null,
+        variableValues: payload.variables ?? null,
+        contextValue: await enveloped.contextFactory(),
+        rootValue: enveloped,
+      };
+      return args;
+    },
+  });
+
+  return {
+    get openSockets() {
+      return sockets.size;
+    },
+    upgrade(request, scope) {
+      const protocol = handleProtocols(request.headers.get("sec-websocket-protocol") ?? "");
+      if (protocol === false) {
+        return new Response("Unsupported WebSocket subprotocol: use graphql-transport-ws.", {
+          status: 400,
+        });
+      }
+      const { socket, response } = Deno.upgradeWebSocket(request, { protocol });
+      socket.onopen = () => {
+        sockets.add(socket);
+        const closed = server.opened({
+          protocol,
+          send: (data) => {
+            if (socket.readyState === WebSocket.OPEN) socket.send(data);
+          },
+          close: (code, reason) => socket.close(code, reason),
+          onMessage: (handle) => {
+            socket.onmessage = async (event) => {
+              try {
+                await handle(String(event.data));
+              } catch (error) {
+                logger.error("WebSocket message failed", { error, request_id: scope.requestId });
+                socket.close(CloseCode.InternalServerError, "Internal error");
+              }
+            };
+          },
+        }, { request, scope });
+        socket.onclose = (event) => {
+          sockets.delete(socket);
+          closed(event.code, event.reason);
+        };
+      };
+      return response;
+    },
+    closeAll() {
+      for (const socket of sockets) socket.close(1001, "Server shutting down");
+    },
+  };
+}

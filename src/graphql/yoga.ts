@@ -1,0 +1,130 @@
+/**
+ * graphql-yoga over the Pothos schema: GraphiQL, SSE subscriptions, error
+ * codes and masking, and yoga's Prometheus plugin on the app's registry.
+ *
+ * @module
+ */
+import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { GraphQLError, type GraphQLSchema } from "graphql";
+import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
+import type { Registry } from "prom-client";
+import type { GraphQLContext, Services } from "./context.ts";
+import { findAppError, INTERNAL_MESSAGE } from "./errors.ts";
+import type { Logger } from "../observability/logger.ts";
+import { resolveViewer } from "../auth/viewer.ts";
+
+/** What the HTTP layer (or the WebSocket transport) hands to each request. */
+export interface RequestScope {
+  requestId: string;
+  logger: Logger;
+  /** `connectionParams.authorization` on WebSocket; absent on HTTP. */
+  connectionAuthorization?: string | undefined;
+}
+
+/** The yoga instance the app serves on `/graphql`. */
+export type GraphQLHandler = YogaServerInstance<RequestScope, GraphQLContext>;
+
+/** Options for {@linkcode createGraphQLHandler}. */
+export interface GraphQLHandlerOptions {
+  schema: GraphQLSchema;
+  services: Services;
+  logger: Logger;
+  registry: Registry;
+}
+
+/** Creates the yoga handler. */
+export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
+  const { config } = options.services;
+  return createYoga<RequestScope, GraphQLContext>({
+    schema: options.schema,
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: config.app.environment !== "production" && {
+      title: `${config.app.name} GraphiQL`,
+      subscriptionsProtocol: "WS",
+    },
+    // The HTTP layer logs every request; yoga's own console logging is off.
+    logging: false,
+    maskedErrors: {
+      maskError: (error) => maskError(error, options.logger),
+    },
+    cors: {
+      origin: config.security.corsOrigins,
+      credentials: !config.security.corsOrigins.includes("*"),
+    },
+    context: async ({ request, requestId, logger, connectionAuthorization }) => {
+      const authorization = connectionAuthorization ?? request.headers.get("authorization");
+      const viewer = await resolveViewer(authorization, config);
+      return {
+        viewer,
+        requestId,
+        logger: logger.child({ user_id: viewer.id }),
+        services: options.services,
+      };
+    },
+    plugins: [
+      usePrometheus({ registry: options.registry, endpoint: false }),
+      useErrorCodes(),
+    ],
+  });
+}
+
+/**
+ * Keeps client-facing errors (AppError, and GraphQL's own syntax and
+ * validation errors) and replaces every unexpected fault with `INTERNAL`,
+ * after logging it in full.
+ */
+export function maskError(error: unknown, logger: Logger): GraphQLError {
+  const app = findAppError(error);
+  if (app) {
+    return error instanceof GraphQLError && error !== app
+      ? new GraphQLError(app.message, {
+        nodes: error.nodes,
+        path: error.path,
+        extensions: app.extensions,
+      })
+      : app;
+  }
+  if (error instanceof GraphQLError && error.originalError === undefined) {
+    return withCode(error, "BAD_USER_INPUT");
+  }
+  const cause = error instanceof GraphQLError ? error.originalError : error;
+  logger.error("unexpected error in a GraphQL operation", { error: cause });
+  return new GraphQLError(INTERNAL_MESSAGE, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions: { code: "INTERNAL" },
+  });
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (error.extensions?.code) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, code },
+  });
+}
+
+/**
+ * Gives yoga's request-level errors (no query, bad JSON, wrong method) the
+ * contract's `BAD_USER_INPUT` code: they never pass through `maskError`.
+ */
+function useErrorCodes(): Plugin {
+  return {
+    onResultProcess({ result, setResult }) {
+      if (Array.isArray(result) || !isExecutionResult(result) || !result.errors) return;
+      setResult({
+        ...result,
+        errors: result.errors.map((e) =>
+          e instanceof GraphQLError ? withCode(e, "BAD_USER_INPUT") : e
+        ),
+      });
+    },
+  };
+}
+
+function isExecutionResult(value: unknown): value is { errors?: readonly unknown[] } {
+  return typeof value === "object" && value !== null && !(Symbol.asyncIterator in value);
+}

@@ -1,0 +1,91 @@
+/**
+ * `@upstash/ratelimit` 2.2 through the proxy: its Lua scripts carry the
+ * `allow-key-locking` flag and go EVALSHA first, EVAL on NOSCRIPT.
+ */
+import assert from "node:assert/strict";
+import { Ratelimit } from "@upstash/ratelimit";
+import { createUpstashCache } from "../../src/cache/upstash_cache.ts";
+import { deleteKeys, redis, serveProxy, uniqueNamespace } from "./proxy_harness.ts";
+
+type Limiter = ConstructorParameters<typeof Ratelimit>[0]["limiter"];
+
+function limitTest(name: string, limiter: Limiter, allowed: number): void {
+  Deno.test({
+    name: `@upstash/ratelimit via proxy: ${name} allows ${allowed}, then blocks`,
+    ignore: redis.ignore,
+    async fn() {
+      const served = serveProxy();
+      const ns = uniqueNamespace();
+      // Built on the cache's own client, as the service's rate limiter will be.
+      const cache = createUpstashCache({
+        url: served.url,
+        token: served.token,
+        defaultTtlSeconds: 60,
+        namespace: ns,
+      });
+      const ratelimit = new Ratelimit({
+        redis: cache.redis,
+        limiter,
+        prefix: `${ns}rl`,
+        analytics: false,
+        // Without it a blocked identifier is answered from memory, never reaching Redis.
+        ephemeralCache: false,
+      });
+      try {
+        const results = [];
+        for (let i = 0; i < allowed + 2; i++) results.push(await ratelimit.limit("user:1"));
+        assert.deepEqual(
+          results.map((r) => r.success),
+          [...Array(allowed).fill(true), false, false],
+        );
+        assert.equal(results[0]?.limit, allowed);
+        assert.equal(results[allowed]?.remaining, 0);
+        assert.ok((results[0]?.reset ?? 0) > Date.now() - 1000);
+        // Another identifier has its own budget.
+        assert.equal((await ratelimit.limit("user:2")).success, true);
+        const remaining = await ratelimit.getRemaining("user:2");
+        assert.equal(remaining.remaining, allowed - 1);
+        await ratelimit.resetUsedTokens("user:1");
+        assert.equal((await ratelimit.limit("user:1")).success, true);
+      } finally {
+        await cache.close();
+        await served.close();
+        await deleteKeys(`${ns}*`);
+      }
+    },
+  });
+}
+
+limitTest("slidingWindow", Ratelimit.slidingWindow(3, "10 s"), 3);
+limitTest("fixedWindow", Ratelimit.fixedWindow(4, "10 s"), 4);
+limitTest("tokenBucket", Ratelimit.tokenBucket(1, "10 s", 2), 2);
+
+Deno.test({
+  name: "@upstash/ratelimit via proxy: concurrent requests never exceed the limit",
+  ignore: redis.ignore,
+  async fn() {
+    const served = serveProxy();
+    const ns = uniqueNamespace();
+    const cache = createUpstashCache({
+      url: served.url,
+      token: served.token,
+      defaultTtlSeconds: 60,
+      namespace: ns,
+    });
+    const ratelimit = new Ratelimit({
+      redis: cache.redis,
+      limiter: Ratelimit.slidingWindow(5, "10 s"),
+      prefix: `${ns}rl`,
+      analytics: false,
+      ephemeralCache: false,
+    });
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, () => ratelimit.limit("burst")));
+      assert.equal(results.filter((r) => r.success).length, 5);
+    } finally {
+      await cache.close();
+      await served.close();
+      await deleteKeys(`${ns}*`);
+    }
+  },
+});

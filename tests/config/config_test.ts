@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+Deno.test("defaults follow the design document", () => {
+  const config = loadConfig({});
+  assert.equal(config.app.environment, "development");
+  assert.equal(config.server.port, 8000);
+  assert.equal(config.server.host, "0.0.0.0");
+  assert.equal(config.database.url, undefined);
+  assert.equal(config.database.poolTimeoutSeconds, 30);
+  assert.equal(config.cache.defaultTtlSeconds, 3600);
+  assert.equal(config.llm.model, "gpt-4");
+  assert.equal(config.llm.maxTokens, 4000);
+  assert.equal(config.llm.temperature, 0.7);
+  assert.deepEqual(config.embeddings, { model: "text-embedding-3-small", dims: 1536 });
+  assert.equal(config.memory.maxPerNamespace, 10000);
+  assert.equal(config.memory.consolidateThreshold, 1000);
+  assert.equal(config.memory.cleanupIntervalSeconds, 86400);
+  assert.equal(config.memory.backupEnabled, true);
+  assert.equal(config.memory.backupIntervalSeconds, 604800);
+  assert.equal(config.security.algorithm, "HS256");
+  assert.equal(config.security.accessTokenExpireMinutes, 30);
+  assert.deepEqual(config.security.corsOrigins, ["*"]);
+  assert.equal(config.monitoring.metricsEnabled, true);
+  assert.equal(config.agents.timeoutSeconds, 300);
+  assert.deepEqual(config.rateLimit, { perMinute: 60, perHour: 1000, burst: 10 });
+});
+
+Deno.test("each profile sets its own log level, pool size and concurrency", () => {
+  const dev = loadConfig({ ENVIRONMENT: "development" });
+  assert.deepEqual(
+    [dev.app.debug, dev.monitoring.logLevel, dev.database.poolSize, dev.agents.maxConcurrent],
+    [true, "debug", 10, 5],
+  );
+  const staging = loadConfig({ ENVIRONMENT: "staging" });
+  assert.deepEqual(
+    [
+      staging.app.debug,
+      staging.monitoring.logLevel,
+      staging.database.poolSize,
+      staging.agents.maxConcurrent,
+    ],
+    [false, "info", 10, 20],
+  );
+  const production = loadConfig({
+    ENVIRONMENT: "production",
+    SECRET_KEY: "0123456789abcdef0123",
+    DATABASE_URL: "postgres://db/app",
+  });
+  assert.deepEqual(
+    [
+      production.app.debug,
+      production.monitoring.logLevel,
+      production.database.poolSize,
+      production.agents.maxConcurrent,
+    ],
+    [false, "warn", 20, 50],
+  );
+});
+
+Deno.test("explicit variables override the profile", () => {
+  const config = loadConfig({
+    ENVIRONMENT: "production",
+    SECRET_KEY: "0123456789abcdef0123",
+    DATABASE_URL: "postgres://db/app",
+    DB_POOL_SIZE: "7",
+    LOG_LEVEL: "WARNING",
+    MAX_CONCURRENT_AGENTS: "3",
+    CORS_ORIGINS: "https://a.example, https://b.example",
+    ENABLE_METRICS: "false",
+  });
+  assert.equal(config.database.poolSize, 7);
+  assert.equal(config.monitoring.logLevel, "warn");
+  assert.equal(config.agents.maxConcurrent, 3);
+  assert.deepEqual(config.security.corsOrigins, ["https://a.example", "https://b.example"]);
+  assert.equal(config.monitoring.metricsEnabled, false);
+});
+
+Deno.test("a bad value yields the exact error", () => {
+  assert.throws(() => loadConfig({ PORT: "eighty" }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.equal(
+      error.message,
+      'Invalid environment, fix these variables:\n  PORT="eighty": expected a whole number from 0 to 65535',
+    );
+    return true;
+  });
+});
+
+Deno.test("every bad variable is listed at once, with secrets masked", () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        PORT: "70000",
+        ENVIRONMENT: "prod",
+        TEMPERATURE: "hot",
+        SECRET_KEY: "short",
+        DATABASE_URL: "mysql://user:hunter2@db/app",
+        UPSTASH_REDIS_REST_URL: "not a url",
+        DEBUG: "maybe",
+      }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.deepEqual(error.issues.map((i) => i.variable).sort(), [
+        "DATABASE_URL",
+        "DEBUG",
+        "ENVIRONMENT",
+        "PORT",
+        "SECRET_KEY",
+        "TEMPERATURE",
+        "UPSTASH_REDIS_REST_URL",
+      ]);
+      assert.ok(!error.message.includes("hunter2"), "the database password leaked");
+      assert.ok(!error.message.includes("short"), "the secret key leaked");
+      assert.match(error.message, /SECRET_KEY="\*\*\*\*\*": expected at least 16 characters/);
+      assert.match(error.message, /ENVIRONMENT="prod": expected one of development, staging/);
+      assert.match(error.message, /DEBUG="maybe": expected a boolean/);
+      return true;
+    },
+  );
+});
+
+Deno.test("production refuses to start without SECRET_KEY and DATABASE_URL", () => {
+  assert.throws(() => loadConfig({ ENVIRONMENT: "production" }), (error: unknown) => {
+    assert.ok(error instanceof ConfigError);
+    assert.deepEqual(error.issues, [
+      { variable: "SECRET_KEY", value: undefined, expected: "required in production" },
+      { variable: "DATABASE_URL", value: undefined, expected: "required in production" },
+    ]);
+    return true;
+  });
+});
+
+Deno.test("empty variables count as unset", () => {
+  const config = loadConfig({ PORT: "", OPENAI_API_KEY: "  " });
+  assert.equal(config.server.port, 8000);
+  assert.equal(config.llm.apiKey, undefined);
+});

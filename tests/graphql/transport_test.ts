@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { createClient as createSseClient } from "graphql-sse";
+import { createClient as createWsClient } from "graphql-ws";
+import { startTestApp } from "../support/app.ts";
+
+const HEARTBEAT = "subscription { heartbeat(intervalMs: 10, count: 3) { sequence at } }";
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const items: T[] = [];
+  for await (const item of iterable) items.push(item);
+  return items;
+}
+
+Deno.test("a subscription streams over SSE with the real graphql-sse client", async () => {
+  const app = await startTestApp();
+  const client = createSseClient({
+    url: "http://localhost/graphql",
+    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init)),
+    retryAttempts: 0,
+  });
+  try {
+    const results = await collect(client.iterate({ query: HEARTBEAT }));
+    const beats = results.map((r) => (r.data as { heartbeat: { sequence: number } }).heartbeat);
+    assert.deepEqual(beats.map((b) => b.sequence), [1, 2, 3]);
+  } finally {
+    client.dispose();
+    await app.close();
+  }
+});
+
+Deno.test("subscription input errors arrive as BAD_USER_INPUT over SSE", async () => {
+  const app = await startTestApp();
+  const client = createSseClient({
+    url: "http://localhost/graphql",
+    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init)),
+    retryAttempts: 0,
+  });
+  try {
+    const results = await collect(
+      client.iterate({ query: "subscription { heartbeat(intervalMs: 1) { sequence } }" }),
+    ).catch((error) => [{ errors: Array.isArray(error) ? error : [error] }]);
+    const errors = (results[0] as { errors?: { extensions?: { code?: string } }[] }).errors;
+    assert.equal(errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+  } finally {
+    client.dispose();
+    await app.close();
+  }
+});
+
+Deno.test("a subscription streams over WebSocket with the real graphql-ws client", async () => {
+  const app = await startTestApp();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  const client = createWsClient({
+    url: `ws://127.0.0.1:${server.addr.port}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+  });
+  try {
+    const results = await collect(client.iterate({ query: HEARTBEAT }));
+    const beats = results.map((r) => (r.data as { heartbeat: { sequence: number } }).heartbeat);
+    assert.deepEqual(beats.map((b) => b.sequence), [1, 2, 3]);
+    const viewer = await collect(client.iterate({ query: "{ viewer { id } }" }));
+    assert.deepEqual(viewer[0]?.data, { viewer: { id: "local" } });
+  } finally {
+    await client.dispose();
+    app.drain();
+    await server.shutdown();
+    await app.close();
+  }
+});
+
+Deno.test("WebSocket authenticates with connectionParams.authorization", async () => {
+  const app = await startTestApp({ ENVIRONMENT: "staging", SECRET_KEY: "ws-secret-0123456789" });
+  const { signJwt } = await import("../../src/auth/jwt.ts");
+  const token = await signJwt({ sub: "dave" }, "ws-secret-0123456789");
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  const url = `ws://127.0.0.1:${server.addr.port}/graphql`;
+  const authed = createWsClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { authorization: `Bearer ${token}` },
+  });
+  const anonymous = createWsClient({ url, webSocketImpl: WebSocket, retryAttempts: 0 });
+  try {
+    const ok = await collect(authed.iterate({ query: "{ viewer { id } }" }));
+    assert.deepEqual(ok[0]?.data, { viewer: { id: "dave" } });
+    const denied = await collect(anonymous.iterate({ query: "{ viewer { id } }" }));
+    assert.equal(
+      (denied[0]?.errors?.[0] as { extensions?: { code?: string } })?.extensions?.code,
+      "UNAUTHENTICATED",
+    );
+  } finally {
+    await authed.dispose();
+    await anonymous.dispose();
+    app.drain();
+    await server.shutdown();
+    await app.close();
+  }
+});
+
+Deno.test("a WebSocket without the graphql-transport-ws subprotocol is refused", async () => {
+  const app = await startTestApp();
+  try {
+    const response = await app.fetch(
+      new Request("http://localhost/graphql", {
+        headers: {
+          upgrade: "websocket",
+          connection: "Upgrade",
+          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          "sec-websocket-version": "13",
+          "sec-websocket-protocol": "chat",
+        },
+      }),
+    );
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /graphql-transport-ws/);
+  } finally {
+    await app.close();
+  }
+});

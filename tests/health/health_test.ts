@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { createHealthService } from "../../src/health/health.ts";
+import { createLlmProbe } from "../../src/llm/probe.ts";
+import { loadConfig } from "../../src/config.ts";
+
+const calm = () => ({
+  memory: { percent: 40, detail: "" },
+  disk: { percent: 50, detail: "" },
+  cpu: { percent: 10, detail: "" },
+});
+
+Deno.test("live is healthy below 90% and degraded above, with a warning", () => {
+  const healthy = createHealthService({ version: "1", probes: [], readResources: calm });
+  assert.equal(healthy.live().status, "healthy");
+  const hot = createHealthService({
+    version: "1",
+    probes: [],
+    readResources: () => ({ ...calm(), memory: { percent: 93.5, detail: "x" } }),
+  });
+  const report = hot.live();
+  assert.equal(report.status, "degraded");
+  assert.deepEqual(report.warnings, ["memory at 93.5% is above 90% (x)"]);
+});
+
+Deno.test("live is unhealthy when the check itself fails", () => {
+  const broken = createHealthService({
+    version: "1",
+    probes: [],
+    readResources: () => {
+      throw new Error("statfs failed");
+    },
+  });
+  const report = broken.live();
+  assert.equal(report.status, "unhealthy");
+  assert.match(report.error ?? "", /statfs failed/);
+});
+
+Deno.test("real system readings are percentages", () => {
+  const report = createHealthService({ version: "1", probes: [] }).live();
+  assert.deepEqual(report.checks.map((c) => c.name), ["memory", "disk", "cpu"]);
+  for (const check of report.checks) assert.ok(check.percent >= 0, check.name);
+});
+
+Deno.test("ready fails when a probe fails or hangs, and names it", async () => {
+  const health = createHealthService({
+    version: "1",
+    timeoutMs: 50,
+    probes: [
+      { name: "database", mode: "embedded", check: () => Promise.resolve() },
+      { name: "cache", mode: "upstash", check: () => Promise.reject(new Error("refused")) },
+      { name: "llm", mode: "openai", check: () => new Promise(() => {}) },
+    ],
+  });
+  const report = await health.ready();
+  assert.equal(report.ready, false);
+  assert.deepEqual(report.checks.map((c) => [c.name, c.status]), [
+    ["database", "ok"],
+    ["cache", "error"],
+    ["llm", "error"],
+  ]);
+  assert.equal(report.checks[1]?.error, "refused");
+  assert.equal(report.checks[2]?.error, "no answer within 50 ms");
+});
+
+Deno.test("draining makes readiness fail", async () => {
+  const health = createHealthService({ version: "1", probes: [] });
+  assert.equal((await health.ready()).ready, true);
+  health.drain();
+  assert.equal((await health.ready()).ready, false);
+});
+
+Deno.test("the llm probe is offline without a key and calls /models with one", async () => {
+  const offline = createLlmProbe(loadConfig({}).llm);
+  assert.equal(offline.mode, "offline");
+  await offline.check();
+  const seen: string[] = [];
+  const online = createLlmProbe(
+    loadConfig({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: "http://mock.local/v1/" }).llm,
+    (input, init) => {
+      seen.push(`${input} ${new Headers(init?.headers).get("authorization")}`);
+      return Promise.resolve(new Response("{}", { status: seen.length === 1 ? 500 : 200 }));
+    },
+  );
+  assert.equal(online.mode, "openai");
+  await assert.rejects(online.check(), /answered HTTP 500/);
+  await online.check();
+  await online.check(); // remembered for 30 s: no third call
+  assert.deepEqual(seen, [
+    "http://mock.local/v1/models Bearer sk-test",
+    "http://mock.local/v1/models Bearer sk-test",
+  ]);
+});

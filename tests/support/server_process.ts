@@ -1,0 +1,119 @@
+/**
+ * Starts the real server process (`src/main.ts`, with the permissions of the
+ * `start` task in deno.json) on a free port, collects its JSON log lines and
+ * stops it with a signal.
+ *
+ * @module
+ */
+
+/** A running server process. */
+export interface ServerProcess {
+  url: string;
+  port: number;
+  /** Every JSON log line so far. */
+  logs: Record<string, unknown>[];
+  /** Milliseconds from spawn to the first 200 from /health. */
+  startupMs: number;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+  pid: number;
+}
+
+const root = new URL("../../", import.meta.url);
+
+/** The `deno run` arguments of the `start` task, so tests run what users run. */
+export async function startTaskArgs(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));
+  const task: string = config.tasks.start;
+  const args = task.split(/\s+/);
+  if (args[0] !== "deno") throw new Error(`unexpected start task: ${task}`);
+  return args.slice(1);
+}
+
+/** Spawns the server with `env` on a free port and waits for /health. */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<ServerProcess> {
+  const args = await startTaskArgs();
+  const spawnedAt = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root.pathname,
+    env: { PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info", ...env, PORT: "0", HOST: "127.0.0.1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const logs: Record<string, unknown>[] = [];
+  let stderr = "";
+  let resolvePort: (port: number) => void;
+  const portFound = new Promise<number>((resolve) => resolvePort = resolve);
+  const stdoutDone = readLines(child.stdout, (line) => {
+    try {
+      const entry = JSON.parse(line);
+      logs.push(entry);
+      if (entry.message === "listening") resolvePort(entry.port);
+    } catch {
+      stderr += line + "\n";
+    }
+  });
+  const stderrDone = readLines(child.stderr, (line) => stderr += line + "\n");
+  const exited = child.status;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const port = await Promise.race([
+    portFound,
+    exited.then((s) => Promise.reject(new Error(`server exited ${s.code}: ${stderr}`))),
+    delay(timeoutMs).then(() => Promise.reject(new Error(`server did not listen: ${stderr}`))),
+  ]);
+  const url = `http://127.0.0.1:${port}`;
+  let startupMs = 0;
+  for (;;) {
+    const response = await fetch(`${url}/health`).catch(() => undefined);
+    await response?.body?.cancel();
+    if (response?.status === 200) {
+      startupMs = performance.now() - spawnedAt;
+      break;
+    }
+    await delay(20);
+  }
+  return {
+    url,
+    port,
+    logs,
+    startupMs,
+    pid: child.pid,
+    async stop(signal: Deno.Signal = "SIGTERM") {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+      const status = await exited;
+      await Promise.all([stdoutDone, stderrDone]);
+      return status.code;
+    },
+  };
+}
+
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of stream) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (line.trim()) onLine(line);
+    }
+  }
+  if (buffer.trim()) onLine(buffer);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    Deno.unrefTimer(timer as unknown as number);
+  });
+}
