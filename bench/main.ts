@@ -6,7 +6,7 @@
  */
 import { benchColdStart } from "./cold_start.ts";
 
-const BENCHES: Record<string, () => Promise<Record<string, unknown>[]>> = {
+const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
 };
 

@@ -224,7 +224,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
   }
   const raw: RawEnv = parsed.success ? parsed.data : {};
-  const environment = raw.ENVIRONMENT ?? "development";
+  // Read the profile even when other variables are invalid, so production's
+  // requirements are reported in the same message.
+  const environment = raw.ENVIRONMENT ??
+    ENVIRONMENTS.find((e) => e === input.ENVIRONMENT) ?? "development";
   if (environment === "production") {
     for (const name of ["SECRET_KEY", "DATABASE_URL"] as const) {
       if (input[name] === undefined) {

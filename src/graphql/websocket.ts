@@ -9,8 +9,8 @@
  * @module
  */
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
-import type { ExecutionArgs } from "graphql";
-import type { GraphQLHandler, RequestScope } from "./yoga.ts";
+import type { ExecutionArgs, GraphQLError } from "graphql";
+import { type GraphQLHandler, maskError, type RequestScope } from "./yoga.ts";
 import type { Logger } from "../observability/logger.ts";
 
 /** Live sockets, so shutdown can close them. */
@@ -37,24 +37,31 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
     onSubscribe: async (ctx, _id, payload) => {
       const authorization = ctx.connectionParams?.authorization;
+      const scope = ctx.extra.scope;
       const enveloped = yoga.getEnveloped({
-        ...ctx.extra.scope,
+        ...scope,
         request: ctx.extra.request,
-        connectionAuthorization: typeof authorization === "string" ? authorization : undefined,
+        connectionAuthorization: typeof authorization === "string" ? authorization : null,
         params: payload,
       });
-      const document = enveloped.parse(payload.query);
-      const errors = enveloped.validate(enveloped.schema, document);
-      if (errors.length > 0) return errors;
-      const args: ExecutionArgs = {
-        schema: enveloped.schema,
-        document,
-        operationName: payload.operationName ?? null,
-        variableValues: payload.variables ?? null,
-        contextValue: await enveloped.contextFactory(),
-        rootValue: enveloped,
-      };
-      return args;
+      try {
+        const document = enveloped.parse(payload.query);
+        const errors = enveloped.validate(enveloped.schema, document);
+        if (errors.length > 0) return errors.map((e: GraphQLError) => maskError(e, scope.logger));
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          document,
+          operationName: payload.operationName ?? null,
+          variableValues: payload.variables ?? null,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: enveloped,
+        };
+        return args;
+      } catch (error) {
+        // Authentication and parse failures answer this operation with an
+        // error message instead of closing the whole socket.
+        return [maskError(error, scope.logger)];
+      }
     },
   });
 
@@ -69,6 +76,8 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
           status: 400,
         });
       }
+      // The upgrade consumes the request; keep a detached copy for resolvers.
+      const detached = new Request(request.url, { headers: new Headers(request.headers) });
       const { socket, response } = Deno.upgradeWebSocket(request, { protocol });
       socket.onopen = () => {
         sockets.add(socket);
@@ -88,7 +97,7 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
               }
             };
           },
-        }, { request, scope });
+        }, { request: detached, scope });
         socket.onclose = (event) => {
           sockets.delete(socket);
           closed(event.code, event.reason);

@@ -9,7 +9,7 @@ import { GraphQLError, type GraphQLSchema } from "graphql";
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Registry } from "prom-client";
 import type { GraphQLContext, Services } from "./context.ts";
-import { findAppError, INTERNAL_MESSAGE } from "./errors.ts";
+import { ERROR_CODES, findAppError, INTERNAL_MESSAGE } from "./errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { resolveViewer } from "../auth/viewer.ts";
 
@@ -17,8 +17,11 @@ import { resolveViewer } from "../auth/viewer.ts";
 export interface RequestScope {
   requestId: string;
   logger: Logger;
-  /** `connectionParams.authorization` on WebSocket; absent on HTTP. */
-  connectionAuthorization?: string | undefined;
+  /**
+   * On WebSocket, `connectionParams.authorization` (null when none was sent):
+   * the upgrade request's own headers are not consulted there. Absent on HTTP.
+   */
+  connectionAuthorization?: string | null;
 }
 
 /** The yoga instance the app serves on `/graphql`. */
@@ -53,7 +56,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       credentials: !config.security.corsOrigins.includes("*"),
     },
     context: async ({ request, requestId, logger, connectionAuthorization }) => {
-      const authorization = connectionAuthorization ?? request.headers.get("authorization");
+      const authorization = connectionAuthorization !== undefined
+        ? connectionAuthorization
+        : request.headers.get("authorization");
       const viewer = await resolveViewer(authorization, config);
       return {
         viewer,
@@ -96,14 +101,21 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
   });
 }
 
+/**
+ * Gives an error the contract's `code`. Yoga's own codes (for example
+ * `GRAPHQL_PARSE_FAILED`) are not in the contract: they move to `reason`.
+ */
 function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (error.extensions?.code) return error;
+  const current = error.extensions?.code;
+  if ((ERROR_CODES as readonly unknown[]).includes(current)) return error;
+  const extensions: Record<string, unknown> = { ...error.extensions, code };
+  if (current !== undefined) extensions.reason = current;
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...error.extensions, code },
+    extensions,
   });
 }
 

@@ -86,11 +86,11 @@ Deno.test("WebSocket authenticates with connectionParams.authorization", async (
   try {
     const ok = await collect(authed.iterate({ query: "{ viewer { id } }" }));
     assert.deepEqual(ok[0]?.data, { viewer: { id: "dave" } });
-    const denied = await collect(anonymous.iterate({ query: "{ viewer { id } }" }));
-    assert.equal(
-      (denied[0]?.errors?.[0] as { extensions?: { code?: string } })?.extensions?.code,
-      "UNAUTHENTICATED",
+    const denied = await collect(anonymous.iterate({ query: "{ viewer { id } }" })).then(
+      () => assert.fail("an anonymous WebSocket operation succeeded in staging"),
+      (errors: { extensions?: { code?: string } }[]) => errors,
     );
+    assert.equal(denied[0]?.extensions?.code, "UNAUTHENTICATED");
   } finally {
     await authed.dispose();
     await anonymous.dispose();

@@ -1,0 +1,120 @@
+/**
+ * The app's one postgres.js pool, over embedded PGlite or a real server.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase(config.database, { logger, metrics });
+ * const [row] = await db.sql`SELECT 1 AS one`;
+ * await db.close();
+ * ```
+ * @module
+ */
+import postgres, { type Sql } from "postgres";
+import type { Config } from "../config.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { startEmbeddedPostgres } from "./embedded.ts";
+import { instrumentSql } from "./instrument.ts";
+
+/** An open database. */
+export interface Database {
+  /** The pool; every query through it is timed. */
+  sql: Sql;
+  mode: "embedded" | "server";
+  /** For logs and health, without credentials. */
+  description: string;
+  /** Runs `SELECT 1` and returns its latency in ms; throws when the database is down. */
+  ping(): Promise<number>;
+  /** Ends the pool (waiting up to the pool timeout), then stops embedded Postgres. */
+  close(): Promise<void>;
+}
+
+/** What {@linkcode openDatabase} needs besides the configuration. */
+export interface DatabaseDeps {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const CONNECTION_REFRESH_MS = 15_000;
+
+/** Opens embedded PGlite when `config.url` is absent, the server otherwise. */
+export async function openDatabase(
+  config: Config["database"],
+  deps: DatabaseDeps,
+): Promise<Database> {
+  const embedded = config.url === undefined
+    ? await startEmbeddedPostgres(config.embeddedDataDir)
+    : undefined;
+  const url = embedded?.url ?? config.url as string;
+  // A unique application_name lets the connection gauge count this pool's
+  // own connections on a server shared with other replicas.
+  const applicationName = `graphmind-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const raw = postgres(url, {
+    max: embedded ? 1 : config.poolSize,
+    connect_timeout: config.poolTimeoutSeconds,
+    idle_timeout: embedded ? 0 : 60,
+    onnotice: (notice) => deps.logger.debug("postgres notice", { notice: notice.message }),
+    connection: { application_name: applicationName },
+  });
+  const sql = instrumentSql(raw, deps.metrics.databaseQueryDuration);
+  const description = embedded ? `embedded PGlite (${embedded.location})` : describeServer(url);
+
+  async function refreshConnections(): Promise<void> {
+    if (embedded) {
+      deps.metrics.databaseConnectionsActive.set(1);
+      return;
+    }
+    const [row] = await sql<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM pg_stat_activity
+      WHERE application_name = ${applicationName}`;
+    deps.metrics.databaseConnectionsActive.set(row?.count ?? 0);
+  }
+
+  async function ping(): Promise<number> {
+    const start = performance.now();
+    await sql`SELECT 1`;
+    return performance.now() - start;
+  }
+
+  try {
+    await ping();
+    await refreshConnections();
+  } catch (error) {
+    await raw.end({ timeout: 1 });
+    await embedded?.close();
+    throw new Error(`Cannot connect to ${description}: ${messageOf(error)}`, { cause: error });
+  }
+  const timer = setInterval(() => {
+    refreshConnections().catch((error) =>
+      deps.logger.warn("could not count database connections", { error })
+    );
+  }, CONNECTION_REFRESH_MS);
+  Deno.unrefTimer(timer as unknown as number);
+
+  return {
+    sql,
+    mode: embedded ? "embedded" : "server",
+    description,
+    ping,
+    async close() {
+      clearInterval(timer);
+      await raw.end({ timeout: config.poolTimeoutSeconds });
+      deps.metrics.databaseConnectionsActive.set(0);
+      await embedded?.close();
+    },
+  };
+}
+
+/** `postgres host:port/db`, never the password. */
+export function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `postgres ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return "postgres (unparseable URL)";
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,2 @@
+-- pgvector stores and searches embeddings (long-term memory).
+CREATE EXTENSION IF NOT EXISTS vector;
