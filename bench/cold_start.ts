@@ -37,9 +37,11 @@ async function withBenchDatabase<T>(run: (url: string) => Promise<T>): Promise<T
   }
 }
 
-function rssMiB(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+/** Resident set size of a process, from `ps` (reading /proc needs --allow-all in Deno). */
+export async function rssMiB(pid: number): Promise<number> {
+  const output = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] })
+    .output();
+  const kb = Number(new TextDecoder().decode(output.stdout).trim());
   return Math.round(kb / 1024 * 10) / 10;
 }
 
@@ -57,7 +59,7 @@ async function measure(
     times.push(server.startupMs);
     if (i === runs - 1) {
       await new Promise((resolve) => setTimeout(resolve, 2000));
-      idleRss = rssMiB(server.pid);
+      idleRss = await rssMiB(server.pid);
     }
     await server.stop();
   }

@@ -9,28 +9,40 @@ import { deleteKeys, redis, serveProxy, uniqueNamespace } from "./proxy_harness.
 
 type Limiter = ConstructorParameters<typeof Ratelimit>[0]["limiter"];
 
+/** A limiter on the cache's own client through a fresh proxy, as the service will build it. */
+function limiterThroughProxy(limiter: Limiter) {
+  const served = serveProxy();
+  const ns = uniqueNamespace();
+  const cache = createUpstashCache({
+    url: served.url,
+    token: served.token,
+    defaultTtlSeconds: 60,
+    namespace: ns,
+  });
+  const ratelimit = new Ratelimit({
+    redis: cache.redis,
+    limiter,
+    prefix: `${ns}rl`,
+    analytics: false,
+    // Without it a blocked identifier is answered from memory, never reaching Redis.
+    ephemeralCache: false,
+  });
+  return {
+    ratelimit,
+    async close() {
+      await cache.close();
+      await served.close();
+      await deleteKeys(`${ns}*`);
+    },
+  };
+}
+
 function limitTest(name: string, limiter: Limiter, allowed: number): void {
   Deno.test({
     name: `@upstash/ratelimit via proxy: ${name} allows ${allowed}, then blocks`,
     ignore: redis.ignore,
     async fn() {
-      const served = serveProxy();
-      const ns = uniqueNamespace();
-      // Built on the cache's own client, as the service's rate limiter will be.
-      const cache = createUpstashCache({
-        url: served.url,
-        token: served.token,
-        defaultTtlSeconds: 60,
-        namespace: ns,
-      });
-      const ratelimit = new Ratelimit({
-        redis: cache.redis,
-        limiter,
-        prefix: `${ns}rl`,
-        analytics: false,
-        // Without it a blocked identifier is answered from memory, never reaching Redis.
-        ephemeralCache: false,
-      });
+      const { ratelimit, close } = limiterThroughProxy(limiter);
       try {
         const results = [];
         for (let i = 0; i < allowed + 2; i++) results.push(await ratelimit.limit("user:1"));
@@ -48,9 +60,7 @@ function limitTest(name: string, limiter: Limiter, allowed: number): void {
         await ratelimit.resetUsedTokens("user:1");
         assert.equal((await ratelimit.limit("user:1")).success, true);
       } finally {
-        await cache.close();
-        await served.close();
-        await deleteKeys(`${ns}*`);
+        await close();
       }
     },
   });
@@ -64,28 +74,12 @@ Deno.test({
   name: "@upstash/ratelimit via proxy: concurrent requests never exceed the limit",
   ignore: redis.ignore,
   async fn() {
-    const served = serveProxy();
-    const ns = uniqueNamespace();
-    const cache = createUpstashCache({
-      url: served.url,
-      token: served.token,
-      defaultTtlSeconds: 60,
-      namespace: ns,
-    });
-    const ratelimit = new Ratelimit({
-      redis: cache.redis,
-      limiter: Ratelimit.slidingWindow(5, "10 s"),
-      prefix: `${ns}rl`,
-      analytics: false,
-      ephemeralCache: false,
-    });
+    const { ratelimit, close } = limiterThroughProxy(Ratelimit.slidingWindow(5, "10 s"));
     try {
       const results = await Promise.all(Array.from({ length: 20 }, () => ratelimit.limit("burst")));
       assert.equal(results.filter((r) => r.success).length, 5);
     } finally {
-      await cache.close();
-      await served.close();
-      await deleteKeys(`${ns}*`);
+      await close();
     }
   },
 });

@@ -27,35 +27,25 @@ Deno.test("defaults follow the design document", () => {
 });
 
 Deno.test("each profile sets its own log level, pool size and concurrency", () => {
-  const dev = loadConfig({ ENVIRONMENT: "development" });
-  assert.deepEqual(
-    [dev.app.debug, dev.monitoring.logLevel, dev.database.poolSize, dev.agents.maxConcurrent],
-    [true, "debug", 10, 5],
-  );
-  const staging = loadConfig({ ENVIRONMENT: "staging" });
-  assert.deepEqual(
-    [
-      staging.app.debug,
-      staging.monitoring.logLevel,
-      staging.database.poolSize,
-      staging.agents.maxConcurrent,
-    ],
-    [false, "info", 10, 20],
-  );
-  const production = loadConfig({
-    ENVIRONMENT: "production",
-    SECRET_KEY: "0123456789abcdef0123",
-    DATABASE_URL: "postgres://db/app",
-  });
-  assert.deepEqual(
-    [
-      production.app.debug,
-      production.monitoring.logLevel,
-      production.database.poolSize,
-      production.agents.maxConcurrent,
-    ],
-    [false, "warn", 20, 50],
-  );
+  const required = { SECRET_KEY: "0123456789abcdef0123", DATABASE_URL: "postgres://db/app" };
+  const expected = {
+    development: [true, "debug", 10, 5],
+    staging: [false, "info", 10, 20],
+    production: [false, "warn", 20, 50],
+  };
+  for (const [ENVIRONMENT, values] of Object.entries(expected)) {
+    const config = loadConfig({ ENVIRONMENT, ...required });
+    assert.deepEqual(
+      [
+        config.app.debug,
+        config.monitoring.logLevel,
+        config.database.poolSize,
+        config.agents.maxConcurrent,
+      ],
+      values,
+      ENVIRONMENT,
+    );
+  }
 });
 
 Deno.test("explicit variables override the profile", () => {

@@ -5,6 +5,15 @@ import { startTestApp } from "../support/app.ts";
 
 const HEARTBEAT = "subscription { heartbeat(intervalMs: 10, count: 3) { sequence at } }";
 
+/** The real graphql-sse client, calling the app in-process. */
+function sseClientOf(app: { fetch: (request: Request) => Promise<Response> }) {
+  return createSseClient({
+    url: "http://localhost/graphql",
+    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init)),
+    retryAttempts: 0,
+  });
+}
+
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterable) items.push(item);
@@ -13,11 +22,7 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 Deno.test("a subscription streams over SSE with the real graphql-sse client", async () => {
   const app = await startTestApp();
-  const client = createSseClient({
-    url: "http://localhost/graphql",
-    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init)),
-    retryAttempts: 0,
-  });
+  const client = sseClientOf(app);
   try {
     const results = await collect(client.iterate({ query: HEARTBEAT }));
     const beats = results.map((r) => (r.data as { heartbeat: { sequence: number } }).heartbeat);
@@ -30,11 +35,7 @@ Deno.test("a subscription streams over SSE with the real graphql-sse client", as
 
 Deno.test("subscription input errors arrive as BAD_USER_INPUT over SSE", async () => {
   const app = await startTestApp();
-  const client = createSseClient({
-    url: "http://localhost/graphql",
-    fetchFn: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init)),
-    retryAttempts: 0,
-  });
+  const client = sseClientOf(app);
   try {
     const results = await collect(
       client.iterate({ query: "subscription { heartbeat(intervalMs: 1) { sequence } }" }),
