@@ -6,7 +6,7 @@
 set -euo pipefail
 
 PG_CONFIG="${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}"
-PSQL=(psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAt)
+PSQL=(env PGOPTIONS="-c client_min_messages=warning" psql -h 127.0.0.1 -p 5432 -U postgres -v ON_ERROR_STOP=1 -qAt)
 
 if [[ ! -x "$PG_CONFIG" ]]; then
   echo "install_pgvector: $PG_CONFIG not found; install PostgreSQL 15 first" >&2
