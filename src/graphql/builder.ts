@@ -5,8 +5,11 @@
  * @module
  */
 import SchemaBuilder from "@pothos/core";
+import RelayPlugin from "@pothos/plugin-relay";
+import ValidationPlugin from "@pothos/plugin-validation";
 import { GraphQLError, Kind, type ValueNode } from "graphql";
 import type { GraphQLContext } from "./context.ts";
+import { validationError } from "./validation.ts";
 
 /** JSON values as GraphQL sees them. */
 export type JsonValue = unknown;
@@ -19,7 +22,36 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: JsonValue; Output: JsonValue };
   };
-}>({ defaultFieldNullability: false });
+}>({
+  defaultFieldNullability: false,
+  plugins: [RelayPlugin, ValidationPlugin],
+  // Connections only: ids stay the plain database ids clients already hold,
+  // so there is no global `node` lookup to secure separately.
+  relay: {
+    cursorType: "String",
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
+    clientMutationId: "omit",
+    pageInfoTypeOptions: {
+      description: "Where a page of a connection sits in the whole list.",
+    },
+    hasNextPageFieldOptions: { description: "True when more items follow this page." },
+    hasPreviousPageFieldOptions: { description: "True when items precede this page." },
+    startCursorFieldOptions: { description: "The cursor of the first item on this page." },
+    endCursorFieldOptions: {
+      description: "The cursor of the last item on this page; pass it as `after`.",
+    },
+    cursorFieldOptions: { description: "Pass this as `after` to continue after this item." },
+    nodeFieldOptions: { description: "The item." },
+    edgesFieldOptions: { description: "The items on this page, each with its cursor." },
+    pageInfoFieldOptions: { description: "Where this page sits in the whole list." },
+    firstArgOptions: { description: "How many items to return, at most." },
+    afterArgOptions: { description: "Return items after this cursor." },
+    lastArgOptions: { description: "How many items to return from the end, at most." },
+    beforeArgOptions: { description: "Return items before this cursor." },
+  },
+  validation: { validationError },
+});
 
 builder.scalarType("DateTime", {
   description: "A point in time, as an ISO 8601 string in UTC, for example 2026-01-31T12:00:00Z.",

@@ -46,9 +46,15 @@ export class AppError extends GraphQLError {
 
 /** The input is wrong; the message names the field and the rule. */
 export class BadUserInputError extends AppError {
-  constructor(message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    options: { field?: string; cause?: unknown; extensions?: Record<string, unknown> } = {},
+  ) {
     super("BAD_USER_INPUT", message, {
-      extensions: options.field === undefined ? {} : { field: options.field },
+      extensions: {
+        ...options.extensions,
+        ...(options.field === undefined ? {} : { field: options.field }),
+      },
       cause: options.cause,
     });
     this.name = "BadUserInputError";
