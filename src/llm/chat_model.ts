@@ -1,0 +1,53 @@
+/**
+ * Builds the chat model agents use: `ChatOpenAI` when `OPENAI_API_KEY` is
+ * set (pointed at any OpenAI-compatible server by `OPENAI_BASE_URL`), the
+ * offline model otherwise.
+ *
+ * @example
+ * ```ts
+ * const model = createChatModel(config.llm, { model: "gpt-4o-mini" });
+ * for await (const chunk of await model.stream("hi")) console.log(chunk.text);
+ * ```
+ * @module
+ */
+import { ChatOpenAI } from "@langchain/openai";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { Config } from "../config.ts";
+import { OFFLINE_MODEL_NAME, OfflineChatModel } from "./offline_chat_model.ts";
+
+/** Per-agent overrides of the configured model settings. */
+export interface ChatModelOptions {
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+/** True when no key is configured and agents run on the offline model. */
+export function isOffline(config: Config["llm"]): boolean {
+  return config.apiKey === undefined;
+}
+
+/** The model name a client sees for an agent with these overrides. */
+export function modelName(config: Config["llm"], options: ChatModelOptions = {}): string {
+  return isOffline(config) ? OFFLINE_MODEL_NAME : options.model ?? config.model;
+}
+
+/** The chat model for one agent. */
+export function createChatModel(
+  config: Config["llm"],
+  options: ChatModelOptions = {},
+): BaseChatModel {
+  if (config.apiKey === undefined) return new OfflineChatModel();
+  return new ChatOpenAI({
+    apiKey: config.apiKey,
+    model: options.model ?? config.model,
+    temperature: options.temperature ?? config.temperature,
+    maxTokens: options.maxTokens ?? config.maxTokens,
+    streaming: true,
+    // Token usage arrives in the final chunk, so runs can report it.
+    streamUsage: true,
+    // Retries would replay tokens the client has already seen; runs fail instead.
+    maxRetries: 0,
+    configuration: config.baseUrl === undefined ? {} : { baseURL: config.baseUrl },
+  });
+}
