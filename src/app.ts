@@ -33,8 +33,12 @@ export interface App {
   database: Database;
   cache: Cache;
   health: HealthService;
-  /** Stops taking new work: readiness fails and WebSockets are told to go. */
+  /** Fails readiness so balancers stop sending new work; serving goes on. */
   drain(): void;
+  /** Resolves once every long-lived connection (WebSocket) has ended. */
+  settle(): Promise<void>;
+  /** Cuts long-lived connections that outlived the shutdown deadline. */
+  disconnect(): void;
   /** Closes the cache, the pool and embedded Postgres, in that order. */
   close(): Promise<void>;
 }
@@ -62,7 +66,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await database.close();
     throw error;
   }
-  const cache = createCache(config.cache);
+  let cache: Cache;
+  try {
+    cache = createCache(config.cache);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const health = createHealthService({
     version: config.app.version,
     probes: [
@@ -93,6 +103,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     health,
     drain() {
       health.drain();
+    },
+    settle: () => websocket.settled(),
+    disconnect() {
       websocket.closeAll();
     },
     async close() {

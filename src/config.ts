@@ -33,6 +33,17 @@ export const PROFILES: Record<
   production: { debug: false, logLevel: "warn", poolSize: 20, maxConcurrentAgents: 50 },
 };
 
+/**
+ * Variables a profile cannot run without. Staging and production reject
+ * tokenless requests, so they need a key to verify tokens with; production
+ * must not keep its data in an embedded database inside one replica.
+ */
+const REQUIRED_BY_PROFILE: Record<Environment, readonly string[]> = {
+  development: [],
+  staging: ["SECRET_KEY"],
+  production: ["SECRET_KEY", "DATABASE_URL"],
+};
+
 /** Variables whose values never appear in error messages or logs. */
 const SECRET_VARIABLES = new Set([
   "SECRET_KEY",
@@ -81,11 +92,13 @@ const envSchema = z.object({
   HOST: z.string().min(1).optional(),
   PORT: int(0, 65535).optional(),
   SHUTDOWN_TIMEOUT: int(0, 3600).optional(),
+  SHUTDOWN_DRAIN_SECONDS: int(0, 600).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, {
     error: "expected a postgres:// or postgresql:// URL",
   }).optional(),
   DB_POOL_SIZE: int(1, 1000).optional(),
   DB_POOL_TIMEOUT: int(1, 3600).optional(),
+  DB_STATEMENT_TIMEOUT: int(0, 86_400_000).optional(),
   PGLITE_DATA_DIR: z.string().min(1).optional(),
   UPSTASH_REDIS_REST_URL: url.optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
@@ -125,12 +138,21 @@ type RawEnv = z.infer<typeof envSchema>;
 /** The validated, structured configuration. */
 export interface Config {
   app: { name: string; version: string; environment: Environment; debug: boolean };
-  server: { host: string; port: number; shutdownTimeoutSeconds: number };
+  server: {
+    host: string;
+    port: number;
+    /** How long in-flight requests may run after a stop signal. */
+    shutdownTimeoutSeconds: number;
+    /** How long readiness fails before the server stops accepting, so balancers notice. */
+    shutdownDrainSeconds: number;
+  };
   database: {
     /** Absent means embedded PGlite. */
     url: string | undefined;
     poolSize: number;
     poolTimeoutSeconds: number;
+    /** Server-side cap on one statement, in ms; 0 means none. */
+    statementTimeoutMs: number;
     /** Where embedded PGlite keeps its files; `memory://` keeps them in memory. */
     embeddedDataDir: string;
   };
@@ -228,16 +250,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // requirements are reported in the same message.
   const environment = raw.ENVIRONMENT ??
     ENVIRONMENTS.find((e) => e === input.ENVIRONMENT) ?? "development";
-  if (environment === "production") {
-    for (const name of ["SECRET_KEY", "DATABASE_URL"] as const) {
-      if (input[name] === undefined) {
-        issues.push({
-          variable: name,
-          value: undefined,
-          expected: "required in production",
-        });
-      }
+  for (const name of REQUIRED_BY_PROFILE[environment]) {
+    if (input[name] === undefined) {
+      issues.push({ variable: name, value: undefined, expected: `required in ${environment}` });
     }
+  }
+  if (input.UPSTASH_REDIS_REST_URL !== undefined && input.UPSTASH_REDIS_REST_TOKEN === undefined) {
+    issues.push({
+      variable: "UPSTASH_REDIS_REST_TOKEN",
+      value: undefined,
+      expected: "required when UPSTASH_REDIS_REST_URL is set",
+    });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return build(raw, environment);
@@ -256,11 +279,13 @@ function build(raw: RawEnv, environment: Environment): Config {
       host: raw.HOST ?? "0.0.0.0",
       port: raw.PORT ?? 8000,
       shutdownTimeoutSeconds: raw.SHUTDOWN_TIMEOUT ?? 10,
+      shutdownDrainSeconds: raw.SHUTDOWN_DRAIN_SECONDS ?? (environment === "development" ? 0 : 5),
     },
     database: {
       url: raw.DATABASE_URL,
       poolSize: raw.DB_POOL_SIZE ?? profile.poolSize,
       poolTimeoutSeconds: raw.DB_POOL_TIMEOUT ?? 30,
+      statementTimeoutMs: raw.DB_STATEMENT_TIMEOUT ?? 30_000,
       embeddedDataDir: raw.PGLITE_DATA_DIR ?? ".data/pglite",
     },
     cache: {

@@ -1,12 +1,17 @@
 /**
- * The entry point: configuration → app → `Deno.serve`, with a graceful
+ * The entry point: configuration → port → app → serving, with a graceful
  * shutdown on SIGINT and SIGTERM.
+ *
+ * The port is claimed before the app opens its database, so a second copy
+ * started by mistake fails at once with a clear message instead of opening
+ * (and possibly damaging) the same embedded data directory. Requests that
+ * arrive while the app is still starting wait for it.
  *
  * @module
  */
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { type App, createApp } from "./app.ts";
-import { createLogger } from "./observability/logger.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
 
 if (import.meta.main) await main();
 
@@ -25,42 +30,93 @@ async function main(): Promise<void> {
       "development profile: requests without a token act as the single local user `local`",
     );
   }
+
+  // Requests that arrive during start-up wait on this for the app.
+  const starting = Promise.withResolvers<App>();
+  // Failing start-up exits below; no request needs to observe the rejection.
+  starting.promise.catch(() => {});
+  const abort = new AbortController();
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      hostname: config.server.host,
+      port: config.server.port,
+      signal: abort.signal,
+      onListen: ({ hostname, port }) =>
+        logger.info("listening", { url: `http://${hostname}:${port}/graphql`, port }),
+    }, async (request) => (await starting.promise).fetch(request));
+  } catch (error) {
+    logger.error(
+      error instanceof Deno.errors.AddrInUse
+        ? `Port ${config.server.port} on ${config.server.host} is already in use: stop the other process or set PORT`
+        : "cannot listen",
+      { error },
+    );
+    Deno.exit(1);
+  }
+
   let app: App;
   try {
     app = await createApp(config, { logger });
   } catch (error) {
     logger.error("startup failed", { error });
+    starting.reject(error);
+    abort.abort();
     Deno.exit(1);
   }
-  const abort = new AbortController();
-  const server = Deno.serve({
-    hostname: config.server.host,
-    port: config.server.port,
-    signal: abort.signal,
-    onListen: ({ hostname, port }) =>
-      logger.info("listening", { url: `http://${hostname}:${port}/graphql`, port }),
-  }, app.fetch);
+  starting.resolve(app);
+  const stop = gracefulShutdown({ config, logger, app, server, abort });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => void stop(signal));
+  }
+}
 
+interface Running {
+  config: Config;
+  logger: Logger;
+  app: App;
+  server: Deno.HttpServer;
+  abort: AbortController;
+}
+
+/**
+ * Readiness fails first, so load balancers stop sending traffic; after the
+ * drain period the server stops accepting and in-flight requests (SSE and
+ * WebSocket streams included) get until the deadline to finish. Whatever is
+ * left is cut, then the cache, the pool and embedded Postgres close.
+ */
+function gracefulShutdown(running: Running): (signal: string) => Promise<void> {
+  const { config, logger, app, server, abort } = running;
   let stopping = false;
-  async function shutdown(signal: string): Promise<void> {
+  return async function shutdown(signal) {
     if (stopping) return;
     stopping = true;
     const deadlineMs = config.server.shutdownTimeoutSeconds * 1000;
     logger.info("shutting down", { signal, deadline_ms: deadlineMs });
     app.drain();
+    await sleep(config.server.shutdownDrainSeconds * 1000);
     const finished = await Promise.race([
-      server.shutdown().then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), deadlineMs)),
+      Promise.all([server.shutdown(), app.settle()]).then(() => true),
+      sleep(deadlineMs).then(() => false),
     ]);
     if (!finished) {
       logger.warn("in-flight requests outlived the deadline; closing them");
+      app.disconnect();
       abort.abort();
+      await Promise.race([server.finished, sleep(1000)]);
     }
-    await app.close();
-    logger.info("stopped");
-    Deno.exit(0);
-  }
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => void shutdown(signal));
-  }
+    let code = 0;
+    try {
+      await app.close();
+      logger.info("stopped");
+    } catch (error) {
+      logger.error("shutdown did not close cleanly", { error });
+      code = 1;
+    }
+    Deno.exit(code);
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

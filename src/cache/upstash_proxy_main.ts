@@ -15,6 +15,7 @@ import { parseRedisUrl } from "./redis_connection.ts";
 import { createUpstashProxy } from "./upstash_proxy.ts";
 
 const DEFAULT_TOKEN = "local-dev-token";
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
 
 function redisUrlForLogs(url: string): string {
   try {
@@ -42,6 +43,14 @@ async function main(): Promise<void> {
     redis = parseRedisUrl(redisUrl);
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
+    Deno.exit(1);
+  }
+  if (token === undefined && !LOOPBACK_HOSTS.has(host)) {
+    // A well-known token on a reachable interface is no token at all.
+    log.error(
+      `UPSTASH_REDIS_REST_TOKEN is unset and PROXY_HOST is "${host}": set a token before ` +
+        "listening beyond loopback",
+    );
     Deno.exit(1);
   }
   if (token === undefined) {

@@ -54,7 +54,11 @@ export async function openDatabase(
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: embedded ? 0 : 60,
     onnotice: (notice) => deps.logger.debug("postgres notice", { notice: notice.message }),
-    connection: { application_name: applicationName },
+    connection: {
+      application_name: applicationName,
+      // A runaway query must not hold a pooled connection forever.
+      statement_timeout: config.statementTimeoutMs,
+    },
   });
   const sql = instrumentSql(raw, deps.metrics.databaseQueryDuration);
   const description = embedded ? `embedded PGlite (${embedded.location})` : describeServer(url);
@@ -64,7 +68,9 @@ export async function openDatabase(
       deps.metrics.databaseConnectionsActive.set(1);
       return;
     }
-    const [row] = await sql<{ count: number }[]>`
+    // On the raw client: this housekeeping poll is not app traffic, so it
+    // stays out of the query latency histogram.
+    const [row] = await raw<{ count: number }[]>`
       SELECT count(*)::int AS count FROM pg_stat_activity
       WHERE application_name = ${applicationName}`;
     deps.metrics.databaseConnectionsActive.set(row?.count ?? 0);

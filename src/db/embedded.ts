@@ -12,6 +12,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite/vector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { lockDataDir } from "./data_dir_lock.ts";
 
 /** A running embedded database. */
 export interface EmbeddedPostgres {
@@ -30,23 +31,29 @@ export const IN_MEMORY = "memory://";
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const inMemory = dataDir === IN_MEMORY;
   if (!inMemory) await Deno.mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create({
-    ...(inMemory ? {} : { dataDir }),
-    extensions: { vector },
-  });
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
+  const unlock = inMemory ? async () => {} : await lockDataDir(dataDir);
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer;
   try {
+    db = await PGlite.create({
+      ...(inMemory ? {} : { dataDir }),
+      extensions: { vector },
+    });
+    server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
     await server.start();
   } catch (error) {
-    await db.close();
+    await db?.close();
+    await unlock();
     throw error;
   }
+  const opened = db;
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
     location: inMemory ? "memory" : dataDir,
     async close() {
       await server.stop();
-      await db.close();
+      await opened.close();
+      await unlock();
     },
   };
 }

@@ -28,6 +28,8 @@ const KNOWN_TYPES = new Set([
   "rollback",
   "set",
   "lock",
+  "savepoint",
+  "release",
 ]);
 
 /** The statement's first keyword, or `other`, as a bounded label. */
@@ -75,7 +77,8 @@ export function instrumentSql<T extends Sql>(sql: T, histogram: Histogram<"query
           return result;
         };
       }
-      if (property === "begin" && typeof value === "function") {
+      // Transactions and savepoints hand their callback a new client: wrap it too.
+      if ((property === "begin" || property === "savepoint") && typeof value === "function") {
         return (...args: unknown[]) => {
           const wrapped = args.map((arg) =>
             typeof arg === "function"

@@ -26,7 +26,7 @@ export class MigrationError extends Error {
   }
 }
 
-/** An arbitrary, fixed key: "graphmind" in ASCII, as a bigint. */
+/** An arbitrary, fixed key: "graphmin" in ASCII (eight bytes fit a bigint). */
 const LOCK_KEY = 0x67726170686d696en;
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 
@@ -34,8 +34,14 @@ const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 export async function readMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migration[]> {
   const migrations: Migration[] = [];
   for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !entry.name.endsWith(".sql")) continue;
     const match = /^(\d{4})_([a-z0-9_]+)\.sql$/.exec(entry.name);
-    if (!entry.isFile || !match) continue;
+    if (!match) {
+      // A misnamed file would otherwise be skipped silently and never applied.
+      throw new MigrationError(
+        `Migration file "${entry.name}" is misnamed: expected NNNN_lower_snake_name.sql.`,
+      );
+    }
     const sql = await Deno.readTextFile(new URL(entry.name, dir));
     migrations.push({
       version: Number(match[1]),

@@ -19,6 +19,8 @@ export interface WebSocketTransport {
   upgrade(request: Request, scope: RequestScope): Response;
   /** Closes every open socket with 1001 (going away). */
   closeAll(): void;
+  /** Resolves once every open socket has closed on its own. */
+  settled(): Promise<void>;
   readonly openSockets: number;
 }
 
@@ -107,6 +109,9 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
     },
     closeAll() {
       for (const socket of sockets) socket.close(1001, "Server shutting down");
+    },
+    async settled() {
+      while (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
 }

@@ -88,12 +88,13 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       response = json(500, { error: "Internal error", request_id: requestId });
     }
     const seconds = (performance.now() - start) / 1000;
+    const method = methodLabel(request.method);
     metrics.httpRequestsTotal.inc({
-      method: request.method,
+      method,
       endpoint,
       status_code: String(response.status),
     });
-    metrics.httpRequestDuration.observe({ method: request.method, endpoint }, seconds);
+    metrics.httpRequestDuration.observe({ method, endpoint }, seconds);
     const fields = {
       request_id: requestId,
       method: request.method,
@@ -114,6 +115,13 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     }
     return response;
   };
+}
+
+const METHODS = new Set(["GET", "POST", "HEAD", "OPTIONS"]);
+
+/** The method as a metric label; any other verb a client invents is `other`. */
+export function methodLabel(method: string): string {
+  return METHODS.has(method) ? method : "other";
 }
 
 async function metricsResponse(

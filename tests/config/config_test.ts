@@ -98,6 +98,7 @@ Deno.test("every bad variable is listed at once, with secrets masked", () => {
         "PORT",
         "SECRET_KEY",
         "TEMPERATURE",
+        "UPSTASH_REDIS_REST_TOKEN",
         "UPSTASH_REDIS_REST_URL",
       ]);
       assert.ok(!error.message.includes("hunter2"), "the database password leaked");
@@ -125,4 +126,34 @@ Deno.test("empty variables count as unset", () => {
   const config = loadConfig({ PORT: "", OPENAI_API_KEY: "  " });
   assert.equal(config.server.port, 8000);
   assert.equal(config.llm.apiKey, undefined);
+});
+
+Deno.test("staging needs SECRET_KEY, because it rejects tokenless requests", () => {
+  assert.throws(
+    () => loadConfig({ ENVIRONMENT: "staging" }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message.includes("SECRET_KEY=(unset): required in staging") &&
+      !error.message.includes("DATABASE_URL"),
+  );
+});
+
+Deno.test("an Upstash URL without its token is a configuration error, not a crash later", () => {
+  assert.throws(
+    () => loadConfig({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:8079" }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message.includes(
+        "UPSTASH_REDIS_REST_TOKEN=(unset): required when UPSTASH_REDIS_REST_URL is set",
+      ),
+  );
+});
+
+Deno.test("statement timeout and shutdown drain have profile-aware defaults", () => {
+  const dev = loadConfig({});
+  assert.equal(dev.database.statementTimeoutMs, 30_000);
+  assert.equal(dev.server.shutdownDrainSeconds, 0);
+  const staging = loadConfig({ ENVIRONMENT: "staging", SECRET_KEY: "0123456789abcdef" });
+  assert.equal(staging.server.shutdownDrainSeconds, 5);
+  assert.equal(loadConfig({ DB_STATEMENT_TIMEOUT: "0" }).database.statementTimeoutMs, 0);
 });

@@ -64,6 +64,9 @@ Deno.test("a transaction's queries are timed too, and fragments are not run alon
     await db.sql.begin(async (tx) => {
       await tx`INSERT INTO t VALUES ('a', 1)`;
       await tx`UPDATE t SET n = 2`;
+      await tx.savepoint(async (sp) => {
+        await sp`DELETE FROM t WHERE n = 99`;
+      });
     });
     const where = db.sql`WHERE n = ${2}`;
     const rows = await db.sql`SELECT n FROM t ${where}`;
@@ -72,6 +75,7 @@ Deno.test("a transaction's queries are timed too, and fragments are not run alon
     assert.match(text, /query_type="insert"\} 1\n/);
     assert.match(text, /query_type="update"\} 1\n/);
     assert.match(text, /query_type="create"\} 1\n/);
+    assert.match(text, /query_type="delete"\} 1\n/);
   } finally {
     await db.close();
   }

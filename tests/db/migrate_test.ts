@@ -52,6 +52,22 @@ Deno.test("an applied migration that changed stops the start", async () => {
   }
 });
 
+Deno.test("a misnamed migration file stops the start instead of being skipped", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/0001_ok.sql`, "SELECT 1;");
+    await Deno.writeTextFile(`${dir}/2_Threads.sql`, "SELECT 1;");
+    await Deno.writeTextFile(`${dir}/notes.md`, "not a migration");
+    await assert.rejects(
+      readMigrations(new URL(`file://${dir}/`)),
+      (error: unknown) =>
+        error instanceof MigrationError && /"2_Threads\.sql" is misnamed/.test(error.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a failing migration rolls back entirely and names the cause", async () => {
   const dir = await Deno.makeTempDir();
   const db = await embedded();

@@ -170,3 +170,35 @@ Deno.test("embedded Postgres persists under the data directory across a restart"
     );
   }
 });
+
+Deno.test("a second process on a taken port exits 1 before touching any data", async () => {
+  const first = await startServer();
+  const dir = `.data/test-${crypto.randomUUID()}`;
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: await startTaskArgs(),
+      cwd: new URL("../../", import.meta.url).pathname,
+      clearEnv: true,
+      env: {
+        PATH: Deno.env.get("PATH") ?? "",
+        HOME: Deno.env.get("HOME") ?? "",
+        HOST: "127.0.0.1",
+        PORT: String(first.port),
+        PGLITE_DATA_DIR: dir,
+      },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(output.code, 1);
+    const lines = new TextDecoder().decode(output.stdout).trim().split("\n").map((l) =>
+      JSON.parse(l)
+    );
+    assert.ok(
+      lines.some((l) => l.level === "ERROR" && /already in use/.test(l.message)),
+      JSON.stringify(lines),
+    );
+    await assert.rejects(Deno.stat(dir), Deno.errors.NotFound, "the data directory was created");
+  } finally {
+    await first.stop();
+  }
+});

@@ -40,7 +40,17 @@ export async function startServer(
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: root.pathname,
-    env: { PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info", ...env, PORT: "0", HOST: "127.0.0.1" },
+    // Only what a fresh shell would have, so a variable exported on the
+    // developer's machine cannot make a test pass or fail.
+    clearEnv: true,
+    env: {
+      ...inherited("PATH", "HOME", "DENO_DIR", "TMPDIR"),
+      PGLITE_DATA_DIR: "memory://",
+      LOG_LEVEL: "info",
+      ...env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+    },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -67,8 +77,18 @@ export async function startServer(
   ]);
   const url = `http://127.0.0.1:${port}`;
   let startupMs = 0;
+  let running = true;
+  exited.then(() => running = false);
+  const deadline = spawnedAt + timeoutMs;
   for (;;) {
-    const response = await fetch(`${url}/health`).catch(() => undefined);
+    if (!running || performance.now() > deadline) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      throw new Error(`server never answered /health with 200: ${stderr}`);
+    }
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) })
+      .catch(() => undefined);
     await response?.body?.cancel();
     if (response?.status === 200) {
       startupMs = performance.now() - spawnedAt;
@@ -91,6 +111,15 @@ export async function startServer(
       return status.code;
     },
   };
+}
+
+function inherited(...names: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of names) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
 }
 
 async function readLines(
