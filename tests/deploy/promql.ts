@@ -49,16 +49,40 @@ export function syntaxErrors(expr: string): string[] {
   return errors;
 }
 
-/** The metric names `expr` selects (vector and matrix selectors), in order of appearance. */
-export function metricNames(expr: string): string[] {
-  const names: string[] = [];
+/** One series selector: the metric it names and its `job="..."` matcher, if any. */
+export interface Selector {
+  metric: string;
+  job: string | undefined;
+}
+
+/** The series selectors of `expr` (vector and matrix), in order of appearance. */
+export function selectors(expr: string): Selector[] {
+  const found: Selector[] = [];
   parser.parse(expr).iterate({
     enter(node) {
-      if (node.name === "VectorSelector") {
-        const identifier = node.node.getChild("Identifier");
-        if (identifier) names.push(expr.slice(identifier.from, identifier.to));
+      if (node.name !== "VectorSelector") return;
+      const identifier = node.node.getChild("Identifier");
+      if (!identifier) return;
+      let job: string | undefined;
+      const matchers = node.node.getChild("LabelMatchers");
+      for (const matcher of matchers?.getChildren("UnquotedLabelMatcher") ?? []) {
+        const label = matcher.getChild("LabelName");
+        const op = matcher.getChild("MatchOp");
+        const value = matcher.getChild("StringLiteral");
+        if (
+          label && value && expr.slice(label.from, label.to) === "job" && op &&
+          expr.slice(op.from, op.to) === "="
+        ) {
+          job = JSON.parse(expr.slice(value.from, value.to).replace(/^'|'$/g, '"'));
+        }
       }
+      found.push({ metric: expr.slice(identifier.from, identifier.to), job });
     },
   });
-  return [...new Set(names)];
+  return found;
+}
+
+/** The metric names `expr` selects, each once, in order of appearance. */
+export function metricNames(expr: string): string[] {
+  return [...new Set(selectors(expr).map((s) => s.metric))];
 }
