@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validates the container and Prometheus files offline, without a Docker engine.
+# Validates every deploy file offline, without a Docker engine or a cluster.
 #
 #   bash scripts/validate_deploy.sh
 #
@@ -9,9 +9,25 @@
 # Tool set-up notes go to stderr.
 #
 # What checks what:
+# - Kubernetes (deploy/k8s): `kubectl kustomize` renders the base and each
+#   overlay, then tests/deploy/k8s_validate.ts validates every rendered object
+#   with npm kubernetes-models (`.validate()`, the API's JSON schema) and
+#   type-checks it against the model's interface, which rejects unknown
+#   fields. The overlays need kustomize v5 (`labels`, `patches`): a kubectl
+#   on PATH reporting "Kustomize Version: v5" is used (the project machines
+#   ship one), else KUBECTL_BIN, else the cached one below. Debian bookworm's
+#   own kubernetes-client is 1.20 with kustomize v2.0.3, which rejects
+#   `labels`; Debian trixie's `kubectl` package (1.32, kustomize v5.5) depends
+#   only on libc6 (>= 2.34) and runs on bookworm, so its .deb is fetched the
+#   same way as Compose below.
 # - promtool (Debian package `prometheus`): `check config` on prometheus.yml
 #   (which also loads the rule files it names), `check rules` on the alert
 #   rules, and `test rules` on the alert unit tests in deploy/prometheus/tests/.
+# - Grafana (deploy/grafana): tests/deploy/dashboards.ts checks each
+#   dashboard's structure (uids, panel ids and grid, datasource uid, queries),
+#   parses every PromQL expression with Prometheus' grammar
+#   (@prometheus-io/lezer-promql), and has promtool parse them all as
+#   recording rules.
 # - Compose v2 `config -q`: parses, interpolates and validates
 #   docker-compose.yml with compose-go, the library `docker compose` uses, against
 #   the Compose Specification schema. Debian bookworm packages only Compose v1
@@ -30,13 +46,16 @@
 #   syntax, flags and durations, JSON forms, stage names) plus a few
 #   hadolint-style rules (pinned base images, non-root final USER, exec-form
 #   CMD, COPY over ADD, no secrets in ENV or ARG, HEALTHCHECK present).
-#   tests/deploy/deploy_files_test.ts asserts the design's requirements on the
-#   same files.
+#
+# tests/deploy/*_test.ts (run by `deno task test`) assert the design's
+# requirements on the same files with the same tools, and check every metric
+# the dashboards and alerts name against a running server.
 #
 # Environment:
 #   GRAPHMIND_TOOLS_DIR  tools cache (default: ${XDG_CACHE_HOME:-~/.cache}/graphmind/deploy-tools)
 #   PROMTOOL_BIN         promtool to use instead of the one on PATH
 #   COMPOSE_BIN          Compose v2 binary to use (run as "$COMPOSE_BIN config ...")
+#   KUBECTL_BIN          kubectl (with kustomize v5) to use
 
 set -uo pipefail
 
@@ -134,11 +153,14 @@ debian_mirror() {
   [[ -n $uri ]] && printf '%s\n' "${uri%/}"
 }
 
-fetch_compose_from_trixie() {
+# fetch_from_trixie PACKAGE PATH_IN_DEB NAME: downloads one Debian trixie .deb
+# and installs the binary at PATH_IN_DEB as $TOOLS_DIR/NAME.
+fetch_from_trixie() {
+  local package=$1 path_in_deb=$2 name=$3
   local apt_dir="$TOOLS_DIR/apt-trixie" mirror deb
   local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
   if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-deb >/dev/null 2>&1; then
-    note "Compose v2 not found and this is not a Debian system: set COMPOSE_BIN"
+    note "$name not found and this is not a Debian system: install it by hand"
     return 1
   fi
   [[ -r $keyring ]] || {
@@ -163,18 +185,17 @@ fetch_compose_from_trixie() {
     -o "APT::Sandbox::User=$(id -un)"
     -o "Debug::NoLocking=true"
   )
-  note "fetching Compose v2 (Debian trixie package docker-compose) into $TOOLS_DIR"
+  note "fetching $name (Debian trixie package $package) into $TOOLS_DIR"
   if ! { apt-get "${apt_opts[@]}" -q update &&
-    (cd "$apt_dir" && apt-get "${apt_opts[@]}" -q download docker-compose); } >>"$SETUP_LOG" 2>&1; then
-    note "downloading docker-compose from trixie failed:"
+    (cd "$apt_dir" && apt-get "${apt_opts[@]}" -q download "$package"); } >>"$SETUP_LOG" 2>&1; then
+    note "downloading $package from trixie failed:"
     sed 's/^/  /' "$SETUP_LOG" >&2
     return 1
   fi
-  local debs=("$apt_dir"/docker-compose_*.deb)
+  local debs=("$apt_dir/${package}"_*.deb)
   deb=${debs[0]}
   if ! { [[ -f $deb ]] && dpkg-deb -x "$deb" "$apt_dir/root" &&
-    install -m 0755 "$apt_dir/root/usr/libexec/docker/cli-plugins/docker-compose" \
-      "$TOOLS_DIR/docker-compose"; }; then
+    install -m 0755 "$apt_dir/root/$path_in_deb" "$TOOLS_DIR/$name"; }; then
     note "unpacking $deb failed"
     return 1
   fi
@@ -192,7 +213,9 @@ ensure_compose() {
     COMPOSE=(docker-compose)
   else
     if ! { [[ -x $cached ]] && is_compose_v2 "$cached"; }; then
-      mkdir -p "$TOOLS_DIR" && fetch_compose_from_trixie || return 1
+      mkdir -p "$TOOLS_DIR" &&
+        fetch_from_trixie docker-compose usr/libexec/docker/cli-plugins/docker-compose docker-compose ||
+        return 1
     fi
     COMPOSE=("$cached")
   fi
@@ -203,21 +226,46 @@ ensure_compose() {
   note "using Docker Compose $("${COMPOSE[@]}" version --short) (${COMPOSE[*]})"
 }
 
+has_kustomize_v5() {
+  "$@" version --client 2>/dev/null | grep -q '^Kustomize Version: v5\.'
+}
+
+KUBECTL=""
+ensure_kubectl() {
+  local cached="$TOOLS_DIR/kubectl"
+  if [[ -n "${KUBECTL_BIN:-}" ]]; then
+    KUBECTL=$KUBECTL_BIN
+  elif command -v kubectl >/dev/null 2>&1 && has_kustomize_v5 kubectl; then
+    KUBECTL=$(command -v kubectl)
+  else
+    if ! { [[ -x $cached ]] && has_kustomize_v5 "$cached"; }; then
+      mkdir -p "$TOOLS_DIR" && fetch_from_trixie kubectl usr/bin/kubectl kubectl || return 1
+    fi
+    KUBECTL=$cached
+  fi
+  has_kustomize_v5 "$KUBECTL" || {
+    note "$KUBECTL has no kustomize v5"
+    return 1
+  }
+  note "using kubectl $("$KUBECTL" version --client 2>/dev/null | tr '\n' ' ')($KUBECTL)"
+}
+
 # Dummy values for the variables docker-compose.yml requires (${VAR:?...}).
 # --env-file /dev/null keeps a developer's .env out of the result.
 compose_config_with_dummy_secrets() {
   env POSTGRES_PASSWORD=validate-only-password \
     SECRET_KEY=validate-only-secret-key-0123456789 \
     UPSTASH_REDIS_REST_TOKEN=validate-only-token \
+    GRAFANA_ADMIN_PASSWORD=validate-only-grafana \
     "${COMPOSE[@]}" --env-file /dev/null -f docker-compose.yml config -q
 }
 
 # The stack must refuse to start rather than run with empty secrets.
 compose_requires_each_secret() {
   local missing output
-  for missing in POSTGRES_PASSWORD SECRET_KEY UPSTASH_REDIS_REST_TOKEN; do
+  for missing in POSTGRES_PASSWORD SECRET_KEY UPSTASH_REDIS_REST_TOKEN GRAFANA_ADMIN_PASSWORD; do
     if output=$(
-      export POSTGRES_PASSWORD=x SECRET_KEY=x UPSTASH_REDIS_REST_TOKEN=x
+      export POSTGRES_PASSWORD=x SECRET_KEY=x UPSTASH_REDIS_REST_TOKEN=x GRAFANA_ADMIN_PASSWORD=x
       unset "$missing"
       "${COMPOSE[@]}" --env-file /dev/null -f docker-compose.yml config -q 2>&1
     ); then
@@ -235,7 +283,33 @@ lint_dockerfile() {
   deno run --allow-read tests/deploy/dockerfile_lint.ts Dockerfile
 }
 
+validate_k8s_models() {
+  KUBECTL_BIN=$KUBECTL deno run --allow-read --allow-write --allow-env --allow-run \
+    tests/deploy/k8s_validate.ts "${K8S_DIRS[@]}"
+}
+
+validate_dashboards() {
+  deno run --allow-read --allow-write --allow-env --allow-run \
+    tests/deploy/dashboards.ts ${PROMTOOL:+--promtool "$PROMTOOL"}
+}
+
+K8S_DIRS=(deploy/k8s/base deploy/k8s/overlays/staging deploy/k8s/overlays/production)
+
 # ---- checks ----
+
+if ensure_kubectl; then
+  for dir in "${K8S_DIRS[@]}"; do
+    run_check "kubectl kustomize $dir" "$KUBECTL" kustomize "$dir"
+  done
+  if command -v deno >/dev/null 2>&1; then
+    run_check "kubernetes-models validation of every rendered object (schema + known fields)" \
+      validate_k8s_models
+  else
+    fail_check "kubernetes-models validation" "deno is not on PATH"
+  fi
+else
+  fail_check "kubectl kustomize deploy/k8s" "kubectl with kustomize v5 is missing and could not be installed"
+fi
 
 if ensure_promtool; then
   run_check "promtool check config deploy/prometheus/prometheus.yml" \
@@ -248,9 +322,15 @@ else
   fail_check "promtool checks" "promtool is missing and could not be installed"
 fi
 
+if command -v deno >/dev/null 2>&1; then
+  run_check "grafana dashboards: structure, PromQL grammar${PROMTOOL:+, promtool}" validate_dashboards
+else
+  fail_check "grafana dashboards" "deno is not on PATH"
+fi
+
 if ensure_compose; then
   run_check "compose config -q docker-compose.yml" compose_config_with_dummy_secrets
-  run_check "compose refuses to start without POSTGRES_PASSWORD, SECRET_KEY, UPSTASH_REDIS_REST_TOKEN" \
+  run_check "compose refuses to start without POSTGRES_PASSWORD, SECRET_KEY, UPSTASH_REDIS_REST_TOKEN, GRAFANA_ADMIN_PASSWORD" \
     compose_requires_each_secret
 else
   fail_check "compose config -q docker-compose.yml" "Compose v2 is missing and could not be installed"

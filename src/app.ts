@@ -18,6 +18,7 @@ import { type Database, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
 import { createHealthService, type HealthService } from "./health/health.ts";
+import { createReadinessGauge } from "./health/readiness_gauge.ts";
 import { createLlmProbe } from "./llm/probe.ts";
 import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
@@ -80,6 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       { name: "cache", mode: cache.mode, check: async () => void await cache.ping() },
       createLlmProbe(config.llm),
     ],
+    onReport: createReadinessGauge(metrics.registry),
   });
   const services = { config, health };
   const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });

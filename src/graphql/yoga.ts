@@ -46,6 +46,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       title: `${config.app.name} GraphiQL`,
       subscriptionsProtocol: "WS",
     },
+    // Yoga's default GraphiQL page loads its scripts from a CDN (unpkg), which
+    // air-gapped hosts and strict CSPs block: this page inlines them (~9 MB),
+    // loaded on the first GraphiQL request only.
+    renderGraphiQL: async (options) =>
+      (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
     // The HTTP layer logs every request; yoga's own console logging is off.
     logging: false,
     maskedErrors: {

@@ -80,6 +80,8 @@ export interface HealthOptions {
   thresholdPercent?: number;
   /** Replaces the system readings, for tests. */
   readResources?: () => Record<ResourceCheck["name"], ResourceReading>;
+  /** Called with every readiness report, for example to export it as a metric. */
+  onReport?: (report: ReadinessReport) => void;
 }
 
 const startedAt = performance.now();
@@ -132,7 +134,9 @@ export function createHealthService(options: HealthOptions): HealthService {
     async ready() {
       const checks = await Promise.all(options.probes.map(runProbe));
       const ready = !draining && checks.every((c) => c.status === "ok");
-      return { ready, status: ready ? "ready" : "not_ready", checks };
+      const report: ReadinessReport = { ready, status: ready ? "ready" : "not_ready", checks };
+      options.onReport?.(report);
+      return report;
     },
     live() {
       try {
