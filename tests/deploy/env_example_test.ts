@@ -48,7 +48,13 @@ const composeVariables = new Set([...compose.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)]
 const proxySource = readFile("src/cache/upstash_proxy_main.ts");
 const proxyVariables = new Set([...proxySource.matchAll(/env\("([A-Z_]+)"\)/g)].map((m) => m[1]!));
 /** Settings whose default depends on ENVIRONMENT: shown empty. */
-const BY_PROFILE = new Set(["DEBUG", "DB_POOL_SIZE", "LOG_LEVEL", "MAX_CONCURRENT_AGENTS"]);
+const BY_PROFILE = new Set([
+  "DEBUG",
+  "DB_POOL_SIZE",
+  "LOG_LEVEL",
+  "MAX_CONCURRENT_AGENTS",
+  "SHUTDOWN_DRAIN_SECONDS",
+]);
 
 Deno.test(".env.example lists every variable src/config.ts reads, once", () => {
   const names = entries.map((entry) => entry.name);
@@ -82,7 +88,9 @@ Deno.test("commented defaults are the real defaults; by-profile ones are empty",
       continue;
     }
     if (value === "") continue; // unset by default (OPENAI_API_KEY)
-    const changed = loadConfig({ [name]: value });
+    // The Upstash URL is only valid with its token beside it.
+    const companion = name === "UPSTASH_REDIS_REST_URL" ? { UPSTASH_REDIS_REST_TOKEN: "t" } : {};
+    const changed = loadConfig({ [name]: value, ...companion });
     // DATABASE_URL and OPENAI_BASE_URL show an example value instead: unset by default.
     if (
       name === "DATABASE_URL" || name === "OPENAI_BASE_URL" || name === "UPSTASH_REDIS_REST_URL"
