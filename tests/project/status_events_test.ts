@@ -3,7 +3,7 @@ import { createStatusEvents } from "../../src/project/status_events.ts";
 
 /** Resolves with "pending" when `promise` has not settled within a few ticks. */
 async function settled<T>(promise: Promise<T>): Promise<T | "pending"> {
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"pending">((resolve) => {
     timer = setTimeout(() => resolve("pending"), 20);
   });
