@@ -81,7 +81,10 @@ Deno.test("a task outside any phase is named", () => {
   assert.deepEqual(issues(plan([taskOf("a", [], "nowhere")])), [
     'tasks.0.phaseId: task "a" is outside any phase: phase "nowhere" is not in phases',
   ]);
-  assert.match(issues(plan([{ ...taskOf("a"), phaseId: undefined }]))[0] ?? "", /^tasks\.0\.phaseId: /);
+  assert.match(
+    issues(plan([{ ...taskOf("a"), phaseId: undefined }]))[0] ?? "",
+    /^tasks\.0\.phaseId: /,
+  );
 });
 
 Deno.test("field rules: ids, priorities, statuses, hours, dates, unknown keys", () => {

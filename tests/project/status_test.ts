@@ -80,7 +80,10 @@ Deno.test("phase progress: completion, isCompleted, isOverdue, and empty phases"
 });
 
 Deno.test("the current phase's window contains today (bounds inclusive), first in order", () => {
-  const phases = phaseProgress(snapshot(WEEKS, WEEKS.map((p) => task({ id: p.id, phaseId: p.id }))), TODAY);
+  const phases = phaseProgress(
+    snapshot(WEEKS, WEEKS.map((p) => task({ id: p.id, phaseId: p.id }))),
+    TODAY,
+  );
   assert.deepEqual(currentPhaseOf(phases, "2026-03-10"), { phase: phases[1], basis: "schedule" });
   assert.equal(currentPhaseOf(phases, "2026-03-01")?.phase.id, "one", "start day is inside");
   assert.equal(currentPhaseOf(phases, "2026-03-22")?.phase.id, "three", "end day is inside");

@@ -6,7 +6,11 @@ const LATER = new Date("2026-03-05T17:00:00Z");
 const AT = new Date("2026-03-09T12:00:00Z");
 
 Deno.test("going in_progress sets the start date and clears the end date", () => {
-  const change = statusChange({ status: "not_started", startDate: null, endDate: null }, "in_progress", AT);
+  const change = statusChange(
+    { status: "not_started", startDate: null, endDate: null },
+    "in_progress",
+    AT,
+  );
   assert.deepEqual(change, { status: "in_progress", startDate: AT, endDate: null, updatedAt: AT });
 });
 
