@@ -11,15 +11,17 @@ import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
 import { NEXT_TASKS_LIMIT } from "./service.ts";
 import {
-  AssignTaskInput,
-  ImportPlanInput,
   ProjectPhaseRef,
   ProjectPlanRef,
   ProjectStatusRef,
-  ProjectTaskFilterInput,
   ProjectTaskRef,
-  UpdateTaskStatusInput,
 } from "./schema_types.ts";
+import {
+  AssignTaskInput,
+  ImportPlanInput,
+  ProjectTaskFilterInput,
+  UpdateTaskStatusInput,
+} from "./schema_inputs.ts";
 
 const PLAN_ID_DESCRIPTION = "The plan; the shared default plan when omitted.";
 

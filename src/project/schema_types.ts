@@ -1,16 +1,14 @@
 /**
- * The GraphQL types of delivery plans: enums, objects and the inputs of the
- * project mutations, each input validated with zod before a resolver runs.
- * The fields that use them are in `schema.ts`.
+ * The GraphQL output types of delivery plans: enums and objects. Inputs are
+ * in `schema_inputs.ts`, the fields that use them in `schema.ts`.
  *
  * @module
  */
-import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
-import { planDocumentSchema, planIdSchema, TASK_STATUSES } from "./plan_document.ts";
 import type { PlanRecord, TaskRecord } from "./records.ts";
 import type { PhaseProgress, ProjectStatus } from "./status.ts";
 
+/** `TaskStatus`: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED. */
 export const TaskStatusEnum = builder.enumType("TaskStatus", {
   description: "Where a task stands.",
   values: {
@@ -21,6 +19,7 @@ export const TaskStatusEnum = builder.enumType("TaskStatus", {
   } as const,
 });
 
+/** `TaskPriority`: HIGH, MEDIUM, LOW. */
 export const TaskPriorityEnum = builder.enumType("TaskPriority", {
   description: "How urgent a task is. `nextTasks` puts HIGH first, then MEDIUM, then LOW.",
   values: {
@@ -30,6 +29,7 @@ export const TaskPriorityEnum = builder.enumType("TaskPriority", {
   } as const,
 });
 
+/** `CurrentPhaseBasis`: why a phase is current. */
 export const CurrentPhaseBasisEnum = builder.enumType("CurrentPhaseBasis", {
   description: "Why a phase is the current phase.",
   values: {
@@ -47,6 +47,7 @@ export const CurrentPhaseBasisEnum = builder.enumType("CurrentPhaseBasis", {
   } as const,
 });
 
+/** `ProjectPlan`. */
 export const ProjectPlanRef = builder.objectRef<PlanRecord>("ProjectPlan").implement({
   description: "A delivery plan: phases with date windows, and tasks with dependencies. " +
     "The shared default plan is readable by everyone; an imported plan only by its owner.",
@@ -77,6 +78,7 @@ export const ProjectPlanRef = builder.objectRef<PlanRecord>("ProjectPlan").imple
   }),
 });
 
+/** `ProjectPhase`: a phase with its progress. */
 export const ProjectPhaseRef = builder.objectRef<PhaseProgress>("ProjectPhase").implement({
   description: "A phase of a plan, with its progress.",
   fields: (t) => ({
@@ -91,7 +93,9 @@ export const ProjectPhaseRef = builder.objectRef<PhaseProgress>("ProjectPhase").
       description: "Last day of the phase's window (YYYY-MM-DD, UTC).",
     }),
     totalTasks: t.exposeInt("totalTasks", { description: "How many tasks the phase has." }),
-    completedTasks: t.exposeInt("completedTasks", { description: "How many are completed." }),
+    completedTasks: t.exposeInt("completedTasks", {
+      description: "How many of its tasks are completed.",
+    }),
     completion: t.exposeFloat("completion", {
       description: "Percent of the phase's tasks completed, 0 to 100 (100 with no tasks).",
     }),
@@ -104,6 +108,7 @@ export const ProjectPhaseRef = builder.objectRef<PhaseProgress>("ProjectPhase").
   }),
 });
 
+/** `ProjectTask`. */
 export const ProjectTaskRef = builder.objectRef<TaskRecord>("ProjectTask").implement({
   description: "A task of a plan.",
   fields: (t) => ({
@@ -153,6 +158,7 @@ export const ProjectTaskRef = builder.objectRef<TaskRecord>("ProjectTask").imple
   }),
 });
 
+/** `ProjectStatus`: the shape DESIGN.md names, and more. */
 export const ProjectStatusRef = builder.objectRef<ProjectStatus>("ProjectStatus").implement({
   description: "A plan's progress today: totals, completion, the current phase, each phase.",
   fields: (t) => ({
@@ -166,10 +172,14 @@ export const ProjectStatusRef = builder.objectRef<ProjectStatus>("ProjectStatus"
       description: "How many phases have every task completed.",
     }),
     totalTasks: t.exposeInt("totalTasks", { description: "How many tasks the plan has." }),
-    completedTasks: t.exposeInt("completedTasks", { description: "How many are completed." }),
-    inProgressTasks: t.exposeInt("inProgressTasks", { description: "How many are in progress." }),
-    blockedTasks: t.exposeInt("blockedTasks", { description: "How many are blocked." }),
-    notStartedTasks: t.exposeInt("notStartedTasks", { description: "How many are not started." }),
+    completedTasks: t.exposeInt("completedTasks", { description: "How many tasks are completed." }),
+    inProgressTasks: t.exposeInt("inProgressTasks", {
+      description: "How many tasks are in progress.",
+    }),
+    blockedTasks: t.exposeInt("blockedTasks", { description: "How many tasks are blocked." }),
+    notStartedTasks: t.exposeInt("notStartedTasks", {
+      description: "How many tasks are not started.",
+    }),
     overallCompletion: t.exposeFloat("overallCompletion", {
       description: "Percent of all tasks completed, 0 to 100.",
     }),
@@ -193,66 +203,3 @@ export const ProjectStatusRef = builder.objectRef<ProjectStatus>("ProjectStatus"
     }),
   }),
 });
-
-const planIdField = z.string().min(1, { error: "must not be empty" }).max(100, {
-  error: "must be at most 100 characters",
-}).nullish();
-
-export const ProjectTaskFilterInput = builder.inputType("ProjectTaskFilter", {
-  description: "Narrows `tasks`; every given field must match.",
-  fields: (t) => ({
-    phaseId: t.id({ description: "Only tasks of this phase." }),
-    status: t.field({ type: TaskStatusEnum, description: "Only tasks with this status." }),
-    priority: t.field({ type: TaskPriorityEnum, description: "Only tasks with this priority." }),
-    assignee: t.string({ description: "Only tasks assigned to this user id." }),
-  }),
-});
-
-export const UpdateTaskStatusInput = builder.inputType("UpdateTaskStatusInput", {
-  description: "Moves a task to a new status.",
-  fields: (t) => ({
-    planId: t.id({ description: "The plan; the shared default plan when omitted." }),
-    taskId: t.id({ required: true, description: "The task, e.g. `arch_001`." }),
-    status: t.field({ type: TaskStatusEnum, required: true, description: "The new status." }),
-    force: t.boolean({
-      description: "Admins only: complete the task even though dependencies are unfinished.",
-    }),
-  }),
-}).validate(z.object({
-  planId: planIdField,
-  taskId: planIdSchema,
-  status: z.enum(TASK_STATUSES),
-  force: z.boolean().nullish(),
-}));
-
-export const AssignTaskInput = builder.inputType("AssignTaskInput", {
-  description: "Assigns a task to a user, or unassigns it.",
-  fields: (t) => ({
-    planId: t.id({ description: "The plan; the shared default plan when omitted." }),
-    taskId: t.id({ required: true, description: "The task, e.g. `arch_001`." }),
-    assignee: t.string({
-      description: "The user id (a token's `sub`) to assign; null or omitted unassigns.",
-    }),
-  }),
-}).validate(z.object({
-  planId: planIdField,
-  taskId: planIdSchema,
-  assignee: z.string().trim().min(1, { error: "must not be empty; pass null to unassign" })
-    .max(200, { error: "must be at most 200 characters" }).nullish()
-    .transform((value) => value ?? null),
-}));
-
-export const ImportPlanInput = builder.inputType("ImportPlanInput", {
-  description: "A plan document to import as a new plan owned by the viewer.",
-  fields: (t) => ({
-    plan: t.field({
-      type: "JSON",
-      required: true,
-      description: "The plan document, as `exportPlan` returns it: `{name, description, " +
-        "baseDate, phases: [{id, name, description, startDate, targetEndDate}], tasks: [{id, " +
-        "phaseId, name, description, priority, estimatedHours, status, assignee, " +
-        "dependencies, startDate, endDate}]}`. Statuses and priorities are lower case " +
-        "(`not_started`, `high`).",
-    }),
-  }),
-}).validate(z.object({ plan: planDocumentSchema }));
