@@ -62,6 +62,9 @@ export async function loadSnapshot(sql: Sql, plan: PlanRecord): Promise<PlanSnap
   });
 }
 
+/** Plans with at least this many tasks refresh the tasks table's statistics on import. */
+export const ANALYZE_AFTER_TASKS = 200;
+
 /** Who a new plan belongs to and how it is known. */
 export interface NewPlan {
   id: string;
@@ -108,6 +111,14 @@ export async function insertPlan(
       id text, "phaseId" text, position int, name text, description text, priority text,
       "estimatedHours" float8, status text, assignee text, "startDate" timestamptz,
       "endDate" timestamptz)`;
+  if (doc.tasks.length >= ANALYZE_AFTER_TASKS) {
+    // Each dependency row is checked against project_tasks by a foreign key.
+    // With statistics from when the table was small, those checks scan the
+    // table instead of its primary key, which makes a large import quadratic
+    // (seconds for 2000 tasks). Fresh statistics, which see this
+    // transaction's rows, make them index lookups again.
+    await sql`ANALYZE project_tasks`;
+  }
   const dependencies = doc.tasks.flatMap((t) =>
     t.dependencies.map((dependsOn, position) => ({ taskId: t.id, dependsOn, position }))
   );
@@ -117,6 +128,11 @@ export async function insertPlan(
       SELECT ${plan.id}, d."taskId", d."dependsOn", ${plan.ownerId}, d.position
       FROM jsonb_to_recordset(${sql.json(dependencies as never)}) AS d(
         "taskId" text, "dependsOn" text, position int)`;
+  }
+  if (doc.tasks.length >= ANALYZE_AFTER_TASKS) {
+    // Reads join the dependencies too; embedded Postgres has no autovacuum
+    // to refresh these statistics later.
+    await sql`ANALYZE project_task_dependencies`;
   }
   return true;
 }

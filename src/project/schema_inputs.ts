@@ -7,12 +7,7 @@
  */
 import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
-import {
-  type PlanDocument,
-  planDocumentSchema,
-  planIdSchema,
-  TASK_STATUSES,
-} from "./plan_document.ts";
+import { planDocumentSchema, planIdSchema, TASK_STATUSES } from "./plan_document.ts";
 import { TaskPriorityEnum, TaskStatusEnum } from "./schema_types.ts";
 
 const planIdField = z.string().min(1, { error: "must not be empty" }).max(100, {
@@ -66,7 +61,7 @@ export const AssignTaskInput = builder.inputType("AssignTaskInput", {
     .transform((value) => value ?? null),
 }));
 
-/** `ImportPlanInput`: its `plan` is parsed into a {@linkcode PlanDocument}. */
+/** `ImportPlanInput`: its `plan` is parsed into a plan document. */
 export const ImportPlanInput = builder.inputType("ImportPlanInput", {
   description: "A plan document to import as a new plan owned by the viewer.",
   fields: (t) => ({

@@ -31,7 +31,7 @@ export async function selectTasks(
   const where = (column: string, value: string | undefined) =>
     value === undefined ? sql`` : sql`AND ${sql(column)} = ${value}`;
   return await sql<TaskRecord[]>`
-    SELECT ${TASK_COLUMNS(sql)}
+    SELECT ${TASK_FROM(sql, planId)}
     WHERE t.plan_id = ${planId}
       ${where("t.phase_id", filter.phaseId)}
       ${where("t.status", filter.status)}
@@ -57,7 +57,7 @@ export async function findTask(
     await sql`SELECT 1 FROM project_tasks WHERE plan_id = ${planId} AND id = ${taskId} FOR UPDATE`;
   }
   const [task] = await sql<TaskRecord[]>`
-    SELECT ${TASK_COLUMNS(sql)} WHERE t.plan_id = ${planId} AND t.id = ${taskId}`;
+    SELECT ${TASK_FROM(sql, planId, taskId)} WHERE t.plan_id = ${planId} AND t.id = ${taskId}`;
   return task;
 }
 
@@ -96,19 +96,28 @@ export async function updateTaskAssignee(
     WHERE plan_id = ${planId} AND id = ${taskId}`;
 }
 
-// A task with its dependency ids in written order, and those not completed.
-const TASK_COLUMNS = (sql: Queryable) =>
+/**
+ * A task with its dependency ids in written order, and those not completed.
+ * The dependencies of the whole plan (or of one task) are aggregated once
+ * and hash-joined: a per-task subquery would rescan the plan's dependencies
+ * for every task when the planner misjudges their number, as it does right
+ * after an import.
+ */
+const TASK_FROM = (sql: Queryable, planId: string, taskId?: string) =>
   sql`t.plan_id AS "planId", t.id, t.phase_id AS "phaseId", t.position, t.name,
     t.description, t.priority, t.estimated_hours AS "estimatedHours", t.status, t.assignee,
     t.start_date AS "startDate", t.end_date AS "endDate", t.updated_at AS "updatedAt",
     coalesce(d.dependencies, '{}') AS dependencies,
     coalesce(d.unfinished, '{}') AS "unfinishedDependencies"
   FROM project_tasks t
-  LEFT JOIN LATERAL (
-    SELECT array_agg(dep.depends_on ORDER BY dep.position) AS dependencies,
+  LEFT JOIN (
+    SELECT dep.task_id,
+      array_agg(dep.depends_on ORDER BY dep.position) AS dependencies,
       array_agg(dep.depends_on ORDER BY dep.position)
         FILTER (WHERE other.status <> 'completed') AS unfinished
     FROM project_task_dependencies dep
     JOIN project_tasks other ON other.plan_id = dep.plan_id AND other.id = dep.depends_on
-    WHERE dep.plan_id = t.plan_id AND dep.task_id = t.id
-  ) d ON true`;
+    WHERE dep.plan_id = ${planId}
+      ${taskId === undefined ? sql`` : sql`AND dep.task_id = ${taskId}`}
+    GROUP BY dep.task_id
+  ) d ON d.task_id = t.id`;
