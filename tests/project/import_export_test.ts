@@ -7,6 +7,7 @@ import {
   day,
   errorCode,
   importAs,
+  largePlan,
   signUsers,
   smallPlan,
   startProjectApp,
@@ -260,6 +261,21 @@ Deno.test("plan import, export and ownership", async (t) => {
         assert.deepEqual(dataOf(await as(users.alice, EXPORT, { p: second })).exportPlan, first);
       },
     );
+
+    await t.step("a plan at the size limit imports and exports back identically", async () => {
+      const id = await importAs(app, users.alice, largePlan());
+      const first = dataOf(await as(users.alice, EXPORT, { p: id })).exportPlan as PlanDocument;
+      assert.equal(first.tasks.length, 2000);
+      const again = await importAs(app, users.alice, first);
+      assert.deepEqual(dataOf(await as(users.alice, EXPORT, { p: again })).exportPlan, first);
+      const over = {
+        ...largePlan(),
+        tasks: [...(largePlan().tasks as unknown[]), (largePlan().tasks as unknown[])[0]],
+      };
+      const body = await as(users.alice, IMPORT, { plan: over });
+      assert.equal(errorCode(body), "BAD_USER_INPUT");
+      assert.match(body.errors?.[0]?.message ?? "", /input\.plan\.tasks: at most 2000 tasks/);
+    });
 
     await t.step("without a base date, a plan starts when its first phase does", async () => {
       const plan = smallPlan();

@@ -117,3 +117,29 @@ export async function importAs(
   );
   return (dataOf(body).importPlan as { id: string }).id;
 }
+
+/** A plan of `phases` × `perPhase` tasks; task i needs tasks i-1 and i-7. */
+export function largePlan(phases = 20, perPhase = 100): Record<string, unknown> {
+  const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10);
+  const tasks = [];
+  for (let i = 0; i < phases * perPhase; i++) {
+    tasks.push({
+      id: `t${i}`,
+      phaseId: `p${Math.floor(i / perPhase)}`,
+      name: `Task ${i}`,
+      priority: ["high", "medium", "low"][i % 3],
+      estimatedHours: (i % 17) + 1,
+      dependencies: [i - 1, i - 7].filter((d) => d >= 0).map((d) => `t${d}`),
+    });
+  }
+  return {
+    name: "Large plan",
+    phases: Array.from({ length: phases }, (_, p) => ({
+      id: `p${p}`,
+      name: `Phase ${p}`,
+      startDate: day(p * 7),
+      targetEndDate: day(p * 7 + 7),
+    })),
+    tasks,
+  };
+}
