@@ -5,9 +5,11 @@
  * @module
  */
 import { benchColdStart } from "./cold_start.ts";
+import { benchProjectStatus } from "./project_status.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  project_status: () => benchProjectStatus(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

@@ -24,6 +24,7 @@ import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
+import { createProjectService } from "./project/service.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -58,11 +59,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger: logger.child({ logger: "graphmind.db" }),
     metrics,
   });
+  const project = createProjectService({
+    sql: database.sql,
+    logger: logger.child({ logger: "graphmind.project" }),
+  });
   try {
     const { applied } = await migrate(database.sql, {
       logger: logger.child({ logger: "graphmind.db" }),
     });
     if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
+    await project.seedDefaultPlan();
   } catch (error) {
     await database.close();
     throw error;
@@ -83,7 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
     onReport: createReadinessGauge(metrics.registry),
   });
-  const services = { config, health };
+  const services = { config, health, project };
   const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
   const websocket = createWebSocketTransport(yoga, logger);
   const stopGauges = startSystemGauges(metrics);
@@ -113,6 +119,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       stopGauges();
       websocket.closeAll();
+      project.events.close();
       await cache.close();
       await database.close();
     },

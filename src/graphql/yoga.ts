@@ -98,6 +98,15 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
   if (error instanceof GraphQLError && error.originalError === undefined) {
     return withCode(error, "BAD_USER_INPUT");
   }
+  // A variable that fails coercion (an unknown enum value, a string for an
+  // Int) arrives wrapping graphql-js's own GraphQLError, before any resolver
+  // ran, so it has no path: the client's input, not a fault.
+  if (
+    error instanceof GraphQLError && error.path === undefined &&
+    error.originalError instanceof GraphQLError && error.originalError.originalError === undefined
+  ) {
+    return withCode(error, "BAD_USER_INPUT");
+  }
   const cause = error instanceof GraphQLError ? error.originalError : error;
   logger.error("unexpected error in a GraphQL operation", { error: cause });
   return new GraphQLError(INTERNAL_MESSAGE, {

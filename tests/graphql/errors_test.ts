@@ -42,3 +42,16 @@ Deno.test("app errors keep their code, message and extensions through the wrappe
   assert.equal(maskError(new NotFoundError("gone"), logger).extensions.code, "NOT_FOUND");
   assert.equal(lines.length, 0, "client errors are not logged as faults");
 });
+
+Deno.test("a variable that fails coercion is BAD_USER_INPUT, not a fault", () => {
+  const { logger, lines } = collector();
+  const coercion = new GraphQLError('Value "DONE" does not exist in "TaskStatus" enum.');
+  const wrapped = new GraphQLError(
+    `Variable "$status" got invalid value "DONE"; ${coercion.message}`,
+    { originalError: coercion },
+  );
+  const masked = maskError(wrapped, logger);
+  assert.equal(masked.extensions.code, "BAD_USER_INPUT");
+  assert.match(masked.message, /"DONE" does not exist in "TaskStatus"/);
+  assert.equal(lines.length, 0);
+});

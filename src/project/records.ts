@@ -1,0 +1,68 @@
+/**
+ * Plans, phases and tasks as the store returns them.
+ *
+ * @module
+ */
+import type { Sql, TransactionSql } from "postgres";
+import type { TaskPriority, TaskStatus } from "./plan_document.ts";
+
+/** A plan's own row. */
+export interface PlanRecord {
+  id: string;
+  /** Listing order; the keyset of plan cursors. */
+  seq: number;
+  ownerId: string;
+  /** True for the deployment's shared default plan. */
+  isDefault: boolean;
+  name: string;
+  description: string;
+  /** YYYY-MM-DD. */
+  baseDate: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A phase of a plan. */
+export interface PhaseRecord {
+  planId: string;
+  id: string;
+  position: number;
+  name: string;
+  description: string;
+  /** First day of the window, YYYY-MM-DD. */
+  startDate: string;
+  /** Last day of the window, YYYY-MM-DD. */
+  targetEndDate: string;
+}
+
+/** A task of a plan, with its dependencies and which of them are unfinished. */
+export interface TaskRecord {
+  planId: string;
+  id: string;
+  phaseId: string;
+  /** Order within the plan; the keyset of task cursors. */
+  position: number;
+  name: string;
+  description: string;
+  priority: TaskPriority;
+  estimatedHours: number;
+  status: TaskStatus;
+  assignee: string | null;
+  /** Ids of the tasks this one needs, in the order they were written. */
+  dependencies: string[];
+  /** The dependencies not yet completed. */
+  unfinishedDependencies: string[];
+  startDate: Date | null;
+  endDate: Date | null;
+  updatedAt: Date;
+}
+
+/** A whole plan, read at one moment. */
+export interface PlanSnapshot {
+  plan: PlanRecord;
+  phases: PhaseRecord[];
+  tasks: TaskRecord[];
+}
+
+/** The pool or a transaction: store functions run on either. */
+export type Queryable = Sql | TransactionSql;
