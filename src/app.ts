@@ -23,6 +23,8 @@ import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
+import { MemorySaver } from "@langchain/langgraph";
+import { createAgentRuntime } from "./agents/runtime.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -71,7 +73,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       createLlmProbe(config.llm),
     ],
   });
-  const services = { config, health };
+  // TODO(lead): swap for createCheckpointer(database.sql)
+  const checkpointer = new MemorySaver();
+  const agents = createAgentRuntime({
+    config,
+    checkpointer,
+    logger: logger.child({ logger: "graphmind.agents" }),
+  });
+  const services = { config, health, agents };
   const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
   const websocket = createWebSocketTransport(yoga, logger);
   const stopGauges = startSystemGauges(metrics);
