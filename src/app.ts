@@ -25,6 +25,10 @@ import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { MemorySaver } from "@langchain/langgraph";
 import { createAgentRuntime } from "./agents/runtime.ts";
+import { createThreadService } from "./threads/service.ts";
+import { createRunService, type RunService } from "./runs/service.ts";
+import { createMemoryEventBus } from "./runs/event_bus.ts";
+import { createAgentMetrics } from "./runs/metrics.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -35,9 +39,10 @@ export interface App {
   database: Database;
   cache: Cache;
   health: HealthService;
+  runs: RunService;
   /** Stops taking new work: readiness fails and WebSockets are told to go. */
   drain(): void;
-  /** Closes the cache, the pool and embedded Postgres, in that order. */
+  /** Stops runs, then closes the cache, the pool and embedded Postgres, in that order. */
   close(): Promise<void>;
 }
 
@@ -80,7 +85,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     checkpointer,
     logger: logger.child({ logger: "graphmind.agents" }),
   });
-  const services = { config, health, agents };
+  const threads = createThreadService({ sql: database.sql, agents, checkpointer });
+  const runs = createRunService({
+    sql: database.sql,
+    config,
+    agents,
+    threads,
+    checkpointer,
+    bus: createMemoryEventBus({ retentionMs: config.agents.eventRetentionSeconds * 1000 }),
+    metrics: createAgentMetrics(metrics.registry),
+    logger: logger.child({ logger: "graphmind.runs" }),
+    soleInstance: database.mode === "embedded",
+  });
+  await runs.recover();
+  const services = { config, health, agents, threads, runs };
   const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
   const websocket = createWebSocketTransport(yoga, logger);
   const stopGauges = startSystemGauges(metrics);
@@ -100,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database,
     cache,
     health,
+    runs,
     drain() {
       health.drain();
       websocket.closeAll();
@@ -107,6 +126,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       stopGauges();
       websocket.closeAll();
+      await runs.close();
       await cache.close();
       await database.close();
     },
