@@ -52,7 +52,8 @@ builder.objectRef<Of<"token">>("TokenEvent").implement({
   fields: (t) => ({
     text: t.exposeString("text", { description: "The token's text, with its leading space." }),
     messageId: t.exposeID("messageId", { description: "The message it belongs to." }),
-    node: t.exposeString("node", { description: "The graph node streaming it." }),
+    // Nullable like every event's `node`, so fragments on several event types can select it.
+    node: t.exposeString("node", { nullable: true, description: "The graph node streaming it." }),
   }),
 });
 
@@ -72,7 +73,7 @@ builder.objectRef<Of<"state_update">>("StateUpdateEvent").implement({
   description: "What one graph node wrote to the state.",
   interfaces: [RunEventRef],
   fields: (t) => ({
-    node: t.exposeString("node", { description: "The node." }),
+    node: t.exposeString("node", { nullable: true, description: "The node." }),
     update: t.field({
       type: "JSON",
       nullable: true,
