@@ -36,6 +36,8 @@ const COLUMNS = `id::text AS id, seq::text AS seq, owner_id AS "ownerId", agent_
 export function createThreadStore(sql: Sql) {
   // A fresh fragment per query: postgres.js fragments belong to one query.
   const columns = () => sql.unsafe(COLUMNS);
+  // postgres.js serializes a jsonb parameter itself: pass values, not JSON text.
+  const json = (value: Record<string, unknown>) => sql.json(value as Parameters<Sql["json"]>[0]);
   return {
     async insert(row: {
       ownerId: string;
@@ -45,7 +47,7 @@ export function createThreadStore(sql: Sql) {
     }): Promise<ThreadRecord> {
       const [created] = await sql<ThreadRecord[]>`
         INSERT INTO threads (owner_id, agent_id, title, metadata)
-        VALUES (${row.ownerId}, ${row.agentId}, ${row.title}, ${json(row.metadata)}::jsonb)
+        VALUES (${row.ownerId}, ${row.agentId}, ${row.title}, ${json(row.metadata)})
         RETURNING ${columns()}`;
       return created as ThreadRecord;
     },
@@ -64,9 +66,7 @@ export function createThreadStore(sql: Sql) {
           ${afterSeq === undefined ? sql`` : sql`AND seq < ${afterSeq}`}
           ${filter.agentId === undefined ? sql`` : sql`AND agent_id = ${filter.agentId}`}
           ${filter.status === undefined ? sql`` : sql`AND status = ${filter.status}`}
-          ${
-        filter.metadata === undefined ? sql`` : sql`AND metadata @> ${json(filter.metadata)}::jsonb`
-      }
+          ${filter.metadata === undefined ? sql`` : sql`AND metadata @> ${json(filter.metadata)}`}
         ORDER BY seq DESC
         LIMIT ${limit}`;
     },
@@ -80,9 +80,7 @@ export function createThreadStore(sql: Sql) {
         UPDATE threads SET
           title = ${patch.title === undefined ? sql`title` : sql`${patch.title}`},
           metadata = ${
-        patch.metadata === undefined
-          ? sql`metadata`
-          : sql`metadata || ${json(patch.metadata)}::jsonb`
+        patch.metadata === undefined ? sql`metadata` : sql`metadata || ${json(patch.metadata)}`
       },
           updated_at = now()
         WHERE id = ${id} AND owner_id = ${ownerId}
@@ -104,7 +102,3 @@ export function createThreadStore(sql: Sql) {
 
 /** The thread store. */
 export type ThreadStore = ReturnType<typeof createThreadStore>;
-
-function json(value: unknown): string {
-  return JSON.stringify(value);
-}
