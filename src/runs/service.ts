@@ -18,9 +18,9 @@ import { HumanMessage } from "@langchain/core/messages";
 import { type BaseCheckpointSaver, Command } from "@langchain/langgraph";
 import type { Config } from "../config.ts";
 import type { Viewer } from "../graphql/context.ts";
-import { AppError, ConflictError, NotFoundError } from "../graphql/errors.ts";
+import { ConflictError, NotFoundError } from "../graphql/errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { AgentRuntime, LoadedAgent } from "../agents/runtime.ts";
+import type { AgentRuntime } from "../agents/runtime.ts";
 import type { ThreadService } from "../threads/service.ts";
 import {
   type Connection,
@@ -35,10 +35,13 @@ import type { EventBus } from "./event_bus.ts";
 import { type RunEvent, TERMINAL_STATUSES } from "./events.ts";
 import { checkContentLength } from "./inputs.ts";
 import type { AgentMetrics } from "./metrics.ts";
+import { admission } from "./admission.ts";
+import { createRunControl } from "./control.ts";
+import { startLeases } from "./leases.ts";
 import { replayFromCheckpoints } from "./replay.ts";
-import { type ActiveRun, createRunner, type StopReason } from "./runner.ts";
+import { createRunner } from "./runner.ts";
 import { createScheduler } from "./scheduler.ts";
-import { type ActiveRow, createRunStore, type MultitaskStrategy, type RunRecord } from "./store.ts";
+import { createRunStore, type MultitaskStrategy, type RunRecord } from "./store.ts";
 import type { Sql } from "postgres";
 
 /** `sendMessage`'s input, validated. */
@@ -64,18 +67,12 @@ export interface RunServiceDeps {
   soleInstance: boolean;
 }
 
-/** Runs waiting to start, per allowed concurrent run, before new ones are refused. */
-const QUEUE_FACTOR = 10;
-const RESTART_REASON = "Interrupted by a restart: the process running it stopped. " +
-  "Send the message again.";
-
 /** Creates the run service. Call `recover()` once at start and `close()` at shutdown. */
 export function createRunService(deps: RunServiceDeps) {
   const { config, bus } = deps;
   const limits = config.agents;
   const store = createRunStore(deps.sql, limits.runLeaseSeconds);
   const scheduler = createScheduler(limits.maxConcurrent);
-  const active = new Map<string, ActiveRun>();
   const runner = createRunner({
     store,
     threads: deps.threads.store,
@@ -86,7 +83,15 @@ export function createRunService(deps: RunServiceDeps) {
     timeoutSeconds: limits.timeoutSeconds,
     hasSuccessor: (threadId) => scheduler.queued(threadId) > 1,
   });
-  const timers: number[] = [];
+  const control = createRunControl({
+    store,
+    scheduler,
+    runner,
+    bus,
+    maxConcurrent: limits.maxConcurrent,
+  });
+  const { submit, stop } = control;
+  let stopLeases = () => {};
 
   async function get(viewer: Viewer, id: string): Promise<RunRecord> {
     const run = isUuid(id) ? await store.find(viewer.id, id) : undefined;
@@ -96,112 +101,6 @@ export function createRunService(deps: RunServiceDeps) {
       );
     }
     return run;
-  }
-
-  function checkCapacity(): void {
-    const maxWaiting = limits.maxConcurrent * QUEUE_FACTOR;
-    if (scheduler.waiting >= maxWaiting) {
-      throw new AppError(
-        "RATE_LIMITED",
-        `The server is at capacity: ${scheduler.running} runs are running and ` +
-          `${scheduler.waiting} are waiting (MAX_CONCURRENT_AGENTS=${limits.maxConcurrent}). ` +
-          "Retry in a few seconds.",
-        { extensions: { retryAfterSeconds: 5 } },
-      );
-    }
-  }
-
-  function admit(threadId: string, strategy: MultitaskStrategy) {
-    return (rows: ActiveRow[]) => {
-      if (rows.length === 0) return;
-      const first = rows[0] as ActiveRow;
-      const elsewhere = rows.find((row) => !active.has(row.id));
-      if (elsewhere !== undefined) {
-        throw new ConflictError(
-          `Thread "${threadId}" has an active run "${elsewhere.id}" (${elsewhere.status}) on ` +
-            "another instance; wait for it to end or cancel it there.",
-          { runId: elsewhere.id },
-        );
-      }
-      if (strategy === "reject") {
-        throw new ConflictError(
-          `Thread "${threadId}" is busy with run "${first.id}" (${first.status}). Wait for it, ` +
-            "cancel it with cancelRun, or send with multitaskStrategy ENQUEUE, INTERRUPT or ROLLBACK.",
-          { runId: first.id },
-        );
-      }
-    };
-  }
-
-  /** Admits a run, registers it and hands it to the scheduler. */
-  async function submit(
-    viewer: Viewer,
-    row: {
-      threadId: string;
-      agent: LoadedAgent;
-      kind: "message" | "resume";
-      strategy: MultitaskStrategy;
-    },
-    input: ActiveRun["input"],
-    message: ActiveRun["message"],
-  ): Promise<RunRecord> {
-    checkCapacity();
-    const record = await store.create({
-      ownerId: viewer.id,
-      threadId: row.threadId,
-      agentId: row.agent.info.id,
-      kind: row.kind,
-      multitaskStrategy: row.strategy,
-    }, admit(row.threadId, row.strategy));
-    let resolveFinished = () => {};
-    const finished = new Promise<void>((resolve) => resolveFinished = resolve);
-    const run: ActiveRun = {
-      record,
-      userId: viewer.id,
-      graph: row.agent.graph,
-      input,
-      message,
-      controller: new AbortController(),
-      stop: undefined,
-      started: false,
-      finished,
-      resolveFinished,
-    };
-    const superseded = [...active.values()].filter((a) => a.record.threadId === row.threadId);
-    active.set(record.id, run);
-    bus.open(record.id);
-    if (row.strategy === "interrupt" || row.strategy === "rollback") {
-      const reason =
-        `Replaced by run ${record.id} (multitask strategy ${row.strategy.toUpperCase()}).`;
-      for (const old of superseded) {
-        void stop(old, { kind: "cancel", action: row.strategy, reason });
-      }
-    }
-    scheduler.submit({
-      id: record.id,
-      key: record.threadId,
-      start: async () => {
-        run.started = true;
-        try {
-          await runner.execute(run);
-        } finally {
-          active.delete(record.id);
-        }
-      },
-    });
-    return record;
-  }
-
-  /** Stops a run: withdrawn if it has not started, aborted if it has. */
-  function stop(run: ActiveRun, reason: StopReason): Promise<void> {
-    if (run.stop === undefined || isEscalation(run.stop, reason)) run.stop = reason;
-    if (scheduler.withdraw(run.record.id)) {
-      active.delete(run.record.id);
-      void runner.abandon(run);
-    } else if (!run.controller.signal.aborted) {
-      run.controller.abort(new DOMException("The run was stopped.", "AbortError"));
-    }
-    return run.finished;
   }
 
   async function sendMessage(viewer: Viewer, input: SendMessageInput): Promise<RunRecord> {
@@ -229,7 +128,9 @@ export function createRunService(deps: RunServiceDeps) {
       deps.agents.require(thread.agentId);
     const state = await readState(agent.graph, thread.id);
     if (state.interrupts.length === 0) {
-      if (latest && !TERMINAL_STATUSES.has(latest.status)) admit(thread.id, "reject")([latest]);
+      if (latest && !TERMINAL_STATUSES.has(latest.status)) {
+        admission(thread.id, "reject", control.isHeld)([latest]);
+      }
       throw new ConflictError(
         `Thread "${thread.id}" has no pending interrupt to resume; send a message instead.`,
       );
@@ -247,7 +148,7 @@ export function createRunService(deps: RunServiceDeps) {
     input: { runId: string; action?: "interrupt" | "rollback" | null | undefined },
   ): Promise<RunRecord> {
     const record = await get(viewer, input.runId);
-    const run = active.get(record.id);
+    const run = control.get(record.id);
     if (run === undefined) {
       throw new ConflictError(
         TERMINAL_STATUSES.has(record.status)
@@ -301,34 +202,19 @@ export function createRunService(deps: RunServiceDeps) {
 
   /** Fails runs a dead process left active, then keeps this process's leases fresh. */
   async function recover(): Promise<void> {
-    const failed = await store.failAbandoned([], deps.soleInstance, RESTART_REASON);
-    if (failed.length > 0) {
-      deps.logger.warn("runs left active by a stopped process were marked error", {
-        runs: failed.map((r) => r.id),
-      });
-    }
-    const leaseMs = limits.runLeaseSeconds * 1000;
-    const renew = setInterval(() => {
-      store.renewLeases([...active.keys()]).catch((error) =>
-        deps.logger.warn("could not renew run leases", { error })
-      );
-    }, leaseMs / 3);
-    timers.push(renew as unknown as number);
-    if (!deps.soleInstance) {
-      const sweep = setInterval(() => {
-        store.failAbandoned([...active.keys()], false, RESTART_REASON).catch((error) =>
-          deps.logger.warn("could not sweep abandoned runs", { error })
-        );
-      }, leaseMs);
-      timers.push(sweep as unknown as number);
-    }
-    for (const timer of timers) Deno.unrefTimer(timer);
+    stopLeases = await startLeases({
+      store,
+      logger: deps.logger,
+      leaseSeconds: limits.runLeaseSeconds,
+      soleInstance: deps.soleInstance,
+      held: control.held,
+    });
   }
 
   /** Stops every run this process holds, recording each as ended by a shutdown. */
   async function close(graceMs = 5000): Promise<void> {
-    for (const timer of timers.splice(0)) clearInterval(timer);
-    const stopping = [...active.values()].map((run) => stop(run, { kind: "shutdown" }));
+    stopLeases();
+    const stopping = control.all().map((run) => stop(run, { kind: "shutdown" }));
     let timeout: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       Promise.all(stopping),
@@ -339,7 +225,7 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   deps.threads.onDelete(async (thread) => {
-    const runs = [...active.values()].filter((run) => run.record.threadId === thread.id);
+    const runs = control.onThread(thread.id);
     await Promise.all(
       runs.map((run) =>
         stop(run, { kind: "cancel", action: "interrupt", reason: "The thread was deleted." })
@@ -371,9 +257,3 @@ export function createRunService(deps: RunServiceDeps) {
 
 /** The run service. */
 export type RunService = ReturnType<typeof createRunService>;
-
-/** A ROLLBACK request upgrades an INTERRUPT already under way; nothing else changes the reason. */
-function isEscalation(current: StopReason, next: StopReason): boolean {
-  return current.kind === "cancel" && next.kind === "cancel" && current.action === "interrupt" &&
-    next.action === "rollback";
-}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, type ToolMessage } from "@langchain/core/messages";
 import { Command, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { createToolCallingGraph } from "../../src/agents/assistant.ts";
 import { AgentState } from "../../src/agents/state.ts";

@@ -4,45 +4,40 @@ import { readEvents, RUN_EVENTS, sseClient, startRunsApp } from "./harness.ts";
 
 const CANCEL = "mutation($i: CancelRunInput!) { cancelRun(input: $i) { status } }";
 
+const LONG = "Tell me about " + Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ");
+const RUN = "query($id: ID!) { run(id: $id) { status startedAt endedAt } }";
+
 Deno.test("MAX_CONCURRENT_AGENTS queues runs beyond the limit, then refuses clearly", async (t) => {
-  const app = await startRunsApp({ MAX_CONCURRENT_AGENTS: "1", OFFLINE_TOKEN_DELAY_MS: "5" });
+  // Slow tokens keep the one allowed run busy while the test looks at the queue.
+  const app = await startRunsApp({ MAX_CONCURRENT_AGENTS: "1", OFFLINE_TOKEN_DELAY_MS: "100" });
+  const thread = () => app.createThread("alice");
   try {
-    await t.step("a second thread's run waits for the first to end", async () => {
-      const a = await app.sendMessage("alice", {
-        threadId: await app.createThread("alice"),
-        content: "one two three",
-      });
-      const b = await app.sendMessage("alice", {
-        threadId: await app.createThread("alice"),
-        content: "four",
-      });
-      const queued = await app.ok("alice", "query($id: ID!) { run(id: $id) { status } }", {
-        id: b.id,
-      });
-      assert.equal(queued.run.status, "PENDING");
-      const first = await app.waitForRun("alice", a.id);
-      const second = await app.waitForRun("alice", b.id);
-      assert.equal(second.status, "SUCCESS");
-      assert.ok(new Date(second.startedAt) >= new Date(first.endedAt));
+    await t.step("a second thread's run waits until the first ends", async () => {
+      const a = await app.sendMessage("alice", { threadId: await thread(), content: LONG });
+      const b = await app.sendMessage("alice", { threadId: await thread(), content: "four" });
+      assert.equal((await app.ok("alice", RUN, { id: a.id })).run.status, "RUNNING");
+      assert.equal((await app.ok("alice", RUN, { id: b.id })).run.status, "PENDING");
+      const first = (await app.ok("alice", CANCEL, { i: { runId: a.id } })).cancelRun;
+      assert.equal(first.status, "CANCELLED");
+      let second = (await app.ok("alice", RUN, { id: b.id })).run;
+      while (second.status === "PENDING") second = (await app.ok("alice", RUN, { id: b.id })).run;
+      assert.equal(second.status, "RUNNING");
+      const ended = (await app.ok("alice", RUN, { id: a.id })).run;
+      assert.ok(new Date(second.startedAt) >= new Date(ended.endedAt));
+      await app.ok("alice", CANCEL, { i: { runId: b.id } });
     });
 
     await t.step("past ten waiting runs per allowed run, sendMessage is RATE_LIMITED", async () => {
-      const runs = [];
-      for (let i = 0; i < 11; i++) {
-        runs.push(
-          await app.sendMessage("alice", {
-            threadId: await app.createThread("alice"),
-            content: `n${i}`,
-          }),
-        );
+      const runs = [await app.sendMessage("alice", { threadId: await thread(), content: LONG })];
+      for (let i = 0; i < 10; i++) {
+        runs.push(await app.sendMessage("alice", { threadId: await thread(), content: `n${i}` }));
       }
-      const threadId = await app.createThread("alice");
+      assert.equal((await app.ok("alice", RUN, { id: runs[0]?.id })).run.status, "RUNNING");
+      const threadId = await thread();
       const error = await app.fails(
         "alice",
         "mutation($i: SendMessageInput!) { sendMessage(input: $i) { id } }",
-        {
-          i: { threadId, content: "one too many" },
-        },
+        { i: { threadId, content: "one too many" } },
       );
       assert.equal(error.extensions?.code, "RATE_LIMITED");
       assert.match(
@@ -51,7 +46,7 @@ Deno.test("MAX_CONCURRENT_AGENTS queues runs beyond the limit, then refuses clea
       );
       const stored = await app.database.sql`SELECT 1 FROM runs WHERE thread_id = ${threadId}`;
       assert.equal(stored.length, 0);
-      for (const run of runs) await app.ok("alice", CANCEL, { i: { runId: run.id } });
+      for (const run of runs.reverse()) await app.ok("alice", CANCEL, { i: { runId: run.id } });
     });
   } finally {
     await app.close();
@@ -73,7 +68,7 @@ Deno.test("AGENT_TIMEOUT stops a run with an error that says so; the thread stay
     assert.equal(last?.status, "ERROR");
     assert.equal(last?.error, "The run timed out after 1 s (AGENT_TIMEOUT).");
     const tokens = events.filter((e) => e.__typename === "TokenEvent").length;
-    assert.ok(tokens >= 5 && tokens <= 12, `about 10 tokens in 1 s, got ${tokens}`);
+    assert.ok(tokens >= 1 && tokens < 19, `the reply was cut short, got ${tokens} tokens`);
     const thread =
       (await app.ok("alice", "query($id: ID!) { thread(id: $id) { status messages { role } } }", {
         id: threadId,

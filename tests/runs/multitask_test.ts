@@ -7,7 +7,7 @@ const MESSAGES = `query($id: ID!) { thread(id: $id) { status messages { role con
   edges { node { id status } } } } }`;
 
 Deno.test("multitask strategies: REJECT, ENQUEUE, INTERRUPT, ROLLBACK", async (t) => {
-  const app = await startRunsApp({ OFFLINE_TOKEN_DELAY_MS: "10" });
+  const app = await startRunsApp({ OFFLINE_TOKEN_DELAY_MS: "20" });
   try {
     await t.step("REJECT answers CONFLICT naming the running run and stores nothing", async () => {
       const threadId = await app.createThread("alice");

@@ -37,7 +37,7 @@ function assertCompleteRun(events: Event[]): void {
 }
 
 Deno.test("chat and runEvents stream over SSE and WebSocket, and reconnects lose nothing", async (t) => {
-  const app = await startRunsApp({ OFFLINE_TOKEN_DELAY_MS: "4" });
+  const app = await startRunsApp({ OFFLINE_TOKEN_DELAY_MS: "10" });
   const alice = await app.as("alice");
   const server = serve(app);
   try {
