@@ -17,7 +17,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, START, StateGraph } from "@langchain/langgraph";
 import type { AgentDefinition, AgentGraph, AgentGraphDeps } from "./definition.ts";
 import { AgentState, type AgentStateValue } from "./state.ts";
-import { createToolNode, wantsTools } from "./tool_node.ts";
+import { answerDanglingToolCalls, createToolNode, wantsTools } from "./tool_node.ts";
 import { reviewNode } from "./review_node.ts";
 
 /** The assistant's definition. */
@@ -43,7 +43,7 @@ export function createToolCallingGraph(deps: AgentGraphDeps): AgentGraph {
   const system = new SystemMessage(deps.systemPrompt);
 
   async function callModel(state: AgentStateValue, config: RunnableConfig) {
-    const reply = await model.invoke([system, ...state.messages], config);
+    const reply = await model.invoke([system, ...answerDanglingToolCalls(state.messages)], config);
     return { messages: [reply] };
   }
 

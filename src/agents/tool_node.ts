@@ -73,3 +73,31 @@ export function toolCallsOf(
   if (message?.getType() !== "ai") return [];
   return (message as AIMessage).tool_calls ?? [];
 }
+
+/**
+ * The conversation as a provider accepts it: a tool call left unanswered
+ * (the user sent a new message instead of answering `ask_human`) gets a
+ * placeholder result, since OpenAI-compatible APIs reject a tool call that
+ * no tool message follows. The state itself is not changed.
+ */
+export function answerDanglingToolCalls(messages: BaseMessage[]): BaseMessage[] {
+  const answered = new Set(
+    messages.filter((m) => m.getType() === "tool").map((m) => (m as ToolMessage).tool_call_id),
+  );
+  return messages.flatMap((message, index) => {
+    const missing = toolCallsOf(message).filter((c) => c.id !== undefined && !answered.has(c.id));
+    const last = index === messages.length - 1;
+    if (missing.length === 0 || last) return [message];
+    return [
+      message,
+      ...missing.map((call) =>
+        new ToolMessage({
+          content: "No result: the user sent a new message instead.",
+          tool_call_id: call.id as string,
+          name: call.name,
+          status: "error",
+        })
+      ),
+    ];
+  });
+}

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { AIMessage, HumanMessage, type ToolMessage } from "@langchain/core/messages";
+import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { Command, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { createToolCallingGraph } from "../../src/agents/assistant.ts";
 import { AgentState } from "../../src/agents/state.ts";
-import { createToolNode } from "../../src/agents/tool_node.ts";
+import { answerDanglingToolCalls, createToolNode } from "../../src/agents/tool_node.ts";
 import { readDecision } from "../../src/agents/review_node.ts";
 import { resolveTools } from "../../src/agents/tools.ts";
 import { OfflineChatModel } from "../../src/llm/offline_chat_model.ts";
@@ -125,4 +125,20 @@ Deno.test("review decisions: approve, edit, or revise with feedback", () => {
   });
   assert.equal(readDecision(false).kind, "revise");
   assert.equal(readDecision(null).kind, "revise");
+});
+
+Deno.test("an unanswered tool call gets a placeholder result before the next model call", () => {
+  const call = { id: "q1", name: "ask_human", args: { question: "Which city?" } };
+  const asked = new AIMessage({ content: "", tool_calls: [call] });
+  const followUp = new HumanMessage("never mind, something else");
+  const fixed = answerDanglingToolCalls([new HumanMessage("plan a trip"), asked, followUp]);
+  assert.equal(fixed.length, 4);
+  const placeholder = fixed[2] as ToolMessage;
+  assert.equal(placeholder.getType(), "tool");
+  assert.equal(placeholder.tool_call_id, "q1");
+  assert.equal(fixed[3], followUp);
+  // A pending call at the end (the tool node runs next) is left alone.
+  assert.equal(answerDanglingToolCalls([asked]).length, 1);
+  const answered = [asked, new ToolMessage({ content: "Lisbon", tool_call_id: "q1" }), followUp];
+  assert.equal(answerDanglingToolCalls(answered).length, 3);
 });
