@@ -116,12 +116,16 @@ export function createRunner(deps: RunnerDeps) {
     const agentType = { agent_type: record.agentId };
     const startedAt = performance.now();
     let point: RollbackPoint = { checkpointId: undefined, writes: [] };
+    let marking: Promise<void> = Promise.resolve();
     let tokens = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     metrics.activeAgents.inc(agentType);
     try {
       point = await rollbackPoint(deps.checkpointer, record.threadId);
-      await deps.store.markRunning(record.id, point.checkpointId ?? null);
+      // Recording the start must not delay the first token; the end waits for it.
+      marking = deps.store.markRunning(record.id, point.checkpointId ?? null).catch((error) =>
+        log.warn("could not record the start of a run", { error })
+      );
       bus.publish(record.id, { type: "status", status: "running", error: null });
       if (active.message) {
         bus.publish(record.id, { type: "message", message: active.message, node: null });
@@ -156,6 +160,7 @@ export function createRunner(deps: RunnerDeps) {
         status: outcome.status,
       });
       metrics.responseTime.observe(agentType, seconds);
+      await marking;
       await finish(active, outcome.status, null, outcome.checkpointId);
     } catch (error) {
       clearTimeout(timer);
@@ -173,6 +178,7 @@ export function createRunner(deps: RunnerDeps) {
       const head = await deps.checkpointer.getTuple({
         configurable: { thread_id: record.threadId, checkpoint_ns: "" },
       }).catch(() => undefined);
+      await marking;
       await finish(active, status, message, head?.checkpoint.id ?? null).catch((e) =>
         log.error("could not record the end of a run", { error: e })
       );

@@ -171,7 +171,11 @@ export function createRunService(deps: RunServiceDeps) {
     runId: string,
     after: number,
   ): Promise<AsyncIterable<RunEvent>> {
-    const run = await get(viewer, runId);
+    return subscribe(viewer, await get(viewer, runId), after);
+  }
+
+  /** Live events while the log is held here, else a replay from the checkpoints. */
+  function subscribe(viewer: Viewer, run: RunRecord, after: number): AsyncIterable<RunEvent> {
     const live = bus.subscribe(run.id, after);
     if (live !== undefined) return live;
     const agent = deps.agents.find(run.agentId) ?? deps.agents.require(deps.agents.defaultId);
@@ -242,8 +246,7 @@ export function createRunService(deps: RunServiceDeps) {
     events,
     /** `sendMessage`, then the new run's events from the start. */
     async chat(viewer: Viewer, input: SendMessageInput): Promise<AsyncIterable<RunEvent>> {
-      const run = await sendMessage(viewer, input);
-      return await events(viewer, run.id, 0);
+      return subscribe(viewer, await sendMessage(viewer, input), 0);
     },
     listForThread,
     recover,
