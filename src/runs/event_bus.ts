@@ -54,11 +54,21 @@ interface RunLog {
 export interface MemoryEventBusOptions {
   /** How long an ended run's log stays replayable. */
   retentionMs: number;
+  /**
+   * At most this many events are kept in ended logs; past it the oldest
+   * ended logs go early (their runs then replay from checkpoints), so a
+   * burst of runs cannot grow memory without bound. Default 200 000.
+   */
+  maxRetainedEvents?: number;
 }
 
 /** The in-process event bus. */
 export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
   const logs = new Map<string, RunLog>();
+  // Ended logs in the order they ended, oldest first, and their event count.
+  const ended = new Set<string>();
+  let retained = 0;
+  const maxRetained = options.maxRetainedEvents ?? 200_000;
 
   function wakeAll(log: RunLog): void {
     const waiting = [...log.wake];
@@ -70,6 +80,7 @@ export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
     const log = logs.get(runId);
     if (log === undefined) return;
     logs.delete(runId);
+    if (ended.delete(runId)) retained -= log.events.length;
     clearTimeout(log.timer);
     log.ended = true;
     wakeAll(log);
@@ -98,6 +109,12 @@ export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
       const timer = setTimeout(() => drop(runId), options.retentionMs);
       Deno.unrefTimer(timer as unknown as number);
       log.timer = timer;
+      ended.add(runId);
+      retained += log.events.length;
+      for (const oldest of ended) {
+        if (retained <= maxRetained) break;
+        drop(oldest);
+      }
     },
     subscribe(runId, after) {
       const log = logs.get(runId);

@@ -55,3 +55,22 @@ Deno.test("logs are dropped after retention, or at once when forgotten", async (
   assert.equal(bus.subscribe("deleted", 0), undefined);
   bus.close();
 });
+
+Deno.test("past the retained-event budget, the oldest ended logs go first", () => {
+  const bus = createMemoryEventBus({ retentionMs: 60_000, maxRetainedEvents: 5 });
+  for (const runId of ["a", "b", "c"]) {
+    bus.open(runId);
+    bus.publish(runId, token("x"));
+    bus.publish(runId, token("y"));
+  }
+  bus.end("a");
+  bus.end("b");
+  assert.ok(bus.subscribe("a", 0) && bus.subscribe("b", 0), "4 events fit");
+  bus.end("c");
+  assert.equal(bus.subscribe("a", 0), undefined, "the oldest ended log went");
+  assert.ok(bus.subscribe("b", 0) && bus.subscribe("c", 0));
+  bus.open("live");
+  for (let i = 0; i < 10; i++) bus.publish("live", token("z"));
+  assert.ok(bus.subscribe("live", 0), "a live log is never dropped");
+  bus.close();
+});
