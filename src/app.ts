@@ -25,6 +25,12 @@ import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { createProjectService } from "./project/service.ts";
+import { MemorySaver } from "@langchain/langgraph";
+import { createAgentRuntime } from "./agents/runtime.ts";
+import { createThreadService } from "./threads/service.ts";
+import { createRunService, type RunService } from "./runs/service.ts";
+import { createMemoryEventBus } from "./runs/event_bus.ts";
+import { createAgentMetrics } from "./runs/metrics.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -35,13 +41,14 @@ export interface App {
   database: Database;
   cache: Cache;
   health: HealthService;
+  runs: RunService;
   /** Fails readiness so balancers stop sending new work; serving goes on. */
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
   settle(): Promise<void>;
   /** Cuts long-lived connections that outlived the shutdown deadline. */
   disconnect(): void;
-  /** Closes the cache, the pool and embedded Postgres, in that order. */
+  /** Stops runs, then closes the cache, the pool and embedded Postgres, in that order. */
   close(): Promise<void>;
 }
 
@@ -89,7 +96,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
     onReport: createReadinessGauge(metrics.registry),
   });
-  const services = { config, health, project };
+  // TODO(lead): swap for createCheckpointer(database.sql)
+  const checkpointer = new MemorySaver();
+  const agents = createAgentRuntime({
+    config,
+    checkpointer,
+    logger: logger.child({ logger: "graphmind.agents" }),
+  });
+  const threads = createThreadService({ sql: database.sql, agents, checkpointer });
+  const runs = createRunService({
+    sql: database.sql,
+    config,
+    agents,
+    threads,
+    checkpointer,
+    bus: createMemoryEventBus({ retentionMs: config.agents.eventRetentionSeconds * 1000 }),
+    metrics: createAgentMetrics(metrics.registry),
+    logger: logger.child({ logger: "graphmind.runs" }),
+    soleInstance: database.mode === "embedded",
+  });
+  await runs.recover();
+  const services = { config, health, project, agents, threads, runs };
   const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
   const websocket = createWebSocketTransport(yoga, logger);
   const stopGauges = startSystemGauges(metrics);
@@ -109,6 +136,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database,
     cache,
     health,
+    runs,
     drain() {
       health.drain();
     },
@@ -120,6 +148,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       stopGauges();
       websocket.closeAll();
       project.events.close();
+      await runs.close();
       await cache.close();
       await database.close();
     },

@@ -128,6 +128,10 @@ const envSchema = z.object({
   LOG_LEVEL: logLevel.optional(),
   MAX_CONCURRENT_AGENTS: int(1, 100000).optional(),
   AGENT_TIMEOUT: int(1, 86400).optional(),
+  MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
+  RUN_EVENT_RETENTION_SECONDS: int(0, 86400).optional(),
+  RUN_LEASE_SECONDS: int(1, 3600).optional(),
+  OFFLINE_TOKEN_DELAY_MS: int(0, 10_000).optional(),
   REQUESTS_PER_MINUTE: int(1).optional(),
   REQUESTS_PER_HOUR: int(1).optional(),
   BURST_SIZE: int(1).optional(),
@@ -163,6 +167,8 @@ export interface Config {
     model: string;
     maxTokens: number;
     temperature: number;
+    /** Pause between the offline model's streamed tokens. */
+    offlineTokenDelayMs: number;
   };
   embeddings: { model: string; dims: number };
   memory: {
@@ -183,7 +189,16 @@ export interface Config {
     corsOrigins: string[];
   };
   monitoring: { metricsEnabled: boolean; logLevel: LogLevel };
-  agents: { maxConcurrent: number; timeoutSeconds: number };
+  agents: {
+    maxConcurrent: number;
+    timeoutSeconds: number;
+    /** Longest message `sendMessage` accepts, in characters. */
+    maxMessageChars: number;
+    /** How long a finished run's events stay replayable from memory. */
+    eventRetentionSeconds: number;
+    /** A running run's lease; another instance may fail it once this lapses. */
+    runLeaseSeconds: number;
+  };
   rateLimit: { perMinute: number; perHour: number; burst: number };
 }
 
@@ -299,6 +314,7 @@ function build(raw: RawEnv, environment: Environment): Config {
       model: raw.DEFAULT_MODEL ?? "gpt-4",
       maxTokens: raw.MAX_TOKENS ?? 4000,
       temperature: raw.TEMPERATURE ?? 0.7,
+      offlineTokenDelayMs: raw.OFFLINE_TOKEN_DELAY_MS ?? 15,
     },
     embeddings: {
       model: raw.EMBEDDING_MODEL ?? "text-embedding-3-small",
@@ -328,6 +344,9 @@ function build(raw: RawEnv, environment: Environment): Config {
     agents: {
       maxConcurrent: raw.MAX_CONCURRENT_AGENTS ?? profile.maxConcurrentAgents,
       timeoutSeconds: raw.AGENT_TIMEOUT ?? 300,
+      maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,
+      eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 300,
+      runLeaseSeconds: raw.RUN_LEASE_SECONDS ?? 30,
     },
     rateLimit: {
       perMinute: raw.REQUESTS_PER_MINUTE ?? 60,

@@ -8,6 +8,9 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { HealthService } from "../health/health.ts";
 import type { ProjectService } from "../project/service.ts";
+import type { AgentRuntime } from "../agents/runtime.ts";
+import type { ThreadService } from "../threads/service.ts";
+import type { RunService } from "../runs/service.ts";
 
 /** The authenticated user a request acts for. */
 export interface Viewer {
@@ -22,6 +25,9 @@ export interface Services {
   config: Config;
   health: HealthService;
   project: ProjectService;
+  agents: AgentRuntime;
+  threads: ThreadService;
+  runs: RunService;
 }
 
 /** The GraphQL context. */

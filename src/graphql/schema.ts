@@ -8,6 +8,9 @@ import { builder } from "./builder.ts";
 import "../health/schema.ts";
 import "../auth/schema.ts";
 import "../project/schema.ts";
+import "../agents/schema.ts";
+import "../threads/schema.ts";
+import "../runs/schema.ts";
 
 /** The executable schema. */
 export const schema = builder.toSchema();

@@ -95,16 +95,7 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
       })
       : app;
   }
-  if (error instanceof GraphQLError && error.originalError === undefined) {
-    return withCode(error, "BAD_USER_INPUT");
-  }
-  // A variable that fails coercion (an unknown enum value, a string for an
-  // Int) arrives wrapping graphql-js's own GraphQLError, before any resolver
-  // ran, so it has no path: the client's input, not a fault.
-  if (
-    error instanceof GraphQLError && error.path === undefined &&
-    error.originalError instanceof GraphQLError && error.originalError.originalError === undefined
-  ) {
+  if (error instanceof GraphQLError && isRequestFault(error)) {
     return withCode(error, "BAD_USER_INPUT");
   }
   const cause = error instanceof GraphQLError ? error.originalError : error;
@@ -113,6 +104,20 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions: { code: "INTERNAL" },
   });
+}
+
+/**
+ * True for GraphQL's own complaints about the request: no cause beyond
+ * GraphQL errors. Variable coercion (e.g. an unknown enum value) wraps the
+ * scalar's error, outside any resolver (no path); a resolver's error always
+ * has a path, so an unexpected one stays INTERNAL.
+ */
+function isRequestFault(error: GraphQLError): boolean {
+  if (error.originalError === undefined) return true;
+  if (error.path !== undefined) return false;
+  let cause: unknown = error.originalError;
+  while (cause instanceof GraphQLError) cause = cause.originalError;
+  return cause === undefined;
 }
 
 /**

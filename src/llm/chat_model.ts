@@ -37,7 +37,9 @@ export function createChatModel(
   config: Config["llm"],
   options: ChatModelOptions = {},
 ): BaseChatModel {
-  if (config.apiKey === undefined) return new OfflineChatModel();
+  if (config.apiKey === undefined) {
+    return new OfflineChatModel({ tokenDelayMs: config.offlineTokenDelayMs });
+  }
   return new ChatOpenAI({
     apiKey: config.apiKey,
     model: options.model ?? config.model,

@@ -1,0 +1,173 @@
+/**
+ * The event bus between a run and its subscribers. A publisher appends to
+ * the run's log; subscribers read the log from any sequence onward and then
+ * wait for more, so a reconnect with `after` replays exactly what was missed.
+ * The log outlives the run by a retention period, then is dropped.
+ *
+ * The in-process implementation keeps each log in memory: publishing a token
+ * is an array push and a wake-up, with no database or Redis round trip, and
+ * a slow subscriber only lags behind (it holds an index, not a queue). An
+ * implementation that relays logs between instances can replace it behind
+ * {@linkcode EventBus}.
+ *
+ * @example
+ * ```ts
+ * const bus = createMemoryEventBus({ retentionMs: 60_000 });
+ * bus.open("run-1");
+ * bus.publish("run-1", { type: "status", status: "running", error: null });
+ * bus.end("run-1");
+ * for await (const event of bus.subscribe("run-1", 0)!) console.log(event.sequence);
+ * ```
+ * @module
+ */
+import { eventId, type RunEvent, type RunEventPayload } from "./events.ts";
+
+/** Publish/subscribe per run, with replay. */
+export interface EventBus {
+  /** Starts a run's log; publishing to a run without one throws. */
+  open(runId: string): void;
+  /** Appends an event, numbering it, and wakes the run's subscribers. */
+  publish(runId: string, payload: RunEventPayload): RunEvent;
+  /** Marks the log complete: subscribers finish once they have read it all. */
+  end(runId: string): void;
+  /**
+   * The run's events after sequence `after`, then live ones until the log
+   * ends; undefined when this bus holds no log for the run.
+   */
+  subscribe(runId: string, after: number): AsyncIterableIterator<RunEvent> | undefined;
+  /** The last sequence published for the run, if its log is held. */
+  lastSequence(runId: string): number | undefined;
+  /** Drops a log now (its run was deleted); subscribers finish. */
+  forget(runId: string): void;
+  /** Drops every log and stops retention timers. */
+  close(): void;
+}
+
+interface RunLog {
+  events: RunEvent[];
+  ended: boolean;
+  wake: Set<() => void>;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** Options for {@linkcode createMemoryEventBus}. */
+export interface MemoryEventBusOptions {
+  /** How long an ended run's log stays replayable. */
+  retentionMs: number;
+  /**
+   * At most this many events are kept in ended logs; past it the oldest
+   * ended logs go early (their runs then replay from checkpoints), so a
+   * burst of runs cannot grow memory without bound. Default 200 000.
+   */
+  maxRetainedEvents?: number;
+}
+
+/** The in-process event bus. */
+export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
+  const logs = new Map<string, RunLog>();
+  // Ended logs in the order they ended, oldest first, and their event count.
+  const ended = new Set<string>();
+  let retained = 0;
+  const maxRetained = options.maxRetainedEvents ?? 200_000;
+
+  function wakeAll(log: RunLog): void {
+    const waiting = [...log.wake];
+    log.wake.clear();
+    for (const wake of waiting) wake();
+  }
+
+  function drop(runId: string): void {
+    const log = logs.get(runId);
+    if (log === undefined) return;
+    logs.delete(runId);
+    if (ended.delete(runId)) retained -= log.events.length;
+    clearTimeout(log.timer);
+    log.ended = true;
+    wakeAll(log);
+  }
+
+  return {
+    open(runId) {
+      if (!logs.has(runId)) {
+        logs.set(runId, { events: [], ended: false, wake: new Set(), timer: undefined });
+      }
+    },
+    publish(runId, payload) {
+      const log = logs.get(runId);
+      if (log === undefined || log.ended) throw new Error(`No open event log for run ${runId}.`);
+      const sequence = log.events.length + 1;
+      const event = { ...payload, id: eventId(runId, sequence), runId, sequence, at: new Date() };
+      log.events.push(event);
+      if (log.wake.size > 0) wakeAll(log);
+      return event;
+    },
+    end(runId) {
+      const log = logs.get(runId);
+      if (log === undefined || log.ended) return;
+      log.ended = true;
+      wakeAll(log);
+      const timer = setTimeout(() => drop(runId), options.retentionMs);
+      Deno.unrefTimer(timer as unknown as number);
+      log.timer = timer;
+      ended.add(runId);
+      retained += log.events.length;
+      for (const oldest of ended) {
+        if (retained <= maxRetained) break;
+        drop(oldest);
+      }
+    },
+    subscribe(runId, after) {
+      const log = logs.get(runId);
+      return log === undefined ? undefined : reader(log, Math.max(0, Math.floor(after)));
+    },
+    lastSequence(runId) {
+      return logs.get(runId)?.events.length;
+    },
+    forget: drop,
+    close() {
+      for (const runId of [...logs.keys()]) drop(runId);
+    },
+  };
+}
+
+/**
+ * Reads a log from index `start`. `return()` (a client going away) wakes a
+ * pending read at once, so an idle run never pins a departed subscriber.
+ */
+function reader(log: RunLog, start: number): AsyncIterableIterator<RunEvent> {
+  let index = start;
+  let closed = false;
+  let wakeMe: (() => void) | undefined;
+  const done = (): IteratorResult<RunEvent> => ({ done: true, value: undefined });
+
+  const iterator: AsyncIterableIterator<RunEvent> = {
+    async next() {
+      for (;;) {
+        if (closed) return done();
+        const event = log.events[index];
+        if (event !== undefined) {
+          index++;
+          return { done: false, value: event };
+        }
+        if (log.ended) return done();
+        await new Promise<void>((resolve) => {
+          wakeMe = resolve;
+          log.wake.add(resolve);
+        });
+        wakeMe = undefined;
+      }
+    },
+    return() {
+      closed = true;
+      if (wakeMe) {
+        log.wake.delete(wakeMe);
+        wakeMe();
+      }
+      return Promise.resolve(done());
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

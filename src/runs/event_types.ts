@@ -1,0 +1,115 @@
+/**
+ * The GraphQL types of run events: the `RunEvent` interface and its five
+ * implementations, and the `RunStatus` enum.
+ *
+ * @module
+ */
+import { builder } from "../graphql/builder.ts";
+import { MessageRef } from "../threads/types.ts";
+import type { RunEvent } from "./events.ts";
+
+/** `RunStatus`. */
+export const RunStatusRef = builder.enumType("RunStatus", {
+  description: "Where a run is in its life.",
+  values: {
+    PENDING: { value: "pending", description: "Waiting for its thread or for capacity." },
+    RUNNING: { value: "running", description: "Executing." },
+    SUCCESS: { value: "success", description: "Finished." },
+    ERROR: { value: "error", description: "Failed; `error` says why. The thread stays usable." },
+    INTERRUPTED: { value: "interrupted", description: "Paused for human input: see `resumeRun`." },
+    CANCELLED: {
+      value: "cancelled",
+      description: "Stopped by `cancelRun` or a multitask strategy.",
+    },
+  } as const,
+});
+
+const TYPE_NAMES = {
+  token: "TokenEvent",
+  message: "MessageEvent",
+  state_update: "StateUpdateEvent",
+  interrupt: "InterruptEvent",
+  status: "RunStatusEvent",
+} as const;
+
+/** `RunEvent`. */
+export const RunEventRef = builder.interfaceRef<RunEvent>("RunEvent").implement({
+  description: "One event of a run. Sequences start at 1 and grow by 1 per event.",
+  resolveType: (event) => TYPE_NAMES[event.type],
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Unique: the run id and the sequence." }),
+    runId: t.exposeID("runId", { description: "The run." }),
+    sequence: t.exposeInt("sequence", { description: "Pass the last one you saw as `after`." }),
+    at: t.field({ type: "DateTime", description: "When it happened.", resolve: (e) => e.at }),
+  }),
+});
+
+type Of<K extends RunEvent["type"]> = Extract<RunEvent, { type: K }>;
+
+builder.objectRef<Of<"token">>("TokenEvent").implement({
+  description: "A model token: only the new text, never the message so far.",
+  interfaces: [RunEventRef],
+  fields: (t) => ({
+    text: t.exposeString("text", { description: "The token's text, with its leading space." }),
+    messageId: t.exposeID("messageId", { description: "The message it belongs to." }),
+    // Nullable like every event's `node`, so fragments on several event types can select it.
+    node: t.exposeString("node", { nullable: true, description: "The graph node streaming it." }),
+  }),
+});
+
+builder.objectRef<Of<"message">>("MessageEvent").implement({
+  description: "A completed message: yours, the model's (with tool calls) or a tool's result.",
+  interfaces: [RunEventRef],
+  fields: (t) => ({
+    message: t.field({ type: MessageRef, description: "The message.", resolve: (e) => e.message }),
+    node: t.exposeString("node", {
+      nullable: true,
+      description: "The node that wrote it; null for your input and replayed messages.",
+    }),
+  }),
+});
+
+builder.objectRef<Of<"state_update">>("StateUpdateEvent").implement({
+  description: "What one graph node wrote to the state.",
+  interfaces: [RunEventRef],
+  fields: (t) => ({
+    node: t.exposeString("node", { nullable: true, description: "The node." }),
+    update: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "Its update, messages in `Message` form.",
+      resolve: (e) => e.update,
+    }),
+  }),
+});
+
+builder.objectRef<Of<"interrupt">>("InterruptEvent").implement({
+  description: "The graph paused for human input; answer with `resumeRun`.",
+  interfaces: [RunEventRef],
+  fields: (t) => ({
+    interruptId: t.exposeID("interruptId", { description: "The interrupt's id." }),
+    value: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "What the agent asks.",
+      resolve: (e) => e.value,
+    }),
+    node: t.exposeString("node", { nullable: true, description: "The node, when known." }),
+  }),
+});
+
+builder.objectRef<Of<"status">>("RunStatusEvent").implement({
+  description: "The run started or ended. The last event of every run is one of these.",
+  interfaces: [RunEventRef],
+  fields: (t) => ({
+    status: t.field({
+      type: RunStatusRef,
+      description: "The new status.",
+      resolve: (e) => e.status,
+    }),
+    error: t.exposeString("error", {
+      nullable: true,
+      description: "Why it failed or was cancelled.",
+    }),
+  }),
+});

@@ -1,0 +1,101 @@
+/**
+ * Executes one run's graph and turns LangGraph's stream into run events:
+ * `messages` mode gives token deltas, `updates` mode gives per-node state
+ * updates, completed messages and interrupts. Everything goes to the event
+ * bus only; nothing here touches the database per token.
+ *
+ * @module
+ */
+import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import type { Command } from "@langchain/langgraph";
+import type { AgentGraph } from "../agents/definition.ts";
+import type { AgentStateUpdate } from "../agents/state.ts";
+import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
+import type { EventBus } from "./event_bus.ts";
+
+/** What one execution needs. */
+export interface ExecutionRequest {
+  runId: string;
+  threadId: string;
+  userId: string;
+  graph: AgentGraph;
+  input: AgentStateUpdate | Command;
+  signal: AbortSignal;
+  bus: EventBus;
+  /** Called on every streamed token, for metrics. */
+  onToken(): void;
+}
+
+/** How an execution ended, when it did not throw. */
+export interface ExecutionOutcome {
+  status: "success" | "interrupted";
+  tokenCount: number;
+  checkpointId: string | null;
+}
+
+/** The most steps a run may take: a runaway tool loop fails instead of spinning. */
+const RECURSION_LIMIT = 50;
+
+/** Runs the graph to its end or first interrupt; throws when it fails or is aborted. */
+export async function executeGraph(request: ExecutionRequest): Promise<ExecutionOutcome> {
+  const { bus, runId } = request;
+  const config = {
+    configurable: { thread_id: request.threadId, run_id: runId, user_id: request.userId },
+  };
+  const stream = await request.graph.stream(request.input, {
+    ...config,
+    streamMode: ["messages", "updates"] as const,
+    signal: request.signal,
+    recursionLimit: RECURSION_LIMIT,
+  });
+  let tokenCount = 0;
+  for await (const [mode, chunk] of stream) {
+    if (mode === "messages") {
+      const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
+      // Node outputs also appear here as whole messages; `updates` reports those.
+      if (!AIMessageChunk.isInstance(message)) continue;
+      const text = message.text;
+      if (text.length === 0) continue;
+      tokenCount++;
+      request.onToken();
+      bus.publish(runId, {
+        type: "token",
+        text,
+        messageId: message.id ?? "",
+        node: meta.langgraph_node ?? "",
+      });
+    } else {
+      publishUpdates(bus, runId, chunk as Record<string, unknown>);
+    }
+  }
+  const state = await request.graph.getState(config);
+  const interrupted = state.tasks.some((task) => (task.interrupts?.length ?? 0) > 0);
+  return {
+    status: interrupted ? "interrupted" : "success",
+    tokenCount,
+    checkpointId: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
+  };
+}
+
+function publishUpdates(bus: EventBus, runId: string, updates: Record<string, unknown>): void {
+  for (const [node, update] of Object.entries(updates)) {
+    if (node === "__interrupt__") {
+      for (const pending of (update ?? []) as { id?: string; value?: unknown }[]) {
+        bus.publish(runId, {
+          type: "interrupt",
+          interruptId: pending.id ?? "",
+          value: pending.value ?? null,
+          node: null,
+        });
+      }
+      continue;
+    }
+    bus.publish(runId, { type: "state_update", node, update: toJsonState(update ?? null) });
+    const messages = (update as { messages?: unknown } | null)?.messages;
+    for (const message of Array.isArray(messages) ? messages : [messages]) {
+      if (isMessage(message)) {
+        bus.publish(runId, { type: "message", message: toMessageView(message), node });
+      }
+    }
+  }
+}

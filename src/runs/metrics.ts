@@ -1,0 +1,56 @@
+/**
+ * The agent metrics of the design document, plus streamed tokens and time to
+ * first token, registered on the app's registry. Labelled by `agent_type`,
+ * the agent's id, so the deploy dashboards can break them down.
+ *
+ * @module
+ */
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+/** The agent metrics. */
+export interface AgentMetrics {
+  requestsTotal: Counter<"agent_type" | "status">;
+  responseTime: Histogram<"agent_type">;
+  activeAgents: Gauge<"agent_type">;
+  tokensStreamed: Counter<"agent_type">;
+  timeToFirstToken: Histogram<"agent_type">;
+}
+
+/** Registers the agent metrics on `registry`. */
+export function createAgentMetrics(registry: Registry): AgentMetrics {
+  const registers = [registry];
+  return {
+    requestsTotal: new Counter({
+      name: "agent_requests_total",
+      help: "Agent runs by agent and final status.",
+      labelNames: ["agent_type", "status"],
+      registers,
+    }),
+    responseTime: new Histogram({
+      name: "agent_response_time_seconds",
+      help: "Agent run duration in seconds, from start to end, by agent.",
+      labelNames: ["agent_type"],
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    }),
+    activeAgents: new Gauge({
+      name: "active_agents_count",
+      help: "Agent runs executing now, by agent.",
+      labelNames: ["agent_type"],
+      registers,
+    }),
+    tokensStreamed: new Counter({
+      name: "agent_tokens_streamed_total",
+      help: "Model tokens streamed to run subscribers, by agent.",
+      labelNames: ["agent_type"],
+      registers,
+    }),
+    timeToFirstToken: new Histogram({
+      name: "agent_time_to_first_token_seconds",
+      help: "Seconds from a run's start to its first streamed token, by agent.",
+      labelNames: ["agent_type"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+  };
+}

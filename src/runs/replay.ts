@@ -1,0 +1,81 @@
+/**
+ * Events for a run whose in-memory log is gone (retention ended, or the
+ * process restarted): its messages come from the checkpoints, as
+ * `MessageEvent`s, then its final status. They are numbered after the run's
+ * last live sequence, so they never collide with events a client already
+ * has; a client that had seen the whole run gets nothing.
+ *
+ * @module
+ */
+import type { BaseMessage } from "@langchain/core/messages";
+import type { AgentGraph } from "../agents/definition.ts";
+import { toMessageView } from "../threads/messages.ts";
+import { toStateView } from "../threads/state.ts";
+import { eventId, type RunEvent, type RunEventPayload, TERMINAL_STATUSES } from "./events.ts";
+import type { RunRecord } from "./store.ts";
+
+/** What {@linkcode replayFromCheckpoints} needs. */
+export interface ReplayRequest {
+  run: RunRecord;
+  after: number;
+  graph: AgentGraph;
+  /** Re-reads the run, to wait for one another instance is executing. */
+  reload(): Promise<RunRecord | undefined>;
+  pollMs?: number;
+}
+
+/** Rebuilds a finished run's events from its checkpoints. */
+export async function* replayFromCheckpoints(request: ReplayRequest): AsyncGenerator<RunEvent> {
+  let run: RunRecord | undefined = request.run;
+  while (run !== undefined && !TERMINAL_STATUSES.has(run.status)) {
+    await new Promise((resolve) => setTimeout(resolve, request.pollMs ?? 1000));
+    run = await request.reload();
+  }
+  if (run === undefined || request.after >= run.lastSequence) return;
+  const finished = run;
+  let sequence = finished.lastSequence;
+  const make = (payload: RunEventPayload): RunEvent => {
+    sequence++;
+    return {
+      ...payload,
+      id: eventId(finished.id, sequence),
+      runId: finished.id,
+      sequence,
+      at: new Date(),
+    };
+  };
+  const before = new Set(
+    (await messagesAt(request.graph, finished, finished.preCheckpointId)).map((m) => m.id),
+  );
+  if (finished.checkpointId !== null) {
+    const snapshot = await request.graph.getState(configAt(finished, finished.checkpointId));
+    const view = toStateView(snapshot);
+    for (const message of view.messages) {
+      if (!before.has(message.id)) yield make({ type: "message", message, node: null });
+    }
+    if (finished.status === "interrupted") {
+      for (const pending of view.interrupts) {
+        yield make({
+          type: "interrupt",
+          interruptId: pending.id,
+          value: pending.value,
+          node: pending.node,
+        });
+      }
+    }
+  }
+  yield make({ type: "status", status: finished.status, error: finished.error });
+}
+
+function configAt(run: RunRecord, checkpointId: string) {
+  return {
+    configurable: { thread_id: run.threadId, checkpoint_ns: "", checkpoint_id: checkpointId },
+  };
+}
+
+async function messagesAt(graph: AgentGraph, run: RunRecord, checkpointId: string | null) {
+  if (checkpointId === null) return [];
+  const snapshot = await graph.getState(configAt(run, checkpointId));
+  const messages = (snapshot.values as { messages?: BaseMessage[] } | undefined)?.messages ?? [];
+  return messages.map(toMessageView);
+}

@@ -1,0 +1,209 @@
+/**
+ * One run's lifecycle: start (row `running`, rollback point, status event,
+ * `agent_start`), execution under a timeout and an AbortController, and the
+ * end (row, thread status, status event, metrics, `agent_response` or
+ * `agent_error`). Cancellation aborts the controller, whose signal reaches
+ * the model call; ROLLBACK then removes the run's checkpoints.
+ *
+ * @module
+ */
+import type { BaseCheckpointSaver, Command } from "@langchain/langgraph";
+import type { AgentGraph } from "../agents/definition.ts";
+import type { AgentStateUpdate } from "../agents/state.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { MessageView } from "../threads/messages.ts";
+import { readState } from "../threads/state.ts";
+import type { ThreadStatus, ThreadStore } from "../threads/store.ts";
+import { type RollbackPoint, rollbackPoint, rollbackTo } from "../threads/checkpoint_copy.ts";
+import type { EventBus } from "./event_bus.ts";
+import type { RunStatus } from "./events.ts";
+import { executeGraph } from "./executor.ts";
+import type { AgentMetrics } from "./metrics.ts";
+import type { RunRecord, RunStore } from "./store.ts";
+
+/** Why a run is being stopped. */
+export type StopReason =
+  | { kind: "cancel"; action: "interrupt" | "rollback"; reason: string }
+  | { kind: "timeout" }
+  | { kind: "shutdown" };
+
+/** A run this process holds, pending or running. */
+export interface ActiveRun {
+  record: RunRecord;
+  userId: string;
+  graph: AgentGraph;
+  input: AgentStateUpdate | Command;
+  /** The user's message, published as a MessageEvent when the run starts. */
+  message: MessageView | undefined;
+  controller: AbortController;
+  stop: StopReason | undefined;
+  started: boolean;
+  /** Resolves once the run's end is recorded and published. */
+  finished: Promise<void>;
+  resolveFinished(): void;
+}
+
+/** What the runner needs. */
+export interface RunnerDeps {
+  store: RunStore;
+  threads: ThreadStore;
+  checkpointer: BaseCheckpointSaver;
+  bus: EventBus;
+  metrics: AgentMetrics;
+  logger: Logger;
+  timeoutSeconds: number;
+  /** True while other runs wait on the thread, which then stays busy. */
+  hasSuccessor(threadId: string): boolean;
+}
+
+/** Creates the runner. */
+export function createRunner(deps: RunnerDeps) {
+  const { bus, metrics } = deps;
+  const ended = new WeakSet<ActiveRun>();
+
+  function logOf(active: ActiveRun): Logger {
+    return deps.logger.child({
+      run_id: active.record.id,
+      thread_id: active.record.threadId,
+      agent_type: active.record.agentId,
+      user_id: active.userId,
+    });
+  }
+
+  async function threadStatusAfter(active: ActiveRun, status: RunStatus): Promise<ThreadStatus> {
+    if (deps.hasSuccessor(active.record.threadId)) return "busy";
+    if (status === "error") return "error";
+    if (status === "interrupted") return "interrupted";
+    const state = await readState(active.graph, active.record.threadId);
+    return state.interrupts.length > 0 ? "interrupted" : "idle";
+  }
+
+  async function finish(
+    active: ActiveRun,
+    status: RunStatus,
+    error: string | null,
+    checkpointId: string | null,
+  ): Promise<void> {
+    if (ended.has(active)) return;
+    ended.add(active);
+    const { record } = active;
+    // The status event's sequence is known in advance: nothing else publishes now.
+    const lastSequence = (bus.lastSequence(record.id) ?? 0) + 1;
+    try {
+      await deps.store.finish(record.id, { status, error, checkpointId, lastSequence });
+      await deps.threads.setStatus(record.threadId, await threadStatusAfter(active, status));
+    } finally {
+      bus.publish(record.id, { type: "status", status, error });
+      bus.end(record.id);
+      metrics.requestsTotal.inc({ agent_type: record.agentId, status });
+      active.resolveFinished();
+    }
+  }
+
+  /** Ends a run that never started (cancelled while queued, or shutdown). */
+  async function abandon(active: ActiveRun): Promise<void> {
+    const stop = active.stop;
+    const [status, error] = stop?.kind === "cancel"
+      ? ["cancelled" as const, stop.reason]
+      : ["error" as const, "The server shut down before the run started; send the message again."];
+    await finish(active, status, error, null);
+  }
+
+  /** Runs a started run to its end. Never throws: every outcome is recorded. */
+  async function execute(active: ActiveRun): Promise<void> {
+    const { record } = active;
+    const log = logOf(active);
+    const agentType = { agent_type: record.agentId };
+    const startedAt = performance.now();
+    let point: RollbackPoint = { checkpointId: undefined, writes: [] };
+    let marking: Promise<void> = Promise.resolve();
+    let tokens = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    metrics.activeAgents.inc(agentType);
+    try {
+      point = await rollbackPoint(deps.checkpointer, record.threadId);
+      // Recording the start must not delay the first token; the end waits for it.
+      marking = deps.store.markRunning(record.id, point.checkpointId ?? null).catch((error) =>
+        log.warn("could not record the start of a run", { error })
+      );
+      bus.publish(record.id, { type: "status", status: "running", error: null });
+      if (active.message) {
+        bus.publish(record.id, { type: "message", message: active.message, node: null });
+      }
+      log.info("agent_start", { event: "agent_start" });
+      timer = setTimeout(() => {
+        active.stop ??= { kind: "timeout" };
+        active.controller.abort(new DOMException("The run timed out.", "TimeoutError"));
+      }, deps.timeoutSeconds * 1000);
+      active.controller.signal.throwIfAborted();
+      const outcome = await executeGraph({
+        runId: record.id,
+        threadId: record.threadId,
+        userId: active.userId,
+        graph: active.graph,
+        input: active.input,
+        signal: active.controller.signal,
+        bus,
+        onToken() {
+          if (tokens++ === 0) {
+            metrics.timeToFirstToken.observe(agentType, (performance.now() - startedAt) / 1000);
+          }
+          metrics.tokensStreamed.inc(agentType);
+        },
+      });
+      clearTimeout(timer);
+      const seconds = (performance.now() - startedAt) / 1000;
+      log.info("agent_response", {
+        event: "agent_response",
+        response_time: seconds,
+        token_count: tokens,
+        status: outcome.status,
+      });
+      metrics.responseTime.observe(agentType, seconds);
+      await marking;
+      await finish(active, outcome.status, null, outcome.checkpointId);
+    } catch (error) {
+      clearTimeout(timer);
+      const seconds = (performance.now() - startedAt) / 1000;
+      metrics.responseTime.observe(agentType, seconds);
+      const [status, message] = describeFailure(active.stop, error, deps.timeoutSeconds);
+      if (active.stop?.kind === "cancel" && active.stop.action === "rollback") {
+        await rollbackTo(deps.checkpointer, record.threadId, point).catch((e) =>
+          log.error("rollback failed", { error: e })
+        );
+      }
+      const fields = { response_time: seconds, token_count: tokens, status, reason: message };
+      if (status === "error") log.error("agent_error", { event: "agent_error", ...fields, error });
+      else log.info("agent_response", { event: "agent_response", ...fields });
+      const head = await deps.checkpointer.getTuple({
+        configurable: { thread_id: record.threadId, checkpoint_ns: "" },
+      }).catch(() => undefined);
+      await marking;
+      await finish(active, status, message, head?.checkpoint.id ?? null).catch((e) =>
+        log.error("could not record the end of a run", { error: e })
+      );
+    } finally {
+      metrics.activeAgents.dec(agentType);
+    }
+  }
+
+  return { execute, abandon };
+}
+
+/** The status and client-facing reason of a run that threw. */
+function describeFailure(
+  stop: StopReason | undefined,
+  error: unknown,
+  timeoutSeconds: number,
+): ["cancelled" | "error", string] {
+  switch (stop?.kind) {
+    case "cancel":
+      return ["cancelled", stop.reason];
+    case "timeout":
+      return ["error", `The run timed out after ${timeoutSeconds} s (AGENT_TIMEOUT).`];
+    case "shutdown":
+      return ["error", "The server shut down during the run; send the message again."];
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return ["error", `The agent failed: ${message.slice(0, 500)}`];
+}

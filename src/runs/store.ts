@@ -1,0 +1,159 @@
+/**
+ * The `runs` table: plain SQL. Admission (one active run per thread) runs in
+ * a short transaction that locks the thread row, so two `sendMessage` calls
+ * on one thread, on one instance or several, cannot both start a run.
+ *
+ * @module
+ */
+import type { Sql } from "postgres";
+import type { RunStatus } from "./events.ts";
+
+/** How a new run treats an active run on its thread. */
+export type MultitaskStrategy = "reject" | "enqueue" | "interrupt" | "rollback";
+
+/** One `runs` row. */
+export interface RunRecord {
+  id: string;
+  seq: string;
+  ownerId: string;
+  threadId: string;
+  agentId: string;
+  kind: "message" | "resume";
+  status: RunStatus;
+  error: string | null;
+  multitaskStrategy: MultitaskStrategy;
+  preCheckpointId: string | null;
+  checkpointId: string | null;
+  lastSequence: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+/** An active run as admission sees it. */
+export interface ActiveRow {
+  id: string;
+  status: RunStatus;
+}
+
+const COLUMNS = `id::text AS id, seq::text AS seq, owner_id AS "ownerId",
+  thread_id::text AS "threadId", agent_id AS "agentId", kind, status, error,
+  multitask_strategy AS "multitaskStrategy", pre_checkpoint_id AS "preCheckpointId",
+  checkpoint_id AS "checkpointId", last_sequence AS "lastSequence", created_at AS "createdAt",
+  started_at AS "startedAt", ended_at AS "endedAt"`;
+
+/** Creates the store over the app's pool. */
+export function createRunStore(sql: Sql, leaseSeconds: number) {
+  const columns = () => sql.unsafe(COLUMNS);
+  const lease = () => sql`now() + make_interval(secs => ${leaseSeconds})`;
+
+  return {
+    /**
+     * Inserts a pending run unless `admit` throws on the thread's active
+     * runs (runs whose lease lapsed are dead and do not count).
+     */
+    async create(
+      row: Pick<RunRecord, "ownerId" | "threadId" | "agentId" | "kind" | "multitaskStrategy">,
+      admit: (active: ActiveRow[]) => void,
+    ): Promise<RunRecord> {
+      const created = await sql.begin(async (tx) => {
+        await tx`SELECT 1 FROM threads WHERE id = ${row.threadId} FOR UPDATE`;
+        const active = await tx<ActiveRow[]>`
+          SELECT id::text AS id, status FROM runs
+          WHERE thread_id = ${row.threadId} AND status IN ('pending', 'running')
+            AND lease_expires_at > now()
+          ORDER BY seq`;
+        admit([...active]);
+        const [run] = await tx<RunRecord[]>`
+          INSERT INTO runs (owner_id, thread_id, agent_id, kind, multitask_strategy, lease_expires_at)
+          VALUES (${row.ownerId}, ${row.threadId}, ${row.agentId}, ${row.kind},
+                  ${row.multitaskStrategy}, ${lease()})
+          RETURNING ${columns()}`;
+        await tx`UPDATE threads SET status = 'busy', updated_at = now() WHERE id = ${row.threadId}`;
+        return run;
+      });
+      return created as unknown as RunRecord;
+    },
+
+    async find(ownerId: string, id: string): Promise<RunRecord | undefined> {
+      const [row] = await sql<RunRecord[]>`
+        SELECT ${columns()} FROM runs WHERE id = ${id} AND owner_id = ${ownerId}`;
+      return row;
+    },
+
+    /** Up to `limit` of a thread's runs after the `afterSeq` one, newest first. */
+    listForThread(threadId: string, limit: number, afterSeq: string | undefined) {
+      return sql<RunRecord[]>`
+        SELECT ${columns()} FROM runs
+        WHERE thread_id = ${threadId}
+          ${afterSeq === undefined ? sql`` : sql`AND seq < ${afterSeq}`}
+        ORDER BY seq DESC LIMIT ${limit}`;
+    },
+
+    async latestForThread(threadId: string): Promise<RunRecord | undefined> {
+      const [row] = await sql<RunRecord[]>`
+        SELECT ${columns()} FROM runs WHERE thread_id = ${threadId} ORDER BY seq DESC LIMIT 1`;
+      return row;
+    },
+
+    async markRunning(id: string, preCheckpointId: string | null): Promise<void> {
+      await sql`
+        UPDATE runs SET status = 'running', started_at = now(),
+          pre_checkpoint_id = ${preCheckpointId}, lease_expires_at = ${lease()}
+        WHERE id = ${id}`;
+    },
+
+    async finish(
+      id: string,
+      end: {
+        status: RunStatus;
+        error: string | null;
+        checkpointId: string | null;
+        lastSequence: number;
+      },
+    ): Promise<void> {
+      await sql`
+        UPDATE runs SET status = ${end.status}, error = ${end.error},
+          checkpoint_id = ${end.checkpointId}, last_sequence = ${end.lastSequence},
+          ended_at = now(), lease_expires_at = NULL
+        WHERE id = ${id}`;
+    },
+
+    /** Extends the leases of the runs this instance holds. */
+    async renewLeases(ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await sql`UPDATE runs SET lease_expires_at = ${lease()} WHERE id = ANY(${ids}::uuid[])`;
+    },
+
+    /**
+     * Fails active runs that no live instance holds: all of them but `held`
+     * when `everyActive` (one process owns the database), else those whose
+     * lease lapsed. Their threads become `error`. Returns the failed runs.
+     */
+    async failAbandoned(
+      held: string[],
+      everyActive: boolean,
+      reason: string,
+    ): Promise<{ id: string; threadId: string; agentId: string }[]> {
+      const failed = await sql<{ id: string; threadId: string; agentId: string }[]>`
+        UPDATE runs SET status = 'error', error = ${reason}, ended_at = now(),
+          lease_expires_at = NULL
+        WHERE status IN ('pending', 'running')
+          AND NOT (id = ANY(${held}::uuid[]))
+          ${everyActive ? sql`` : sql`AND (lease_expires_at IS NULL OR lease_expires_at < now())`}
+        RETURNING id::text AS id, thread_id::text AS "threadId", agent_id AS "agentId"`;
+      const threads = [...new Set(failed.map((r) => r.threadId))];
+      if (threads.length > 0) {
+        await sql`
+          UPDATE threads t SET status = 'error', updated_at = now()
+          WHERE t.id = ANY(${threads}::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id
+                            AND r.status IN ('pending', 'running'))`;
+      }
+      return [...failed];
+    },
+  };
+}
+
+/** The run store. */
+export type RunStore = ReturnType<typeof createRunStore>;

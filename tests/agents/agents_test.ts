@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { startTestApp } from "../support/app.ts";
+import { createAgentRegistry } from "../../src/agents/registry.ts";
+import { assistant } from "../../src/agents/assistant.ts";
+
+Deno.test("agents lists the default assistant with its model, tools and offline flag", async () => {
+  const app = await startTestApp();
+  try {
+    const body = await app.graphql(
+      '{ agents { id name description model tools offline } agent(id: "assistant") { id } }',
+    );
+    assert.equal(body.errors, undefined);
+    const agents = body.data?.agents as Record<string, unknown>[];
+    assert.equal(agents[0]?.id, "assistant");
+    assert.equal(agents[0]?.model, "graphmind-offline");
+    assert.equal(agents[0]?.offline, true);
+    assert.deepEqual(agents[0]?.tools, ["get_current_time", "ask_human"]);
+    assert.deepEqual(body.data?.agent, { id: "assistant" });
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("with a key, agents report the configured model and are not offline", async () => {
+  const app = await startTestApp({
+    OPENAI_API_KEY: "sk-test",
+    OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+    DEFAULT_MODEL: "gpt-4o-mini",
+  });
+  try {
+    const body = await app.graphql('{ agent(id: "assistant") { model offline } }');
+    assert.deepEqual(body.data?.agent, { model: "gpt-4o-mini", offline: false });
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("an unknown agent is NOT_FOUND and names the known ones", async () => {
+  const app = await startTestApp();
+  try {
+    const body = await app.graphql('{ agent(id: "nope") { id } }');
+    assert.equal(body.errors?.[0]?.extensions?.code, "NOT_FOUND");
+    assert.match(body.errors?.[0]?.message ?? "", /"nope".*"assistant"/);
+    const empty = await app.graphql('{ agent(id: "") { id } }');
+    assert.equal(empty.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("the registry refuses duplicate ids, unknown tools and a missing default", () => {
+  assert.throws(() => createAgentRegistry([assistant, assistant]), /share the id/);
+  assert.throws(
+    () => createAgentRegistry([{ ...assistant, tools: ["launch_rockets"] }]),
+    /Unknown tool "launch_rockets"/,
+  );
+  assert.throws(() => createAgentRegistry([{ ...assistant, id: "helper" }]), /default agent/);
+  assert.throws(() => createAgentRegistry([{ ...assistant, id: "Bad Id" }]), /lower-case/);
+});
