@@ -81,6 +81,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database: database.description,
     cache: cache.mode,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
+    auth: config.security.jwksUrl !== undefined
+      ? `jwks ${config.security.jwksUrl}`
+      : config.security.secretKey !== undefined
+      ? config.security.algorithm
+      : "none",
   });
 
   return {

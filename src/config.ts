@@ -111,6 +111,10 @@ const envSchema = z.object({
     .optional(),
   ACCESS_TOKEN_EXPIRE_MINUTES: int(1, 525600).optional(),
   CORS_ORIGINS: z.string().optional(),
+  JWKS_URL: url.optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  TRUSTED_PROXIES: z.string().optional(),
   ENABLE_METRICS: bool.optional(),
   LOG_LEVEL: logLevel.optional(),
   MAX_CONCURRENT_AGENTS: int(1, 100000).optional(),
@@ -118,6 +122,17 @@ const envSchema = z.object({
   REQUESTS_PER_MINUTE: int(1).optional(),
   REQUESTS_PER_HOUR: int(1).optional(),
   BURST_SIZE: int(1).optional(),
+  RATE_LIMIT_ENABLED: bool.optional(),
+  MAX_REQUEST_BYTES: int(1024, 1_073_741_824).optional(),
+  GRAPHQL_MAX_DEPTH: int(1, 1000).optional(),
+  GRAPHQL_MAX_COST: int(1).optional(),
+  GRAPHQL_MAX_ALIASES: int(0, 10000).optional(),
+  GRAPHQL_MAX_TOKENS: int(10).optional(),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHIQL: bool.optional(),
+  MAX_MESSAGE_CHARS: int(1, 10_000_000).optional(),
+  MAX_JSON_BYTES: int(2, 100_000_000).optional(),
+  MAX_JSON_DEPTH: int(1, 1000).optional(),
 });
 
 type RawEnv = z.infer<typeof envSchema>;
@@ -158,12 +173,46 @@ export interface Config {
     secretKey: string | undefined;
     algorithm: "HS256" | "HS384" | "HS512";
     accessTokenExpireMinutes: number;
+    /**
+     * Origins allowed by CORS and on WebSocket upgrades: exact origins, `*`,
+     * or `scheme://host:*` for any port.
+     */
     corsOrigins: string[];
+    /** An external identity provider's key set; when set, only its tokens are accepted. */
+    jwksUrl: string | undefined;
+    jwtIssuer: string | undefined;
+    jwtAudience: string | undefined;
+    /** Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed. Empty: none. */
+    trustedProxies: string[];
   };
   monitoring: { metricsEnabled: boolean; logLevel: LogLevel };
   agents: { maxConcurrent: number; timeoutSeconds: number };
-  rateLimit: { perMinute: number; perHour: number; burst: number };
+  rateLimit: { enabled: boolean; perMinute: number; perHour: number; burst: number };
+  graphql: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxRequestBytes: number;
+    introspection: boolean;
+    graphiql: boolean;
+  };
+  /** Bounds on what clients may send inside GraphQL inputs. */
+  input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
 }
+
+/**
+ * Development's default CORS origins: browsers on this machine only, since
+ * its tokenless `local` user would otherwise be reachable from any web page.
+ */
+export const LOCAL_ORIGINS = [
+  "http://localhost:*",
+  "http://127.0.0.1:*",
+  "http://[::1]:*",
+  "https://localhost:*",
+  "https://127.0.0.1:*",
+  "https://[::1]:*",
+];
 
 /** One invalid variable: its name, its (masked) value and what was expected. */
 export interface ConfigIssue {
@@ -228,16 +277,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // requirements are reported in the same message.
   const environment = raw.ENVIRONMENT ??
     ENVIRONMENTS.find((e) => e === input.ENVIRONMENT) ?? "development";
-  if (environment === "production") {
-    for (const name of ["SECRET_KEY", "DATABASE_URL"] as const) {
-      if (input[name] === undefined) {
-        issues.push({
-          variable: name,
-          value: undefined,
-          expected: "required in production",
-        });
-      }
-    }
+  if (environment !== "development" && input.SECRET_KEY === undefined && !input.JWKS_URL) {
+    // Without a way to verify tokens every request would be refused.
+    issues.push({
+      variable: "SECRET_KEY",
+      value: undefined,
+      expected: `required in ${environment} unless JWKS_URL is set`,
+    });
+  }
+  if (environment === "production" && input.DATABASE_URL === undefined) {
+    issues.push({ variable: "DATABASE_URL", value: undefined, expected: "required in production" });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return build(raw, environment);
@@ -253,7 +302,8 @@ function build(raw: RawEnv, environment: Environment): Config {
       debug: raw.DEBUG ?? profile.debug,
     },
     server: {
-      host: raw.HOST ?? "0.0.0.0",
+      // Development serves this machine only; deployments listen everywhere.
+      host: raw.HOST ?? (environment === "development" ? "127.0.0.1" : "0.0.0.0"),
       port: raw.PORT ?? 8000,
       shutdownTimeoutSeconds: raw.SHUTDOWN_TIMEOUT ?? 10,
     },
@@ -294,7 +344,13 @@ function build(raw: RawEnv, environment: Environment): Config {
       secretKey: raw.SECRET_KEY,
       algorithm: raw.ALGORITHM ?? "HS256",
       accessTokenExpireMinutes: raw.ACCESS_TOKEN_EXPIRE_MINUTES ?? 30,
-      corsOrigins: (raw.CORS_ORIGINS ?? "*").split(",").map((o) => o.trim()).filter(Boolean),
+      corsOrigins: raw.CORS_ORIGINS === undefined
+        ? (environment === "development" ? [...LOCAL_ORIGINS] : ["*"])
+        : list(raw.CORS_ORIGINS),
+      jwksUrl: raw.JWKS_URL,
+      jwtIssuer: raw.JWT_ISSUER,
+      jwtAudience: raw.JWT_AUDIENCE,
+      trustedProxies: list(raw.TRUSTED_PROXIES ?? ""),
     },
     monitoring: {
       metricsEnabled: raw.ENABLE_METRICS ?? true,
@@ -305,9 +361,30 @@ function build(raw: RawEnv, environment: Environment): Config {
       timeoutSeconds: raw.AGENT_TIMEOUT ?? 300,
     },
     rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED ?? true,
       perMinute: raw.REQUESTS_PER_MINUTE ?? 60,
       perHour: raw.REQUESTS_PER_HOUR ?? 1000,
       burst: raw.BURST_SIZE ?? 10,
     },
+    graphql: {
+      maxDepth: raw.GRAPHQL_MAX_DEPTH ?? 12,
+      maxCost: raw.GRAPHQL_MAX_COST ?? 5000,
+      maxAliases: raw.GRAPHQL_MAX_ALIASES ?? 15,
+      maxTokens: raw.GRAPHQL_MAX_TOKENS ?? 2000,
+      maxRequestBytes: raw.MAX_REQUEST_BYTES ?? 1_048_576,
+      // Production hides the schema unless asked: introspection and
+      // GraphiQL (useless without it) are opt-in there.
+      introspection: raw.GRAPHQL_INTROSPECTION ?? environment !== "production",
+      graphiql: raw.GRAPHIQL ?? environment !== "production",
+    },
+    input: {
+      maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,
+      maxJsonBytes: raw.MAX_JSON_BYTES ?? 65_536,
+      maxJsonDepth: raw.MAX_JSON_DEPTH ?? 16,
+    },
   };
+}
+
+function list(value: string): string[] {
+  return value.split(",").map((item) => item.trim()).filter(Boolean);
 }

@@ -4,12 +4,21 @@
  * and production reject it. A token that is sent is always verified, in
  * every profile, so a bad token never silently falls back to `local`.
  *
+ * Tokens are HS256 (`ALGORITHM`) with `SECRET_KEY`, or, when `JWKS_URL` is
+ * set, signed by that identity provider and only by it.
+ *
+ * @example
+ * ```ts
+ * const viewer = await resolveViewer(request.headers.get("authorization"), config);
+ * console.log(viewer.id, viewer.roles);
+ * ```
  * @module
  */
 import type { Config } from "../config.ts";
 import type { Viewer } from "../graphql/context.ts";
-import { UnauthenticatedError } from "../graphql/errors.ts";
-import { JwtError, verifyJwt } from "./jwt.ts";
+import { AppError, UnauthenticatedError } from "../graphql/errors.ts";
+import { type JwtClaims, JwtError, verifyJwt } from "./jwt.ts";
+import { createJwksVerifier, JwksUnavailableError } from "./jwks.ts";
 
 /** The development profile's anonymous user. */
 export const LOCAL_VIEWER: Viewer = Object.freeze({
@@ -30,6 +39,33 @@ export function bearerToken(authorization: string | null | undefined): string | 
   return match[1];
 }
 
+type Verify = (token: string) => Promise<JwtClaims>;
+
+/** One verifier per configuration, so the JWKS key cache lives as long as the app. */
+const verifiers = new WeakMap<Config, Verify>();
+
+function verifierFor(config: Config): Verify {
+  let verify = verifiers.get(config);
+  if (verify === undefined) {
+    const { jwksUrl, jwtIssuer, jwtAudience, secretKey, algorithm } = config.security;
+    if (jwksUrl !== undefined) {
+      const jwks = createJwksVerifier({ url: jwksUrl, issuer: jwtIssuer, audience: jwtAudience });
+      verify = (token) => jwks.verify(token);
+    } else if (secretKey !== undefined) {
+      verify = (token) => verifyJwt(token, secretKey, { algorithm });
+    } else {
+      verify = () => {
+        throw new UnauthenticatedError(
+          "This server has no SECRET_KEY or JWKS_URL, so it cannot verify tokens; " +
+            "send no token in development.",
+        );
+      };
+    }
+    verifiers.set(config, verify);
+  }
+  return verify;
+}
+
 /** Resolves the viewer from an `Authorization` value (header or connectionParams). */
 export async function resolveViewer(
   authorization: string | null | undefined,
@@ -40,19 +76,16 @@ export async function resolveViewer(
     if (config.app.environment === "development") return LOCAL_VIEWER;
     throw new UnauthenticatedError();
   }
-  const secret = config.security.secretKey;
-  if (secret === undefined) {
-    throw new UnauthenticatedError(
-      "This server has no SECRET_KEY, so it cannot verify tokens; send no token in development.",
-    );
-  }
   try {
-    const claims = await verifyJwt(token, secret, { algorithm: config.security.algorithm });
-    const roles = (claims.roles ?? []).filter((r): r is string => typeof r === "string");
-    return { id: claims.sub, roles, anonymous: false };
+    const claims = await verifierFor(config)(token);
+    return { id: claims.sub, roles: claims.roles ?? [], anonymous: false };
   } catch (error) {
     if (error instanceof JwtError) {
       throw new UnauthenticatedError(`Invalid token: ${error.message}`);
+    }
+    if (error instanceof JwksUnavailableError) {
+      // The token may well be valid: this is ours to fix, not the client's.
+      throw new AppError("INTERNAL", error.message, { cause: error });
     }
     throw error;
   }

@@ -82,6 +82,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
 export function maskError(error: unknown, logger: Logger): GraphQLError {
   const app = findAppError(error);
   if (app) {
+    // An INTERNAL AppError carries a message meant for the client (for
+    // example, the identity provider is down); its cause still needs logging.
+    if (app.code === "INTERNAL") {
+      logger.error("GraphQL operation failed", { error: app.originalError ?? app });
+    }
     return error instanceof GraphQLError && error !== app
       ? new GraphQLError(app.message, {
         nodes: error.nodes,
