@@ -84,7 +84,9 @@ Deno.test("the development server announces its tokenless local user", async () 
     const warning = server.logs.find((l) => String(l.message).includes("local user `local`"));
     assert.ok(warning, "no start-up log line about the local user");
     assert.equal(warning.level, "WARNING");
-    assert.deepEqual((await viewer(server.url)).data, { viewer: { id: "local", roles: ["admin"] } });
+    assert.deepEqual((await viewer(server.url)).data, {
+      viewer: { id: "local", roles: ["admin"] },
+    });
   } finally {
     assert.equal(await server.stop(), 0);
   }

@@ -127,7 +127,10 @@ Deno.test("production refuses to start without SECRET_KEY and DATABASE_URL", () 
 });
 
 Deno.test("staging and production need a way to verify tokens: SECRET_KEY or JWKS_URL", () => {
-  assert.throws(() => loadConfig({ ENVIRONMENT: "staging" }), /SECRET_KEY=\(unset\): required in staging unless JWKS_URL is set/);
+  assert.throws(
+    () => loadConfig({ ENVIRONMENT: "staging" }),
+    /SECRET_KEY=\(unset\): required in staging unless JWKS_URL is set/,
+  );
   const jwks = loadConfig({
     ENVIRONMENT: "production",
     DATABASE_URL: "postgres://db/app",
