@@ -23,6 +23,8 @@ import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
+import { parseTrustedProxies } from "./http/client_address.ts";
+import { createRateLimiter } from "./ratelimit/rate_limiter.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -72,14 +74,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
   });
   const services = { config, health };
-  const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
+  const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
+  const yoga = createGraphQLHandler({
+    schema,
+    services,
+    logger,
+    registry: metrics.registry,
+    rateLimiter,
+  });
   const websocket = createWebSocketTransport(yoga, logger);
   const stopGauges = startSystemGauges(metrics);
-  const fetch = createRouter({ config, logger, metrics, health, yoga, websocket });
+  const trustedProxies = parseTrustedProxies(config.security.trustedProxies);
+  const fetch = createRouter({
+    config,
+    logger,
+    metrics,
+    health,
+    yoga,
+    websocket,
+    rateLimiter,
+    trustedProxies,
+  });
   logger.info("app ready", {
     environment: config.app.environment,
     database: database.description,
     cache: cache.mode,
+    rate_limit: rateLimiter.backend,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
     auth: config.security.jwksUrl !== undefined
       ? `jwks ${config.security.jwksUrl}`

@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseTrustedProxies } from "./http/client_address.ts";
 
 /** The deployment profiles the design document names. */
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
@@ -114,7 +115,13 @@ const envSchema = z.object({
   JWKS_URL: url.optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
-  TRUSTED_PROXIES: z.string().optional(),
+  TRUSTED_PROXIES: z.string().superRefine((value, ctx) => {
+    try {
+      parseTrustedProxies(list(value));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }).optional(),
   ENABLE_METRICS: bool.optional(),
   LOG_LEVEL: logLevel.optional(),
   MAX_CONCURRENT_AGENTS: int(1, 100000).optional(),

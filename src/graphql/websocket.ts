@@ -9,7 +9,7 @@
  * @module
  */
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
-import type { ExecutionArgs, GraphQLError } from "graphql";
+import { type ExecutionArgs, GraphQLError } from "graphql";
 import { type GraphQLHandler, maskError, type RequestScope } from "./yoga.ts";
 import type { Logger } from "../observability/logger.ts";
 
@@ -58,9 +58,9 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
         };
         return args;
       } catch (error) {
-        // Authentication and parse failures answer this operation with an
-        // error message instead of closing the whole socket.
-        return [maskError(error, scope.logger)];
+        // Authentication, rate limit and parse failures answer this operation
+        // with an error message instead of closing the whole socket.
+        return [withoutHttpExtension(maskError(error, scope.logger))];
       }
     },
   });
@@ -109,4 +109,11 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
       for (const socket of sockets) socket.close(1001, "Server shutting down");
     },
   };
+}
+
+/** `extensions.http` (status, headers) means nothing on a socket; yoga strips it on HTTP. */
+function withoutHttpExtension(error: GraphQLError): GraphQLError {
+  if (error.extensions?.http === undefined) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions });
 }

@@ -8,15 +8,19 @@ import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Registry } from "prom-client";
-import type { GraphQLContext, Services } from "./context.ts";
-import { ERROR_CODES, findAppError, INTERNAL_MESSAGE } from "./errors.ts";
+import type { GraphQLContext, Services, Viewer } from "./context.ts";
+import { ERROR_CODES, findAppError, INTERNAL_MESSAGE, RateLimitedError } from "./errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { resolveViewer } from "../auth/viewer.ts";
+import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
+import { rateLimitIdentity } from "../ratelimit/identity.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
 export interface RequestScope {
   requestId: string;
   logger: Logger;
+  /** The client's IP address (see src/http/client_address.ts), for per-IP limits. */
+  clientAddress: string;
   /**
    * On WebSocket, `connectionParams.authorization` (null when none was sent):
    * the upgrade request's own headers are not consulted there. Absent on HTTP.
@@ -33,6 +37,7 @@ export interface GraphQLHandlerOptions {
   services: Services;
   logger: Logger;
   registry: Registry;
+  rateLimiter: RateLimiter;
 }
 
 /** Creates the yoga handler. */
@@ -55,11 +60,19 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       origin: config.security.corsOrigins,
       credentials: !config.security.corsOrigins.includes("*"),
     },
-    context: async ({ request, requestId, logger, connectionAuthorization }) => {
+    context: async ({ request, requestId, logger, connectionAuthorization, clientAddress }) => {
       const authorization = connectionAuthorization !== undefined
         ? connectionAuthorization
         : request.headers.get("authorization");
-      const viewer = await resolveViewer(authorization, config);
+      let viewer: Viewer;
+      try {
+        viewer = await resolveViewer(authorization, config);
+      } catch (error) {
+        // Failed logins spend the address's budget, so tokens cannot be guessed freely.
+        await enforceRateLimit(options.rateLimiter, undefined, clientAddress);
+        throw error;
+      }
+      await enforceRateLimit(options.rateLimiter, viewer, clientAddress);
       return {
         viewer,
         requestId,
@@ -72,6 +85,15 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       useErrorCodes(),
     ],
   });
+}
+
+async function enforceRateLimit(
+  limiter: RateLimiter,
+  viewer: Viewer | undefined,
+  clientAddress: string,
+): Promise<void> {
+  const decision = await limiter.check(rateLimitIdentity(viewer, clientAddress));
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, decision.limit);
 }
 
 /**

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { GENEROUS_RATE_LIMITS } from "./rate_limits.ts";
 
 /** A running server process. */
 export interface ServerProcess {
@@ -40,7 +41,14 @@ export async function startServer(
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: root.pathname,
-    env: { PGLITE_DATA_DIR: "memory://", LOG_LEVEL: "info", ...env, PORT: "0", HOST: "127.0.0.1" },
+    env: {
+      PGLITE_DATA_DIR: "memory://",
+      LOG_LEVEL: "info",
+      ...GENEROUS_RATE_LIMITS,
+      ...env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+    },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
