@@ -67,7 +67,8 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       const decision = await deps.rateLimiter.check(rateLimitIdentity(undefined, address));
       if (!decision.allowed) {
         return json(429, {
-          error: `Rate limit exceeded (${decision.limit}); retry after ${decision.retryAfterSeconds} s.`,
+          error:
+            `Rate limit exceeded (${decision.limit}); retry after ${decision.retryAfterSeconds} s.`,
         }, { "retry-after": String(decision.retryAfterSeconds) });
       }
     }
