@@ -82,7 +82,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     registry: metrics.registry,
     rateLimiter,
   });
-  const websocket = createWebSocketTransport(yoga, logger);
+  const websocket = createWebSocketTransport(yoga, logger, {
+    maxMessageBytes: config.graphql.maxRequestBytes,
+  });
   const stopGauges = startSystemGauges(metrics);
   const trustedProxies = parseTrustedProxies(config.security.trustedProxies);
   const fetch = createRouter({

@@ -14,6 +14,8 @@ import type { Logger } from "../observability/logger.ts";
 import { resolveViewer } from "../auth/viewer.ts";
 import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
+import { createOriginPolicy } from "../http/origins.ts";
+import { limitPlugins } from "./limits.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
 export interface RequestScope {
@@ -43,22 +45,35 @@ export interface GraphQLHandlerOptions {
 /** Creates the yoga handler. */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
   const { config } = options.services;
+  const origins = createOriginPolicy(config.security.corsOrigins);
   return createYoga<RequestScope, GraphQLContext>({
     schema: options.schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: config.app.environment !== "production" && {
+    graphiql: config.graphql.graphiql && {
       title: `${config.app.name} GraphiQL`,
       subscriptionsProtocol: "WS",
+      // GraphiQL's fetches are same-origin JSON POSTs; this header also
+      // covers the GETs it may send for persisted operations.
+      headers: JSON.stringify({ "x-graphql-yoga-csrf": "graphiql" }),
     },
+    maxRequestBodySize: config.graphql.maxRequestBytes,
     // The HTTP layer logs every request; yoga's own console logging is off.
     logging: false,
     maskedErrors: {
       maskError: (error) => maskError(error, options.logger),
     },
-    cors: {
-      origin: config.security.corsOrigins,
-      credentials: !config.security.corsOrigins.includes("*"),
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      // A disallowed origin gets no CORS headers, so the browser blocks it.
+      if (origin === null || !origins.allows(origin)) return false;
+      return {
+        origin: [origin],
+        // Bearer tokens are not ambient credentials; cookies are never used.
+        credentials: !origins.any,
+        exposedHeaders: ["retry-after", "x-request-id"],
+        maxAge: 600,
+      };
     },
     context: async ({ request, requestId, logger, connectionAuthorization, clientAddress }) => {
       const authorization = connectionAuthorization !== undefined
@@ -81,8 +96,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       };
     },
     plugins: [
+      ...limitPlugins(config.graphql),
       usePrometheus({ registry: options.registry, endpoint: false }),
-      useErrorCodes(),
+      useErrorCodes(config.graphql.maxRequestBytes),
     ],
   });
 }
@@ -147,18 +163,40 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 }
 
 /**
- * Gives yoga's request-level errors (no query, bad JSON, wrong method) the
- * contract's `BAD_USER_INPUT` code: they never pass through `maskError`.
+ * Gives yoga's request-level errors (no query, bad JSON, wrong method, body
+ * too large, missing CSRF header) a contract code and a message saying what
+ * to do: they never pass through `maskError`.
  */
-function useErrorCodes(): Plugin {
+function useErrorCodes(maxRequestBytes: number): Plugin {
+  // These arrive already coded by maskError; here they get a better message.
+  function requestError(error: GraphQLError): GraphQLError {
+    const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+    const rewrite = (code: string, message: string, extensions: Record<string, unknown>) =>
+      new GraphQLError(message, { extensions: { ...error.extensions, ...extensions, code } });
+    if (status === 413) {
+      return rewrite(
+        "BAD_USER_INPUT",
+        `Request body is larger than the limit of ${maxRequestBytes} bytes; send less per request.`,
+        { maxBytes: maxRequestBytes },
+      );
+    }
+    if (status === 403 && /CSRF/.test(error.message)) {
+      return rewrite(
+        "FORBIDDEN",
+        "Cross-site request refused: send GraphQL as a POST with Content-Type: " +
+          "application/json, or add an X-GraphQL-Yoga-CSRF header (any value) to GET and " +
+          "form requests.",
+        { reason: "CSRF_HEADER_REQUIRED" },
+      );
+    }
+    return withCode(error, "BAD_USER_INPUT");
+  }
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !isExecutionResult(result) || !result.errors) return;
       setResult({
         ...result,
-        errors: result.errors.map((e) =>
-          e instanceof GraphQLError ? withCode(e, "BAD_USER_INPUT") : e
-        ),
+        errors: result.errors.map((e) => e instanceof GraphQLError ? requestError(e) : e),
       });
     },
   };

@@ -13,6 +13,7 @@ import type { GraphQLHandler } from "../graphql/yoga.ts";
 import type { WebSocketTransport } from "../graphql/websocket.ts";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./request_id.ts";
 import { clientAddress, type TrustedProxies } from "./client_address.ts";
+import { createOriginPolicy } from "./origins.ts";
 import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
 
@@ -55,6 +56,7 @@ const QUIET = new Set(["/health", "/health/ready", "/health/live", "/metrics", "
 /** Creates the app's fetch handler. */
 export function createRouter(deps: RouterDeps): FetchHandler {
   const { metrics, logger } = deps;
+  const origins = createOriginPolicy(deps.config.security.corsOrigins);
 
   async function route(
     request: Request,
@@ -80,6 +82,15 @@ export function createRouter(deps: RouterDeps): FetchHandler {
           clientAddress: address,
         };
         if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+          // Browsers apply no CORS to WebSockets: without this check any web
+          // page could open one (and act as development's tokenless user).
+          const origin = request.headers.get("origin");
+          if (origin !== null && !origins.allows(origin)) {
+            return json(403, {
+              error: `WebSocket from origin ${JSON.stringify(origin)} refused: ` +
+                "it is not in CORS_ORIGINS.",
+            });
+          }
           return deps.websocket.upgrade(request, scope);
         }
         return await deps.yoga.fetch(request, scope);

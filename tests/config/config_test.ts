@@ -162,3 +162,38 @@ Deno.test("empty variables count as unset", () => {
   assert.equal(config.server.port, 8000);
   assert.equal(config.llm.apiKey, undefined);
 });
+
+Deno.test("GraphQL and input limits: defaults, production lock-down and overrides", () => {
+  const dev = loadConfig({});
+  assert.deepEqual(dev.graphql, {
+    maxDepth: 12,
+    maxCost: 5000,
+    maxAliases: 15,
+    maxTokens: 2000,
+    maxRequestBytes: 1_048_576,
+    introspection: true,
+    graphiql: true,
+  });
+  assert.deepEqual(dev.input, { maxMessageChars: 32_000, maxJsonBytes: 65_536, maxJsonDepth: 16 });
+  const required = { SECRET_KEY: "0123456789abcdef0123", DATABASE_URL: "postgres://db/app" };
+  const production = loadConfig({ ENVIRONMENT: "production", ...required });
+  assert.equal(production.graphql.introspection, false);
+  assert.equal(production.graphql.graphiql, false);
+  const opened = loadConfig({
+    ENVIRONMENT: "production",
+    ...required,
+    GRAPHQL_INTROSPECTION: "true",
+    GRAPHIQL: "true",
+    GRAPHQL_MAX_DEPTH: "8",
+    MAX_REQUEST_BYTES: "65536",
+    MAX_MESSAGE_CHARS: "1000",
+    RATE_LIMIT_ENABLED: "false",
+  });
+  assert.equal(opened.graphql.introspection, true);
+  assert.equal(opened.graphql.graphiql, true);
+  assert.equal(opened.graphql.maxDepth, 8);
+  assert.equal(opened.graphql.maxRequestBytes, 65536);
+  assert.equal(opened.input.maxMessageChars, 1000);
+  assert.equal(opened.rateLimit.enabled, false);
+  assert.throws(() => loadConfig({ MAX_REQUEST_BYTES: "10" }), /MAX_REQUEST_BYTES="10": expected/);
+});
