@@ -34,7 +34,11 @@ import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import type { Config } from "../config.ts";
 
 /** Headers any of which marks a request as sent by a script, not a bare form or link. */
-export const CSRF_HEADERS = ["x-graphql-yoga-csrf", "apollo-require-preflight", "graphql-preflight"];
+export const CSRF_HEADERS = [
+  "x-graphql-yoga-csrf",
+  "apollo-require-preflight",
+  "graphql-preflight",
+];
 
 type LimitName = "maxDepth" | "maxCost" | "maxAliases" | "maxTokens";
 
