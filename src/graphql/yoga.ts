@@ -16,6 +16,7 @@ import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
 import { createOriginPolicy } from "../http/origins.ts";
 import { limitPlugins } from "./limits.ts";
+import { useInputLimits } from "./input_rules.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
 export interface RequestScope {
@@ -97,6 +98,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     },
     plugins: [
       ...limitPlugins(config.graphql),
+      useInputLimits(config.input),
       usePrometheus({ registry: options.registry, endpoint: false }),
       useErrorCodes(config.graphql.maxRequestBytes),
     ],
