@@ -7,6 +7,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import { startTestApp } from "../support/app.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
+import { badInput } from "../support/tally.ts";
 
 const SECRET = "auth-http-secret-0123456789";
 const VIEWER = "{ viewer { id roles anonymous } }";
@@ -31,6 +32,7 @@ Deno.test("staging: tokens are required and checked on HTTP, SSE and WebSocket",
   };
   try {
     await t.step("HTTP: no token, bad tokens and a bad header are UNAUTHENTICATED", async () => {
+      badInput("HTTP: no token, bad tokens, Basic header", Object.keys(BAD_TOKENS).length + 2);
       const none = await app.graphql(VIEWER);
       assert.equal(none.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
       assert.match(none.errors?.[0]?.message ?? "", /Authorization: Bearer/);
@@ -67,6 +69,7 @@ Deno.test("staging: tokens are required and checked on HTTP, SSE and WebSocket",
       for await (const result of ok.iterate({ query: beats })) results.push(result);
       assert.equal(results.length, 2);
       ok.dispose();
+      badInput("SSE: garbage token");
       const bad = client("Bearer a.b.!!!");
       const errors = await (async () => {
         for await (const result of bad.iterate({ query: beats })) return result.errors;
@@ -103,6 +106,7 @@ Deno.test("staging: tokens are required and checked on HTTP, SSE and WebSocket",
       };
       const ok = await run(`Bearer ${good}`);
       assert.deepEqual(ok.data, { viewer: { id: "erin", roles: ["user"], anonymous: false } });
+      badInput("WebSocket: bad tokens, none, header-only", Object.keys(BAD_TOKENS).length + 2);
       for (const [name, token] of Object.entries(BAD_TOKENS)) {
         const bad = await run(`Bearer ${token}`);
         assert.equal(bad.errors?.[0]?.extensions?.code, "UNAUTHENTICATED", name);

@@ -7,6 +7,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { startTestApp } from "../support/app.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
 import { createJwksVerifier, JwksUnavailableError } from "../../src/auth/jwks.ts";
+import { badInput } from "../support/tally.ts";
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
@@ -84,12 +85,14 @@ Deno.test("tokens from a JWKS identity provider authenticate; others do not", as
         unknownKid: await idpToken(stranger.pair, "k9"),
         badRoles: await idpToken(good.pair, "k1", { roles: "admin" }),
       };
+      badInput("JWKS: wrong issuer/audience, expired, foreign key, unknown kid, bad roles", 6);
       for (const [name, token] of Object.entries(cases)) {
         assert.equal(await codeOf(token), "UNAUTHENTICATED", name);
       }
     });
 
     await t.step("with JWKS_URL set, SECRET_KEY tokens are not accepted", async () => {
+      badInput("JWKS mode: a SECRET_KEY token");
       const hs = await signJwt({ sub: "ext|alice", roles: ["admin"] }, secret);
       const body = await viewerAs(hs);
       assert.equal(body.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
