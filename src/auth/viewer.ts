@@ -7,6 +7,11 @@
  * Tokens are HS256 (`ALGORITHM`) with `SECRET_KEY`, or, when `JWKS_URL` is
  * set, signed by that identity provider and only by it.
  *
+ * The tokenless `local` user is only granted to requests addressed to
+ * `localhost` or an IP address. A web page on another site could otherwise
+ * use DNS rebinding (its own name resolving to 127.0.0.1) to make same-origin
+ * requests that no CORS or CSRF check sees as foreign.
+ *
  * @example
  * ```ts
  * const viewer = await resolveViewer(request.headers.get("authorization"), config);
@@ -66,15 +71,34 @@ function verifierFor(config: Config): Verify {
   return verify;
 }
 
-/** Resolves the viewer from an `Authorization` value (header or connectionParams). */
+/**
+ * True when a `Host` header names this machine by a name no web site can
+ * rebind: `localhost`, `*.localhost`, or an IP literal. Absent (in-process) counts.
+ */
+export function isLocalHost(host: string | null | undefined): boolean {
+  if (!host) return true;
+  const name = host.toLowerCase().replace(/:\d+$/, "");
+  return name === "localhost" || name.endsWith(".localhost") ||
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
+}
+
+/**
+ * Resolves the viewer from an `Authorization` value (header or
+ * connectionParams); `host` is the request's `Host` header.
+ */
 export async function resolveViewer(
   authorization: string | null | undefined,
   config: Config,
+  options: { host?: string | null } = {},
 ): Promise<Viewer> {
   const token = bearerToken(authorization);
   if (token === undefined) {
-    if (config.app.environment === "development") return LOCAL_VIEWER;
-    throw new UnauthenticatedError();
+    if (config.app.environment !== "development") throw new UnauthenticatedError();
+    if (isLocalHost(options.host)) return LOCAL_VIEWER;
+    throw new UnauthenticatedError(
+      `Requests without a token act as the local user only when sent to localhost or an IP ` +
+        `address, not to ${JSON.stringify(options.host)}; send a token (deno task token).`,
+    );
   }
   try {
     const claims = await verifierFor(config)(token);

@@ -82,7 +82,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
         : request.headers.get("authorization");
       let viewer: Viewer;
       try {
-        viewer = await resolveViewer(authorization, config);
+        viewer = await resolveViewer(authorization, config, {
+          host: request.headers.get("host"),
+        });
       } catch (error) {
         // Failed logins spend the address's budget, so tokens cannot be guessed freely.
         await enforceRateLimit(options.rateLimiter, undefined, clientAddress);

@@ -85,7 +85,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
           // Browsers apply no CORS to WebSockets: without this check any web
           // page could open one (and act as development's tokenless user).
           const origin = request.headers.get("origin");
-          if (origin !== null && !origins.allows(origin)) {
+          if (origin !== null && !origins.allows(origin) && !sameOrigin(origin, request)) {
             return json(403, {
               error: `WebSocket from origin ${JSON.stringify(origin)} refused: ` +
                 "it is not in CORS_ORIGINS.",
@@ -160,6 +160,16 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     }
     return response;
   };
+}
+
+/** A page served by this very host (GraphiQL reached by any name) may open sockets. */
+function sameOrigin(origin: string, request: Request): boolean {
+  const host = request.headers.get("host");
+  try {
+    return host !== null && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 async function metricsResponse(
