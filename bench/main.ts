@@ -5,9 +5,11 @@
  * @module
  */
 import { benchColdStart } from "./cold_start.ts";
+import { benchRequestGuards } from "./request_guards.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  request_guards: () => benchRequestGuards(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);
