@@ -54,9 +54,6 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     graphiql: config.graphql.graphiql && {
       title: `${config.app.name} GraphiQL`,
       subscriptionsProtocol: "WS",
-      // GraphiQL's fetches are same-origin JSON POSTs; this header also
-      // covers the GETs it may send for persisted operations.
-      headers: JSON.stringify({ "x-graphql-yoga-csrf": "graphiql" }),
     },
     maxRequestBodySize: config.graphql.maxRequestBytes,
     // The HTTP layer logs every request; yoga's own console logging is off.
