@@ -96,6 +96,24 @@ export const noIntrospectionRule: ValidationRule = (context) => ({
   },
 });
 
+/**
+ * Strips "Did you mean ...?" from a message. graphql-armor's plugin only sees
+ * validation, and only field names; input coercion ("Did you mean the enum
+ * value ...", misspelt input fields in variables) needs this as well.
+ */
+export function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/\s*Did you mean [^?]*\?/g, "");
+  if (message === error.message) return error;
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
 /** The plugins, in the order they must run. */
 export function limitPlugins(limits: Config["graphql"]): Plugin[] {
   const plugins: Plugin[] = [

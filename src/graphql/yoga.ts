@@ -15,7 +15,7 @@ import { resolveViewer } from "../auth/viewer.ts";
 import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
 import { createOriginPolicy } from "../http/origins.ts";
-import { limitPlugins } from "./limits.ts";
+import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
@@ -59,7 +59,10 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     // The HTTP layer logs every request; yoga's own console logging is off.
     logging: false,
     maskedErrors: {
-      maskError: (error) => maskError(error, options.logger),
+      maskError: (error) => {
+        const masked = maskError(error, options.logger);
+        return config.graphql.introspection ? masked : withoutSuggestions(masked);
+      },
     },
     cors: (request) => {
       const origin = request.headers.get("origin");
@@ -134,15 +137,27 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
       })
       : app;
   }
-  if (error instanceof GraphQLError && error.originalError === undefined) {
-    return withCode(error, "BAD_USER_INPUT");
-  }
+  if (isGraphQLOnly(error)) return withCode(error, "BAD_USER_INPUT");
   const cause = error instanceof GraphQLError ? error.originalError : error;
   logger.error("unexpected error in a GraphQL operation", { error: cause });
   return new GraphQLError(INTERNAL_MESSAGE, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions: { code: "INTERNAL" },
   });
+}
+
+/**
+ * True for GraphQL's own errors about the request: syntax, validation, and
+ * variable coercion, which wraps the inner GraphQLError as `originalError`.
+ * Anything caused by a non-GraphQL error is an unexpected fault.
+ */
+function isGraphQLOnly(error: unknown): error is GraphQLError {
+  let current = error;
+  for (let depth = 0; depth < 5 && current instanceof GraphQLError; depth++) {
+    if (current.originalError === undefined) return true;
+    current = current.originalError;
+  }
+  return false;
 }
 
 /**

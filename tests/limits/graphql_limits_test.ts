@@ -177,6 +177,16 @@ Deno.test("depth, cost, aliases and tokens are limited, each error naming its li
       },
     );
 
+    await t.step("variables of the wrong type are BAD_USER_INPUT, never INTERNAL", async () => {
+      badInput("variable of the wrong type");
+      const body = await app.graphql("query ($b: Boolean!) { viewer @include(if: $b) { id } }", {
+        b: "yes",
+      });
+      assert.equal(body.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
+      assert.match(body.errors?.[0]?.message ?? "", /Variable "\$b" got invalid value "yes"/);
+      assert.ok(!app.logs.some((l) => l.message === "unexpected error in a GraphQL operation"));
+    });
+
     await t.step("development keeps introspection, suggestions and GraphiQL", async () => {
       const body = await app.graphql("{ __schema { queryType { name } } }");
       assert.deepEqual(body.data, { __schema: { queryType: { name: "Query" } } });

@@ -286,3 +286,35 @@ Deno.test("through yoga: every bad field is named with its rule, nothing runs", 
   assert.equal(errors?.[0]?.extensions?.invalidFields?.[0]?.rule, "maxMessageChars");
   assert.equal(calls.count, 1, "only the good post ran");
 });
+
+Deno.test("bad variables are BAD_USER_INPUT; with introspection off they suggest nothing", async () => {
+  const calls = { count: 0 };
+  const open = handlerWith({}, calls);
+  const locked = handlerWith({ GRAPHQL_INTROSPECTION: "false" }, calls);
+  const scope = {
+    requestId: "r",
+    logger: createLogger({ level: "error", name: "t", write: () => {} }),
+    clientAddress: "unknown",
+  };
+  const post = async (yoga: typeof open) => {
+    const response = await yoga.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: POST,
+        variables: { input: { threadid: "t1", content: "hi" } },
+      }),
+    }, scope);
+    const { errors } = await response.json();
+    assert.ok(
+      errors.every((e: { extensions: { code: string } }) => e.extensions.code === "BAD_USER_INPUT"),
+    );
+    return errors.map((e: { message: string }) => e.message).join("\n") as string;
+  };
+  badInput("misspelt input field in variables", 2);
+  assert.match(await post(open), /Did you mean "threadId"\?/);
+  const message = await post(locked);
+  assert.match(message, /Field "threadid" is not defined by type "PostInput"\./);
+  assert.doesNotMatch(message, /Did you mean/);
+  assert.equal(calls.count, 0);
+});
