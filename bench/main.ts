@@ -6,10 +6,12 @@
  */
 import { benchColdStart } from "./cold_start.ts";
 import { benchProjectStatus } from "./project_status.ts";
+import { benchRequestGuards } from "./request_guards.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
   project_status: () => benchProjectStatus(),
+  request_guards: () => benchRequestGuards(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

@@ -31,6 +31,8 @@ import { createThreadService } from "./threads/service.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
 import { createMemoryEventBus } from "./runs/event_bus.ts";
 import { createAgentMetrics } from "./runs/metrics.ts";
+import { parseTrustedProxies } from "./http/client_address.ts";
+import { createRateLimiter } from "./ratelimit/rate_limiter.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -117,15 +119,40 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await runs.recover();
   const services = { config, health, project, agents, threads, runs };
-  const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
-  const websocket = createWebSocketTransport(yoga, logger);
+  const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
+  const yoga = createGraphQLHandler({
+    schema,
+    services,
+    logger,
+    registry: metrics.registry,
+    rateLimiter,
+  });
+  const websocket = createWebSocketTransport(yoga, logger, {
+    maxMessageBytes: config.graphql.maxRequestBytes,
+  });
   const stopGauges = startSystemGauges(metrics);
-  const fetch = createRouter({ config, logger, metrics, health, yoga, websocket });
+  const trustedProxies = parseTrustedProxies(config.security.trustedProxies);
+  const fetch = createRouter({
+    config,
+    logger,
+    metrics,
+    health,
+    yoga,
+    websocket,
+    rateLimiter,
+    trustedProxies,
+  });
   logger.info("app ready", {
     environment: config.app.environment,
     database: database.description,
     cache: cache.mode,
+    rate_limit: rateLimiter.backend,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
+    auth: config.security.jwksUrl !== undefined
+      ? `jwks ${config.security.jwksUrl}`
+      : config.security.secretKey !== undefined
+      ? config.security.algorithm
+      : "none",
   });
 
   return {

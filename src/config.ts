@@ -12,6 +12,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseTrustedProxies } from "./http/client_address.ts";
 
 /** The deployment profiles the design document names. */
 export const ENVIRONMENTS = ["development", "staging", "production"] as const;
@@ -124,17 +125,37 @@ const envSchema = z.object({
     .optional(),
   ACCESS_TOKEN_EXPIRE_MINUTES: int(1, 525600).optional(),
   CORS_ORIGINS: z.string().optional(),
+  JWKS_URL: url.optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  TRUSTED_PROXIES: z.string().superRefine((value, ctx) => {
+    try {
+      parseTrustedProxies(list(value));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }).optional(),
   ENABLE_METRICS: bool.optional(),
   LOG_LEVEL: logLevel.optional(),
   MAX_CONCURRENT_AGENTS: int(1, 100000).optional(),
   AGENT_TIMEOUT: int(1, 86400).optional(),
-  MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
   RUN_EVENT_RETENTION_SECONDS: int(0, 86400).optional(),
   RUN_LEASE_SECONDS: int(1, 3600).optional(),
   OFFLINE_TOKEN_DELAY_MS: int(0, 10_000).optional(),
   REQUESTS_PER_MINUTE: int(1).optional(),
   REQUESTS_PER_HOUR: int(1).optional(),
   BURST_SIZE: int(1).optional(),
+  RATE_LIMIT_ENABLED: bool.optional(),
+  MAX_REQUEST_BYTES: int(1024, 1_073_741_824).optional(),
+  GRAPHQL_MAX_DEPTH: int(1, 1000).optional(),
+  GRAPHQL_MAX_COST: int(1).optional(),
+  GRAPHQL_MAX_ALIASES: int(0, 10000).optional(),
+  GRAPHQL_MAX_TOKENS: int(10).optional(),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHIQL: bool.optional(),
+  MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
+  MAX_JSON_BYTES: int(2, 100_000_000).optional(),
+  MAX_JSON_DEPTH: int(1, 1000).optional(),
 });
 
 type RawEnv = z.infer<typeof envSchema>;
@@ -186,21 +207,53 @@ export interface Config {
     secretKey: string | undefined;
     algorithm: "HS256" | "HS384" | "HS512";
     accessTokenExpireMinutes: number;
+    /**
+     * Origins allowed by CORS and on WebSocket upgrades: exact origins, `*`,
+     * or `scheme://host:*` for any port.
+     */
     corsOrigins: string[];
+    /** An external identity provider's key set; when set, only its tokens are accepted. */
+    jwksUrl: string | undefined;
+    jwtIssuer: string | undefined;
+    jwtAudience: string | undefined;
+    /** Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed. Empty: none. */
+    trustedProxies: string[];
   };
   monitoring: { metricsEnabled: boolean; logLevel: LogLevel };
   agents: {
     maxConcurrent: number;
     timeoutSeconds: number;
-    /** Longest message `sendMessage` accepts, in characters. */
-    maxMessageChars: number;
     /** How long a finished run's events stay replayable from memory. */
     eventRetentionSeconds: number;
     /** A running run's lease; another instance may fail it once this lapses. */
     runLeaseSeconds: number;
   };
-  rateLimit: { perMinute: number; perHour: number; burst: number };
+  rateLimit: { enabled: boolean; perMinute: number; perHour: number; burst: number };
+  graphql: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxRequestBytes: number;
+    introspection: boolean;
+    graphiql: boolean;
+  };
+  /** Bounds on what clients may send inside GraphQL inputs. */
+  input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
 }
+
+/**
+ * Development's default CORS origins: browsers on this machine only, since
+ * its tokenless `local` user would otherwise be reachable from any web page.
+ */
+export const LOCAL_ORIGINS = [
+  "http://localhost:*",
+  "http://127.0.0.1:*",
+  "http://[::1]:*",
+  "https://localhost:*",
+  "https://127.0.0.1:*",
+  "https://[::1]:*",
+];
 
 /** One invalid variable: its name, its (masked) value and what was expected. */
 export interface ConfigIssue {
@@ -266,8 +319,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const environment = raw.ENVIRONMENT ??
     ENVIRONMENTS.find((e) => e === input.ENVIRONMENT) ?? "development";
   for (const name of REQUIRED_BY_PROFILE[environment]) {
+    // A JWKS URL verifies tokens in place of SECRET_KEY.
+    if (name === "SECRET_KEY" && input.JWKS_URL !== undefined) continue;
     if (input[name] === undefined) {
-      issues.push({ variable: name, value: undefined, expected: `required in ${environment}` });
+      const unless = name === "SECRET_KEY" ? " unless JWKS_URL is set" : "";
+      issues.push({
+        variable: name,
+        value: undefined,
+        expected: `required in ${environment}${unless}`,
+      });
     }
   }
   if (input.UPSTASH_REDIS_REST_URL !== undefined && input.UPSTASH_REDIS_REST_TOKEN === undefined) {
@@ -291,7 +351,8 @@ function build(raw: RawEnv, environment: Environment): Config {
       debug: raw.DEBUG ?? profile.debug,
     },
     server: {
-      host: raw.HOST ?? "0.0.0.0",
+      // Development serves this machine only; deployments listen everywhere.
+      host: raw.HOST ?? (environment === "development" ? "127.0.0.1" : "0.0.0.0"),
       port: raw.PORT ?? 8000,
       shutdownTimeoutSeconds: raw.SHUTDOWN_TIMEOUT ?? 10,
       shutdownDrainSeconds: raw.SHUTDOWN_DRAIN_SECONDS ?? (environment === "development" ? 0 : 5),
@@ -335,7 +396,13 @@ function build(raw: RawEnv, environment: Environment): Config {
       secretKey: raw.SECRET_KEY,
       algorithm: raw.ALGORITHM ?? "HS256",
       accessTokenExpireMinutes: raw.ACCESS_TOKEN_EXPIRE_MINUTES ?? 30,
-      corsOrigins: (raw.CORS_ORIGINS ?? "*").split(",").map((o) => o.trim()).filter(Boolean),
+      corsOrigins: raw.CORS_ORIGINS === undefined
+        ? (environment === "development" ? [...LOCAL_ORIGINS] : ["*"])
+        : list(raw.CORS_ORIGINS),
+      jwksUrl: raw.JWKS_URL,
+      jwtIssuer: raw.JWT_ISSUER,
+      jwtAudience: raw.JWT_AUDIENCE,
+      trustedProxies: list(raw.TRUSTED_PROXIES ?? ""),
     },
     monitoring: {
       metricsEnabled: raw.ENABLE_METRICS ?? true,
@@ -344,14 +411,34 @@ function build(raw: RawEnv, environment: Environment): Config {
     agents: {
       maxConcurrent: raw.MAX_CONCURRENT_AGENTS ?? profile.maxConcurrentAgents,
       timeoutSeconds: raw.AGENT_TIMEOUT ?? 300,
-      maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,
       eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 300,
       runLeaseSeconds: raw.RUN_LEASE_SECONDS ?? 30,
     },
     rateLimit: {
+      enabled: raw.RATE_LIMIT_ENABLED ?? true,
       perMinute: raw.REQUESTS_PER_MINUTE ?? 60,
       perHour: raw.REQUESTS_PER_HOUR ?? 1000,
       burst: raw.BURST_SIZE ?? 10,
     },
+    graphql: {
+      maxDepth: raw.GRAPHQL_MAX_DEPTH ?? 12,
+      maxCost: raw.GRAPHQL_MAX_COST ?? 5000,
+      maxAliases: raw.GRAPHQL_MAX_ALIASES ?? 15,
+      maxTokens: raw.GRAPHQL_MAX_TOKENS ?? 2000,
+      maxRequestBytes: raw.MAX_REQUEST_BYTES ?? 1_048_576,
+      // Production hides the schema unless asked: introspection and
+      // GraphiQL (useless without it) are opt-in there.
+      introspection: raw.GRAPHQL_INTROSPECTION ?? environment !== "production",
+      graphiql: raw.GRAPHIQL ?? environment !== "production",
+    },
+    input: {
+      maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,
+      maxJsonBytes: raw.MAX_JSON_BYTES ?? 65_536,
+      maxJsonDepth: raw.MAX_JSON_DEPTH ?? 16,
+    },
   };
+}
+
+function list(value: string): string[] {
+  return value.split(",").map((item) => item.trim()).filter(Boolean);
 }

@@ -4,12 +4,26 @@
  * and production reject it. A token that is sent is always verified, in
  * every profile, so a bad token never silently falls back to `local`.
  *
+ * Tokens are HS256 (`ALGORITHM`) with `SECRET_KEY`, or, when `JWKS_URL` is
+ * set, signed by that identity provider and only by it.
+ *
+ * The tokenless `local` user is only granted to requests addressed to
+ * `localhost` or an IP address. A web page on another site could otherwise
+ * use DNS rebinding (its own name resolving to 127.0.0.1) to make same-origin
+ * requests that no CORS or CSRF check sees as foreign.
+ *
+ * @example
+ * ```ts
+ * const viewer = await resolveViewer(request.headers.get("authorization"), config);
+ * console.log(viewer.id, viewer.roles);
+ * ```
  * @module
  */
 import type { Config } from "../config.ts";
 import type { Viewer } from "../graphql/context.ts";
-import { UnauthenticatedError } from "../graphql/errors.ts";
-import { JwtError, verifyJwt } from "./jwt.ts";
+import { AppError, UnauthenticatedError } from "../graphql/errors.ts";
+import { type JwtClaims, JwtError, verifyJwt } from "./jwt.ts";
+import { createJwksVerifier, JwksUnavailableError } from "./jwks.ts";
 
 /** The development profile's anonymous user. */
 export const LOCAL_VIEWER: Viewer = Object.freeze({
@@ -30,29 +44,72 @@ export function bearerToken(authorization: string | null | undefined): string | 
   return match[1];
 }
 
-/** Resolves the viewer from an `Authorization` value (header or connectionParams). */
+type Verify = (token: string) => Promise<JwtClaims>;
+
+/** One verifier per configuration, so the JWKS key cache lives as long as the app. */
+const verifiers = new WeakMap<Config, Verify>();
+
+function verifierFor(config: Config): Verify {
+  let verify = verifiers.get(config);
+  if (verify === undefined) {
+    const { jwksUrl, jwtIssuer, jwtAudience, secretKey, algorithm } = config.security;
+    if (jwksUrl !== undefined) {
+      const jwks = createJwksVerifier({ url: jwksUrl, issuer: jwtIssuer, audience: jwtAudience });
+      verify = (token) => jwks.verify(token);
+    } else if (secretKey !== undefined) {
+      verify = (token) => verifyJwt(token, secretKey, { algorithm });
+    } else {
+      verify = () => {
+        throw new UnauthenticatedError(
+          "This server has no SECRET_KEY or JWKS_URL, so it cannot verify tokens; " +
+            "send no token in development.",
+        );
+      };
+    }
+    verifiers.set(config, verify);
+  }
+  return verify;
+}
+
+/**
+ * True when a `Host` header names this machine by a name no web site can
+ * rebind: `localhost`, `*.localhost`, or an IP literal. Absent (in-process) counts.
+ */
+export function isLocalHost(host: string | null | undefined): boolean {
+  if (!host) return true;
+  const name = host.toLowerCase().replace(/:\d+$/, "");
+  return name === "localhost" || name.endsWith(".localhost") ||
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
+}
+
+/**
+ * Resolves the viewer from an `Authorization` value (header or
+ * connectionParams); `host` is the request's `Host` header.
+ */
 export async function resolveViewer(
   authorization: string | null | undefined,
   config: Config,
+  options: { host?: string | null } = {},
 ): Promise<Viewer> {
   const token = bearerToken(authorization);
   if (token === undefined) {
-    if (config.app.environment === "development") return LOCAL_VIEWER;
-    throw new UnauthenticatedError();
-  }
-  const secret = config.security.secretKey;
-  if (secret === undefined) {
+    if (config.app.environment !== "development") throw new UnauthenticatedError();
+    if (isLocalHost(options.host)) return LOCAL_VIEWER;
     throw new UnauthenticatedError(
-      "This server has no SECRET_KEY, so it cannot verify tokens; send no token in development.",
+      `Requests without a token act as the local user only when sent to localhost or an IP ` +
+        `address, not to ${JSON.stringify(options.host)}; send a token (deno task token).`,
     );
   }
   try {
-    const claims = await verifyJwt(token, secret, { algorithm: config.security.algorithm });
-    const roles = (claims.roles ?? []).filter((r): r is string => typeof r === "string");
-    return { id: claims.sub, roles, anonymous: false };
+    const claims = await verifierFor(config)(token);
+    return { id: claims.sub, roles: claims.roles ?? [], anonymous: false };
   } catch (error) {
     if (error instanceof JwtError) {
       throw new UnauthenticatedError(`Invalid token: ${error.message}`);
+    }
+    if (error instanceof JwksUnavailableError) {
+      // The token may well be valid: this is ours to fix, not the client's.
+      throw new AppError("INTERNAL", error.message, { cause: error });
     }
     throw error;
   }

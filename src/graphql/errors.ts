@@ -93,15 +93,30 @@ export class ConflictError extends AppError {
   }
 }
 
-/** Too many requests; `retryAfterSeconds` says when to try again. */
+/**
+ * Too many requests; `extensions.retryAfter` says in how many seconds to try
+ * again. Over HTTP the response is also 429 with a `Retry-After` header
+ * (yoga reads `extensions.http` and strips it from the body).
+ */
 export class RateLimitedError extends AppError {
-  constructor(retryAfterSeconds: number) {
+  /** Seconds until the client may try again. */
+  readonly retryAfter: number;
+  constructor(retryAfter: number, limit?: string) {
     super(
       "RATE_LIMITED",
-      `Rate limit exceeded; retry after ${retryAfterSeconds} s.`,
-      { extensions: { retryAfterSeconds } },
+      `Rate limit exceeded${
+        limit === undefined ? "" : ` (${limit})`
+      }; retry after ${retryAfter} s.`,
+      {
+        extensions: {
+          retryAfter,
+          ...(limit === undefined ? {} : { limit }),
+          http: { status: 429, headers: { "retry-after": String(retryAfter) } },
+        },
+      },
     );
     this.name = "RateLimitedError";
+    this.retryAfter = retryAfter;
   }
 }
 

@@ -8,9 +8,11 @@
 import type { StandardSchemaV1 } from "@pothos/plugin-validation";
 import { BadUserInputError } from "./errors.ts";
 
-/** One rejected field: its dotted path and the rule's message. */
+/** One rejected field: its dotted path, the rule it broke and the rule's message. */
 export interface InvalidField {
   field: string;
+  /** e.g. `maxLength`, `jsonDepth` (src/graphql/input_rules.ts), or one derived from zod's issue. */
+  rule: string;
   message: string;
 }
 
@@ -30,5 +32,44 @@ function toInvalidField(issue: StandardSchemaV1.Issue): InvalidField {
   const path = (issue.path ?? []).map((segment) =>
     typeof segment === "object" && segment !== null ? String(segment.key) : String(segment)
   );
-  return { field: path.join(".") || "input", message: issue.message };
+  const rule = ruleOf(issue as ZodLikeIssue);
+  return { field: path.join(".") || "input", rule, message: `${issue.message} (${rule})` };
+}
+
+/** The fields of a zod 4 issue this reads; other libraries' issues lack them. */
+interface ZodLikeIssue {
+  code?: string;
+  origin?: string;
+  format?: string;
+  params?: { rule?: unknown };
+}
+
+const BOUND: Record<string, [string, string]> = {
+  string: ["minLength", "maxLength"],
+  array: ["minItems", "maxItems"],
+  set: ["minItems", "maxItems"],
+};
+
+/** The rule an issue broke: the one a rule names, or one named after zod's check. */
+function ruleOf(issue: ZodLikeIssue): string {
+  if (typeof issue.params?.rule === "string") return issue.params.rule;
+  const [min, max] = BOUND[issue.origin ?? ""] ?? ["min", "max"];
+  switch (issue.code) {
+    case "too_small":
+      return min;
+    case "too_big":
+      return max;
+    case "invalid_format":
+      return issue.format ?? "format";
+    case "invalid_value":
+      return "oneOf";
+    case "invalid_type":
+      return "type";
+    case "unrecognized_keys":
+      return "unknownKeys";
+    case undefined:
+      return "invalid";
+    default:
+      return issue.code;
+  }
 }

@@ -9,7 +9,7 @@
  * @module
  */
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
-import type { ExecutionArgs, GraphQLError } from "graphql";
+import { type ExecutionArgs, GraphQLError } from "graphql";
 import { type GraphQLHandler, maskError, type RequestScope } from "./yoga.ts";
 import type { Logger } from "../observability/logger.ts";
 
@@ -31,8 +31,18 @@ interface Extra {
 
 type Enveloped = ReturnType<GraphQLHandler["getEnveloped"]>;
 
-/** Creates the WebSocket transport over a yoga instance. */
-export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): WebSocketTransport {
+/**
+ * Creates the WebSocket transport over a yoga instance. yoga's HTTP body
+ * limit does not see socket messages, so a message larger than
+ * `maxMessageBytes` (the app passes `MAX_REQUEST_BYTES`) closes the socket
+ * with 1009, "message too big".
+ */
+export function createWebSocketTransport(
+  yoga: GraphQLHandler,
+  logger: Logger,
+  options: { maxMessageBytes?: number } = {},
+): WebSocketTransport {
+  const maxMessageBytes = options.maxMessageBytes ?? Infinity;
   const sockets = new Set<WebSocket>();
   const server = makeServer<Record<string, unknown>, Extra>({
     execute: (args) => (args.rootValue as Enveloped).execute(args),
@@ -60,9 +70,9 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
         };
         return args;
       } catch (error) {
-        // Authentication and parse failures answer this operation with an
-        // error message instead of closing the whole socket.
-        return [maskError(error, scope.logger)];
+        // Authentication, rate limit and parse failures answer this operation
+        // with an error message instead of closing the whole socket.
+        return [withoutHttpExtension(maskError(error, scope.logger))];
       }
     },
   });
@@ -91,8 +101,13 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
           close: (code, reason) => socket.close(code, reason),
           onMessage: (handle) => {
             socket.onmessage = async (event) => {
+              const data = String(event.data);
+              if (tooLarge(data, maxMessageBytes)) {
+                socket.close(1009, `Message larger than ${maxMessageBytes} bytes`);
+                return;
+              }
               try {
-                await handle(String(event.data));
+                await handle(data);
               } catch (error) {
                 logger.error("WebSocket message failed", { error, request_id: scope.requestId });
                 socket.close(CloseCode.InternalServerError, "Internal error");
@@ -114,4 +129,19 @@ export function createWebSocketTransport(yoga: GraphQLHandler, logger: Logger): 
       while (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     },
   };
+}
+
+/** `extensions.http` (status, headers) means nothing on a socket; yoga strips it on HTTP. */
+function withoutHttpExtension(error: GraphQLError): GraphQLError {
+  if (error.extensions?.http === undefined) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions });
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 size check that only encodes when the length alone cannot decide. */
+function tooLarge(data: string, maxBytes: number): boolean {
+  if (data.length > maxBytes) return true;
+  return data.length * 3 > maxBytes && encoder.encode(data).length > maxBytes;
 }

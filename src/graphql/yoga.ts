@@ -8,15 +8,22 @@ import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Registry } from "prom-client";
-import type { GraphQLContext, Services } from "./context.ts";
-import { ERROR_CODES, findAppError, INTERNAL_MESSAGE } from "./errors.ts";
+import type { GraphQLContext, Services, Viewer } from "./context.ts";
+import { ERROR_CODES, findAppError, INTERNAL_MESSAGE, RateLimitedError } from "./errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { resolveViewer } from "../auth/viewer.ts";
+import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
+import { rateLimitIdentity } from "../ratelimit/identity.ts";
+import { createOriginPolicy } from "../http/origins.ts";
+import { limitPlugins, withoutSuggestions } from "./limits.ts";
+import { useInputLimits } from "./input_rules.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
 export interface RequestScope {
   requestId: string;
   logger: Logger;
+  /** The client's IP address (see src/http/client_address.ts), for per-IP limits. */
+  clientAddress: string;
   /**
    * On WebSocket, `connectionParams.authorization` (null when none was sent):
    * the upgrade request's own headers are not consulted there. Absent on HTTP.
@@ -33,16 +40,18 @@ export interface GraphQLHandlerOptions {
   services: Services;
   logger: Logger;
   registry: Registry;
+  rateLimiter: RateLimiter;
 }
 
 /** Creates the yoga handler. */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
   const { config } = options.services;
+  const origins = createOriginPolicy(config.security.corsOrigins);
   return createYoga<RequestScope, GraphQLContext>({
     schema: options.schema,
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: config.app.environment !== "production" && {
+    graphiql: config.graphql.graphiql && {
       title: `${config.app.name} GraphiQL`,
       subscriptionsProtocol: "WS",
     },
@@ -51,20 +60,42 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     // loaded on the first GraphiQL request only.
     renderGraphiQL: async (options) =>
       (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    maxRequestBodySize: config.graphql.maxRequestBytes,
     // The HTTP layer logs every request; yoga's own console logging is off.
     logging: false,
     maskedErrors: {
-      maskError: (error) => maskError(error, options.logger),
+      maskError: (error) => {
+        const masked = maskError(error, options.logger);
+        return config.graphql.introspection ? masked : withoutSuggestions(masked);
+      },
     },
-    cors: {
-      origin: config.security.corsOrigins,
-      credentials: !config.security.corsOrigins.includes("*"),
+    cors: (request) => {
+      const origin = request.headers.get("origin");
+      // A disallowed origin gets no CORS headers, so the browser blocks it.
+      if (origin === null || !origins.allows(origin)) return false;
+      return {
+        origin: [origin],
+        // Bearer tokens are not ambient credentials; cookies are never used.
+        credentials: !origins.any,
+        exposedHeaders: ["retry-after", "x-request-id"],
+        maxAge: 600,
+      };
     },
-    context: async ({ request, requestId, logger, connectionAuthorization }) => {
+    context: async ({ request, requestId, logger, connectionAuthorization, clientAddress }) => {
       const authorization = connectionAuthorization !== undefined
         ? connectionAuthorization
         : request.headers.get("authorization");
-      const viewer = await resolveViewer(authorization, config);
+      let viewer: Viewer;
+      try {
+        viewer = await resolveViewer(authorization, config, {
+          host: request.headers.get("host"),
+        });
+      } catch (error) {
+        // Failed logins spend the address's budget, so tokens cannot be guessed freely.
+        await enforceRateLimit(options.rateLimiter, undefined, clientAddress);
+        throw error;
+      }
+      await enforceRateLimit(options.rateLimiter, viewer, clientAddress);
       return {
         viewer,
         requestId,
@@ -73,10 +104,21 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       };
     },
     plugins: [
+      ...limitPlugins(config.graphql),
+      useInputLimits(config.input),
       usePrometheus({ registry: options.registry, endpoint: false }),
-      useErrorCodes(),
+      useErrorCodes(config.graphql.maxRequestBytes),
     ],
   });
+}
+
+async function enforceRateLimit(
+  limiter: RateLimiter,
+  viewer: Viewer | undefined,
+  clientAddress: string,
+): Promise<void> {
+  const decision = await limiter.check(rateLimitIdentity(viewer, clientAddress));
+  if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, decision.limit);
 }
 
 /**
@@ -87,6 +129,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
 export function maskError(error: unknown, logger: Logger): GraphQLError {
   const app = findAppError(error);
   if (app) {
+    // An INTERNAL AppError carries a message meant for the client (for
+    // example, the identity provider is down); its cause still needs logging.
+    if (app.code === "INTERNAL") {
+      logger.error("GraphQL operation failed", { error: app.originalError ?? app });
+    }
     return error instanceof GraphQLError && error !== app
       ? new GraphQLError(app.message, {
         nodes: error.nodes,
@@ -139,18 +186,40 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
 }
 
 /**
- * Gives yoga's request-level errors (no query, bad JSON, wrong method) the
- * contract's `BAD_USER_INPUT` code: they never pass through `maskError`.
+ * Gives yoga's request-level errors (no query, bad JSON, wrong method, body
+ * too large, missing CSRF header) a contract code and a message saying what
+ * to do: they never pass through `maskError`.
  */
-function useErrorCodes(): Plugin {
+function useErrorCodes(maxRequestBytes: number): Plugin {
+  // These arrive already coded by maskError; here they get a better message.
+  function requestError(error: GraphQLError): GraphQLError {
+    const status = (error.extensions?.http as { status?: number } | undefined)?.status;
+    const rewrite = (code: string, message: string, extensions: Record<string, unknown>) =>
+      new GraphQLError(message, { extensions: { ...error.extensions, ...extensions, code } });
+    if (status === 413) {
+      return rewrite(
+        "BAD_USER_INPUT",
+        `Request body is larger than the limit of ${maxRequestBytes} bytes; send less per request.`,
+        { maxBytes: maxRequestBytes },
+      );
+    }
+    if (status === 403 && /CSRF/.test(error.message)) {
+      return rewrite(
+        "FORBIDDEN",
+        "Cross-site request refused: send GraphQL as a POST with Content-Type: " +
+          "application/json, or add an X-GraphQL-Yoga-CSRF header (any value) to GET and " +
+          "form requests.",
+        { reason: "CSRF_HEADER_REQUIRED" },
+      );
+    }
+    return withCode(error, "BAD_USER_INPUT");
+  }
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result) || !isExecutionResult(result) || !result.errors) return;
       setResult({
         ...result,
-        errors: result.errors.map((e) =>
-          e instanceof GraphQLError ? withCode(e, "BAD_USER_INPUT") : e
-        ),
+        errors: result.errors.map((e) => e instanceof GraphQLError ? requestError(e) : e),
       });
     },
   };

@@ -12,6 +12,10 @@ import type { HealthService } from "../health/health.ts";
 import type { GraphQLHandler } from "../graphql/yoga.ts";
 import type { WebSocketTransport } from "../graphql/websocket.ts";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./request_id.ts";
+import { clientAddress, type TrustedProxies } from "./client_address.ts";
+import { createOriginPolicy } from "./origins.ts";
+import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
+import { rateLimitIdentity } from "../ratelimit/identity.ts";
 
 /** What the router needs from the app. */
 export interface RouterDeps {
@@ -21,10 +25,15 @@ export interface RouterDeps {
   health: HealthService;
   yoga: GraphQLHandler;
   websocket: WebSocketTransport;
+  rateLimiter: RateLimiter;
+  trustedProxies: TrustedProxies;
 }
 
-/** A fetch handler, as `Deno.serve` takes it. */
-export type FetchHandler = (request: Request) => Promise<Response>;
+/**
+ * A fetch handler, as `Deno.serve` takes it. Without `info` (in-process
+ * calls) the client address is `unknown`.
+ */
+export type FetchHandler = (request: Request, info?: Deno.ServeHandlerInfo) => Promise<Response>;
 
 /** Known routes; anything else is labelled `other` so metrics stay bounded. */
 const ENDPOINTS = new Set([
@@ -35,18 +44,53 @@ const ENDPOINTS = new Set([
   "/metrics",
   "/metrics/memory",
 ]);
-/** Routes probed every few seconds; their log lines are debug, not info. */
+/**
+ * Routes probed every few seconds; their log lines are debug, not info.
+ * They are also exempt from rate limits: probes and scrapes come from a few
+ * fixed addresses on a fixed schedule, are cheap, and a refused probe gets a
+ * healthy replica restarted or pulled from the load balancer just when
+ * traffic is high.
+ */
 const QUIET = new Set(["/health", "/health/ready", "/health/live", "/metrics", "/metrics/memory"]);
 
 /** Creates the app's fetch handler. */
 export function createRouter(deps: RouterDeps): FetchHandler {
   const { metrics, logger } = deps;
+  const origins = createOriginPolicy(deps.config.security.corsOrigins);
 
-  async function route(request: Request, path: string, requestId: string): Promise<Response> {
+  async function route(
+    request: Request,
+    path: string,
+    requestId: string,
+    address: string,
+  ): Promise<Response> {
+    if (path !== "/graphql" && !QUIET.has(path)) {
+      // GraphQL is limited per user once the token is read (src/graphql/yoga.ts).
+      const decision = await deps.rateLimiter.check(rateLimitIdentity(undefined, address));
+      if (!decision.allowed) {
+        return json(429, {
+          error:
+            `Rate limit exceeded (${decision.limit}); retry after ${decision.retryAfterSeconds} s.`,
+        }, { "retry-after": String(decision.retryAfterSeconds) });
+      }
+    }
     switch (path) {
       case "/graphql": {
-        const scope = { requestId, logger: logger.child({ request_id: requestId }) };
+        const scope = {
+          requestId,
+          logger: logger.child({ request_id: requestId }),
+          clientAddress: address,
+        };
         if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+          // Browsers apply no CORS to WebSockets: without this check any web
+          // page could open one (and act as development's tokenless user).
+          const origin = request.headers.get("origin");
+          if (origin !== null && !origins.allows(origin) && !sameOrigin(origin, request)) {
+            return json(403, {
+              error: `WebSocket from origin ${JSON.stringify(origin)} refused: ` +
+                "it is not in CORS_ORIGINS.",
+            });
+          }
           return deps.websocket.upgrade(request, scope);
         }
         return await deps.yoga.fetch(request, scope);
@@ -75,14 +119,15 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     }
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  return async function handle(request, info): Promise<Response> {
     const start = performance.now();
     const requestId = requestIdFrom(request);
+    const address = clientAddress(request, info?.remoteAddr, deps.trustedProxies);
     const path = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
     const endpoint = ENDPOINTS.has(path) ? path : "other";
     let response: Response;
     try {
-      response = await route(request, path, requestId);
+      response = await route(request, path, requestId, address);
     } catch (error) {
       logger.error("request failed", { error, request_id: requestId, path });
       response = json(500, { error: "Internal error", request_id: requestId });
@@ -101,6 +146,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       path,
       status_code: response.status,
       duration_ms: Math.round(seconds * 100000) / 100,
+      client_address: address,
     };
     if (QUIET.has(path)) logger.debug("request", fields);
     else logger.info("request", fields);
@@ -124,6 +170,16 @@ export function methodLabel(method: string): string {
   return METHODS.has(method) ? method : "other";
 }
 
+/** A page served by this very host (GraphiQL reached by any name) may open sockets. */
+function sameOrigin(origin: string, request: Request): boolean {
+  const host = request.headers.get("host");
+  try {
+    return host !== null && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 async function metricsResponse(
   deps: RouterDeps,
   registry: Metrics["registry"],
@@ -136,9 +192,9 @@ async function metricsResponse(
   });
 }
 
-function json(status: number, body: unknown): Response {
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8" },
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
 }

@@ -104,7 +104,7 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   async function sendMessage(viewer: Viewer, input: SendMessageInput): Promise<RunRecord> {
-    checkContentLength(input.content, limits.maxMessageChars);
+    checkContentLength(input.content, config.input.maxMessageChars);
     const thread = await deps.threads.get(viewer, input.threadId);
     const agent = deps.agents.require(input.agentId ?? thread.agentId);
     const human = new HumanMessage({ id: crypto.randomUUID(), content: input.content });

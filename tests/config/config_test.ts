@@ -5,7 +5,7 @@ Deno.test("defaults follow the design document", () => {
   const config = loadConfig({});
   assert.equal(config.app.environment, "development");
   assert.equal(config.server.port, 8000);
-  assert.equal(config.server.host, "0.0.0.0");
+  assert.equal(config.server.host, "127.0.0.1", "development serves this machine only");
   assert.equal(config.database.url, undefined);
   assert.equal(config.database.poolTimeoutSeconds, 30);
   assert.equal(config.cache.defaultTtlSeconds, 3600);
@@ -20,10 +20,11 @@ Deno.test("defaults follow the design document", () => {
   assert.equal(config.memory.backupIntervalSeconds, 604800);
   assert.equal(config.security.algorithm, "HS256");
   assert.equal(config.security.accessTokenExpireMinutes, 30);
-  assert.deepEqual(config.security.corsOrigins, ["*"]);
+  assert.ok(config.security.corsOrigins.includes("http://localhost:*"));
+  assert.ok(!config.security.corsOrigins.includes("*"));
   assert.equal(config.monitoring.metricsEnabled, true);
   assert.equal(config.agents.timeoutSeconds, 300);
-  assert.deepEqual(config.rateLimit, { perMinute: 60, perHour: 1000, burst: 10 });
+  assert.deepEqual(config.rateLimit, { enabled: true, perMinute: 60, perHour: 1000, burst: 10 });
 });
 
 Deno.test("each profile sets its own log level, pool size and concurrency", () => {
@@ -115,11 +116,46 @@ Deno.test("production refuses to start without SECRET_KEY and DATABASE_URL", () 
   assert.throws(() => loadConfig({ ENVIRONMENT: "production" }), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
     assert.deepEqual(error.issues, [
-      { variable: "SECRET_KEY", value: undefined, expected: "required in production" },
+      {
+        variable: "SECRET_KEY",
+        value: undefined,
+        expected: "required in production unless JWKS_URL is set",
+      },
       { variable: "DATABASE_URL", value: undefined, expected: "required in production" },
     ]);
     return true;
   });
+});
+
+Deno.test("staging and production need a way to verify tokens: SECRET_KEY or JWKS_URL", () => {
+  assert.throws(
+    () => loadConfig({ ENVIRONMENT: "staging" }),
+    /SECRET_KEY=\(unset\): required in staging unless JWKS_URL is set/,
+  );
+  const jwks = loadConfig({
+    ENVIRONMENT: "production",
+    DATABASE_URL: "postgres://db/app",
+    JWKS_URL: "https://idp.example/.well-known/jwks.json",
+    JWT_ISSUER: "https://idp.example/",
+    JWT_AUDIENCE: "graphmind",
+  });
+  assert.equal(jwks.security.jwksUrl, "https://idp.example/.well-known/jwks.json");
+  assert.equal(jwks.security.jwtIssuer, "https://idp.example/");
+  assert.equal(jwks.security.jwtAudience, "graphmind");
+  assert.throws(() => loadConfig({ JWKS_URL: "idp" }), /JWKS_URL="idp": expected an absolute URL/);
+});
+
+Deno.test("deployments listen everywhere and allow any CORS origin by default", () => {
+  for (const ENVIRONMENT of ["staging", "production"]) {
+    const config = loadConfig({
+      ENVIRONMENT,
+      SECRET_KEY: "0123456789abcdef0123",
+      DATABASE_URL: "postgres://db/app",
+    });
+    assert.equal(config.server.host, "0.0.0.0");
+    assert.deepEqual(config.security.corsOrigins, ["*"]);
+  }
+  assert.equal(loadConfig({ HOST: "0.0.0.0" }).server.host, "0.0.0.0");
 });
 
 Deno.test("empty variables count as unset", () => {
@@ -156,4 +192,39 @@ Deno.test("statement timeout and shutdown drain have profile-aware defaults", ()
   const staging = loadConfig({ ENVIRONMENT: "staging", SECRET_KEY: "0123456789abcdef" });
   assert.equal(staging.server.shutdownDrainSeconds, 5);
   assert.equal(loadConfig({ DB_STATEMENT_TIMEOUT: "0" }).database.statementTimeoutMs, 0);
+});
+
+Deno.test("GraphQL and input limits: defaults, production lock-down and overrides", () => {
+  const dev = loadConfig({});
+  assert.deepEqual(dev.graphql, {
+    maxDepth: 12,
+    maxCost: 5000,
+    maxAliases: 15,
+    maxTokens: 2000,
+    maxRequestBytes: 1_048_576,
+    introspection: true,
+    graphiql: true,
+  });
+  assert.deepEqual(dev.input, { maxMessageChars: 32_000, maxJsonBytes: 65_536, maxJsonDepth: 16 });
+  const required = { SECRET_KEY: "0123456789abcdef0123", DATABASE_URL: "postgres://db/app" };
+  const production = loadConfig({ ENVIRONMENT: "production", ...required });
+  assert.equal(production.graphql.introspection, false);
+  assert.equal(production.graphql.graphiql, false);
+  const opened = loadConfig({
+    ENVIRONMENT: "production",
+    ...required,
+    GRAPHQL_INTROSPECTION: "true",
+    GRAPHIQL: "true",
+    GRAPHQL_MAX_DEPTH: "8",
+    MAX_REQUEST_BYTES: "65536",
+    MAX_MESSAGE_CHARS: "1000",
+    RATE_LIMIT_ENABLED: "false",
+  });
+  assert.equal(opened.graphql.introspection, true);
+  assert.equal(opened.graphql.graphiql, true);
+  assert.equal(opened.graphql.maxDepth, 8);
+  assert.equal(opened.graphql.maxRequestBytes, 65536);
+  assert.equal(opened.input.maxMessageChars, 1000);
+  assert.equal(opened.rateLimit.enabled, false);
+  assert.throws(() => loadConfig({ MAX_REQUEST_BYTES: "10" }), /MAX_REQUEST_BYTES="10": expected/);
 });

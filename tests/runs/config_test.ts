@@ -6,7 +6,6 @@ Deno.test("run settings have defaults and come from the environment", () => {
   assert.deepEqual(defaults.agents, {
     maxConcurrent: 5,
     timeoutSeconds: 300,
-    maxMessageChars: 32_000,
     eventRetentionSeconds: 300,
     runLeaseSeconds: 30,
   });
@@ -17,7 +16,7 @@ Deno.test("run settings have defaults and come from the environment", () => {
     RUN_LEASE_SECONDS: "5",
     OFFLINE_TOKEN_DELAY_MS: "0",
   });
-  assert.equal(set.agents.maxMessageChars, 100);
+  assert.equal(set.input.maxMessageChars, 100);
   assert.equal(set.agents.eventRetentionSeconds, 0);
   assert.equal(set.agents.runLeaseSeconds, 5);
   assert.equal(set.llm.offlineTokenDelayMs, 0);

@@ -7,6 +7,9 @@
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+import { GENEROUS_RATE_LIMITS } from "./rate_limits.ts";
+
+export { GENEROUS_RATE_LIMITS };
 
 /** An app plus the log lines it wrote. */
 export interface TestApp extends App {
@@ -28,7 +31,7 @@ export interface GraphQLBody {
 /** Starts an app; close it with `await app.close()`. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const logs: Record<string, unknown>[] = [];
-  const config = loadConfig({ PGLITE_DATA_DIR: "memory://", ...env });
+  const config = loadConfig({ PGLITE_DATA_DIR: "memory://", ...GENEROUS_RATE_LIMITS, ...env });
   const logger = createLogger({
     level: "debug",
     name: "graphmind",

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { GENEROUS_RATE_LIMITS } from "./rate_limits.ts";
 
 /** A running server process. */
 export interface ServerProcess {
@@ -47,6 +48,7 @@ export async function startServer(
       ...inherited("PATH", "HOME", "DENO_DIR", "TMPDIR"),
       PGLITE_DATA_DIR: "memory://",
       LOG_LEVEL: "info",
+      ...GENEROUS_RATE_LIMITS,
       ...env,
       PORT: "0",
       HOST: "127.0.0.1",
