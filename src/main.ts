@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       signal: abort.signal,
       onListen: ({ hostname, port }) =>
         logger.info("listening", { url: `http://${hostname}:${port}/graphql`, port }),
-    }, async (request) => (await starting.promise).fetch(request));
+    }, async (request, info) => (await starting.promise).fetch(request, info));
   } catch (error) {
     logger.error(
       error instanceof Deno.errors.AddrInUse

@@ -54,6 +54,10 @@ const BY_PROFILE = new Set([
   "LOG_LEVEL",
   "MAX_CONCURRENT_AGENTS",
   "SHUTDOWN_DRAIN_SECONDS",
+  "HOST",
+  "CORS_ORIGINS",
+  "GRAPHQL_INTROSPECTION",
+  "GRAPHIQL",
 ]);
 
 Deno.test(".env.example lists every variable src/config.ts reads, once", () => {
@@ -93,7 +97,8 @@ Deno.test("commented defaults are the real defaults; by-profile ones are empty",
     const changed = loadConfig({ [name]: value, ...companion });
     // DATABASE_URL and OPENAI_BASE_URL show an example value instead: unset by default.
     if (
-      name === "DATABASE_URL" || name === "OPENAI_BASE_URL" || name === "UPSTASH_REDIS_REST_URL"
+      name === "DATABASE_URL" || name === "OPENAI_BASE_URL" ||
+      name === "UPSTASH_REDIS_REST_URL" || name === "JWKS_URL"
     ) {
       assert.notDeepEqual(changed, defaults, `${name}'s example is a valid value`);
       continue;
