@@ -13,28 +13,15 @@ import assert from "node:assert/strict";
 import type { GraphiQLReport } from "./support/graphiql_driver.ts";
 import { ROOT } from "./support/tools.ts";
 import { startServer } from "../support/server_process.ts";
+import { checkChromium } from "../support/chromium.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM_BIN") || "/usr/bin/chromium";
-const IN_CI = Deno.env.get("CI") === "true";
-const hasChromium = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-if (!hasChromium && !IN_CI) {
-  console.warn(
-    `WARNING: skipping the GraphiQL browser test: ${CHROMIUM} not found ` +
-      "(apt-get install chromium, or set CHROMIUM_BIN)",
-  );
-}
+const chromium = checkChromium("the GraphiQL browser test");
 
 Deno.test({
   name: "GraphiQL in headless Chromium runs a query and a WebSocket subscription",
-  ignore: !hasChromium && !IN_CI,
+  ignore: chromium.ignore,
   async fn() {
-    assert.ok(hasChromium, `${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
+    assert.ok(chromium.present, `${chromium.path} is missing: .ci/run installs Debian's chromium`);
     const server = await startServer();
     let report: GraphiQLReport;
     try {
@@ -47,7 +34,7 @@ Deno.test({
           `${ROOT}.data/screenshots`,
         ],
         cwd: ROOT,
-        env: { CHROMIUM_BIN: CHROMIUM },
+        env: { CHROMIUM_BIN: chromium.path },
         stdout: "piped",
         stderr: "piped",
         signal: AbortSignal.timeout(120_000),

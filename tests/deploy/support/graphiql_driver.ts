@@ -11,7 +11,8 @@
  * ```
  * @module
  */
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { chromiumPath, launchChromium } from "../../support/chromium.ts";
 
 /** What the driver saw. */
 export interface GraphiQLReport {
@@ -27,18 +28,6 @@ export interface GraphiQLReport {
   offsite: string[];
   screenshots: string[];
 }
-
-/** Flags for a closed network: no background fetches, no first-run UI. */
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 /** Replaces the text of the query editor (Monaco) with `operation` and executes it. */
 async function execute(page: Page, operation: string): Promise<void> {
@@ -68,13 +57,11 @@ export async function driveGraphiQL(
   chromiumPath: string,
   screenshotDir: string,
 ): Promise<GraphiQLReport> {
-  const profile = await Deno.makeTempDir({ prefix: "graphmind-chromium-" });
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: FLAGS,
+  const chromium = await launchChromium({
+    path: chromiumPath,
     viewport: { width: 1400, height: 900 },
   });
+  const { context } = chromium;
   try {
     const page = context.pages()[0] ?? await context.newPage();
     const { host } = new URL(serverUrl);
@@ -113,8 +100,7 @@ export async function driveGraphiQL(
     await page.screenshot({ path: report.screenshots.at(-1)! });
     return report;
   } finally {
-    await context.close();
-    await Deno.remove(profile, { recursive: true });
+    await chromium.close();
   }
 }
 
@@ -124,6 +110,5 @@ if (import.meta.main) {
     console.error("usage: graphiql_driver.ts SERVER_URL SCREENSHOT_DIR");
     Deno.exit(2);
   }
-  const chromiumPath = Deno.env.get("CHROMIUM_BIN") || "/usr/bin/chromium";
-  console.log(JSON.stringify(await driveGraphiQL(serverUrl, chromiumPath, screenshotDir)));
+  console.log(JSON.stringify(await driveGraphiQL(serverUrl, chromiumPath(), screenshotDir)));
 }
