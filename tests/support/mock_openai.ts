@@ -233,6 +233,9 @@ export function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOp
             controller.enqueue(encoder.encode(`data: ${JSON.stringify(frame.chunk)}\n\n`));
           }
           if (failure?.mode === "drop") {
+            // Let the tokens already sent reach the client first, as they do
+            // from a provider that dies mid-stream.
+            await pause(20);
             finish("failed");
             // Deno logs the reason; a plain string keeps that to one line.
             controller.error("mock OpenAI: connection dropped mid-stream, as scripted");
