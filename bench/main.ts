@@ -4,10 +4,12 @@
  *
  * @module
  */
+import { benchCheckpointer } from "./checkpointer.ts";
 import { benchColdStart } from "./cold_start.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  checkpointer: () => benchCheckpointer(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

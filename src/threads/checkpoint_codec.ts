@@ -6,6 +6,7 @@
  */
 import type { Sql } from "postgres";
 import {
+  type ChannelVersions,
   type Checkpoint,
   type CheckpointMetadata,
   type CheckpointPendingWrite,
@@ -14,13 +15,16 @@ import {
   type SerializerProtocol,
   TASKS,
 } from "@langchain/langgraph-checkpoint";
-import { type CheckpointRow, selectChannelWrites } from "./checkpoint_query.ts";
+import { type CheckpointRow, selectChannelWrites, unpackBlobs } from "./checkpoint_query.ts";
+import type { BlobInsert, CheckpointInsert } from "./checkpoint_store.ts";
 
 /** Decodes one row of `selectCheckpoints`. */
 export async function decodeTuple(
   serde: SerializerProtocol,
   sql: Sql,
   row: CheckpointRow,
+  /** Extra configurable keys for the returned configs (the caller's owner_id). */
+  extra: Record<string, string> = {},
 ): Promise<CheckpointTuple> {
   const [stored, channelValues, metadata, pendingWrites] = await Promise.all([
     serde.loadsTyped(row.type, bytes(row.checkpoint)) as Promise<
@@ -31,7 +35,7 @@ export async function decodeTuple(
     decodeWrites(serde, row),
   ]);
   const checkpoint: Checkpoint = { ...stored, channel_values: channelValues };
-  const key = { thread_id: row.thread_id, checkpoint_ns: row.checkpoint_ns };
+  const key = { ...extra, thread_id: row.thread_id, checkpoint_ns: row.checkpoint_ns };
   if (checkpoint.v < 4 && row.parent_checkpoint_id !== null) {
     await migratePendingSends(serde, sql, checkpoint, row, row.parent_checkpoint_id);
   }
@@ -45,6 +49,46 @@ export async function decodeTuple(
     tuple.parentConfig = { configurable: { ...key, checkpoint_id: row.parent_checkpoint_id } };
   }
   return tuple;
+}
+
+/** A checkpoint encoded for {@linkcode insertCheckpoint}, without its keys. */
+export interface EncodedCheckpoint {
+  row: Pick<CheckpointInsert, "type" | "checkpoint" | "channelVersions" | "metadata">;
+  blobs: BlobInsert[];
+}
+
+/**
+ * Encodes a checkpoint without its values, its metadata, and the values of
+ * the channels in `newVersions` (a channel without a value is stored as
+ * `empty`, a cleared channel).
+ */
+export async function encodeCheckpoint(
+  serde: SerializerProtocol,
+  checkpoint: Checkpoint,
+  metadata: CheckpointMetadata,
+  newVersions: ChannelVersions,
+): Promise<EncodedCheckpoint> {
+  const { channel_values: values, ...rest } = checkpoint;
+  const [[type, bytes], metadataJson, blobs] = await Promise.all([
+    serde.dumpsTyped(rest),
+    encodeMetadata(serde, metadata),
+    Promise.all(
+      Object.entries(newVersions).map(async ([channel, version]) => {
+        const value = (values as Record<string, unknown>)[channel];
+        const [type, blob] = value === undefined ? ["empty", null] : await serde.dumpsTyped(value);
+        return { channel, version: String(version), type, blob };
+      }),
+    ),
+  ]);
+  return {
+    row: {
+      type,
+      checkpoint: bytes,
+      channelVersions: JSON.stringify(checkpoint.channel_versions),
+      metadata: metadataJson,
+    },
+    blobs,
+  };
 }
 
 /**
@@ -76,7 +120,7 @@ async function decodeBlobs(
 ): Promise<Record<string, unknown>> {
   const channels = row.blob_channels ?? [];
   const values = await Promise.all(
-    channels.map((_, i) => serde.loadsTyped(row.blob_types![i]!, bytes(row.blob_values![i]!))),
+    unpackBlobs(row.blob_values).map((blob, i) => serde.loadsTyped(row.blob_types![i]!, blob)),
   );
   return Object.fromEntries(channels.map((channel, i) => [channel, values[i]]));
 }
@@ -85,12 +129,14 @@ function decodeWrites(
   serde: SerializerProtocol,
   row: CheckpointRow,
 ): Promise<CheckpointPendingWrite[]> {
-  const taskIds = row.write_task_ids ?? [];
-  return Promise.all(taskIds.map(async (taskId, i): Promise<CheckpointPendingWrite> => [
-    taskId,
-    row.write_channels![i]!,
-    await serde.loadsTyped(row.write_types![i]!, bytes(row.write_values![i]!)),
-  ]));
+  const values = unpackBlobs(row.write_values);
+  return Promise.all((row.write_task_ids ?? []).map(async (taskId, i) =>
+    [
+      taskId,
+      row.write_channels![i]!,
+      await serde.loadsTyped(row.write_types![i]!, values[i]!),
+    ] as CheckpointPendingWrite
+  ));
 }
 
 /**
@@ -105,6 +151,7 @@ async function migratePendingSends(
   parentId: string,
 ): Promise<void> {
   const writes = await selectChannelWrites(sql, {
+    ownerId: row.owner_id,
     threadId: row.thread_id,
     checkpointNs: row.checkpoint_ns,
     checkpointId: parentId,

@@ -11,12 +11,15 @@
  * - `getTuple` and `list` read a checkpoint with its values and pending
  *   writes in one statement (see checkpoint_query.ts).
  *
+ * Rows carry their owner: `configurable.owner_id` (or the `ownerId` option)
+ * stamps writes and scopes reads; `deleteThread` ignores owners.
+ *
  * @example
  * ```ts
  * import { StateGraph } from "@langchain/langgraph";
  * const checkpointer = createCheckpointer(db.sql);
  * const graph = new StateGraph(State).addNode(...).compile({ checkpointer });
- * await graph.invoke(input, { configurable: { thread_id: threadId } });
+ * await graph.invoke(input, { configurable: { thread_id: threadId, owner_id: viewer.id } });
  * await checkpointer.deleteThread(threadId);
  * ```
  * @module
@@ -36,19 +39,57 @@ import {
   WRITES_IDX_MAP,
 } from "@langchain/langgraph-checkpoint";
 import { type CheckpointRow, selectCheckpoints } from "./checkpoint_query.ts";
-import { decodeTuple, encodeMetadata } from "./checkpoint_codec.ts";
+import { decodeTuple, encodeCheckpoint } from "./checkpoint_codec.ts";
+import {
+  optional,
+  ownerIdOf,
+  ownerKeys,
+  requireOwnerId,
+  requireThreadId,
+  threadIdOf,
+} from "./checkpoint_config.ts";
 import { nextChannelVersion } from "./channel_version.ts";
+import {
+  copyThreadRows,
+  deleteThreadRows,
+  insertCheckpoint,
+  insertWrites,
+  type WriteInsert,
+} from "./checkpoint_store.ts";
 
 /** Rows fetched per page by `list`, so a long history never loads at once. */
 const LIST_PAGE_SIZE = 100;
 
+/** Options of {@linkcode createCheckpointer}. */
+export interface CheckpointerOptions {
+  /** How values are encoded. Default LangGraph's JsonPlusSerializer. */
+  serde?: SerializerProtocol;
+  /**
+   * `false` commits checkpoint writes without waiting for the WAL flush
+   * (see checkpoint_store.ts): a database server crash may lose the last
+   * moments of checkpoints, never corrupt them. Default `true`: the
+   * server's own `synchronous_commit`.
+   */
+  synchronousCommit?: boolean;
+  /**
+   * The owner for calls whose config has no `configurable.owner_id`. A run
+   * passes its user's id as `configurable.owner_id`; LangGraph hands every
+   * configurable key to the saver, so one checkpointer serves every user.
+   */
+  ownerId?: string;
+}
+
 /** A LangGraph checkpoint saver on Postgres. Build it with {@linkcode createCheckpointer}. */
 export class PostgresCheckpointer extends BaseCheckpointSaver {
   readonly #sql: Sql;
+  readonly #relaxed: boolean;
+  readonly #ownerId: string | undefined;
 
-  constructor(sql: Sql, serde?: SerializerProtocol) {
-    super(serde);
+  constructor(sql: Sql, options: CheckpointerOptions = {}) {
+    super(options.serde);
     this.#sql = sql;
+    this.#relaxed = options.synchronousCommit === false;
+    this.#ownerId = options.ownerId;
   }
 
   /** The checkpoint `config` names, or the thread's latest in its namespace. */
@@ -56,11 +97,12 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     const threadId = threadIdOf(config);
     if (threadId === undefined) return undefined;
     const [row] = await selectCheckpoints(this.#sql, {
+      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
       threadId,
       checkpointNs: config.configurable?.checkpoint_ns ?? "",
       ...optional("checkpointId", getCheckpointId(config) || undefined),
     }, 1);
-    return row === undefined ? undefined : await this.#decode(row);
+    return row === undefined ? undefined : await this.#decode(row, config);
   }
 
   /**
@@ -75,6 +117,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     const { before, filter } = options;
     let remaining = options.limit ?? Infinity;
     const where = {
+      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
       ...optional("threadId", threadIdOf(config)),
       ...optional("checkpointNs", config.configurable?.checkpoint_ns ?? undefined),
       ...optional("checkpointId", config.configurable?.checkpoint_id || undefined),
@@ -89,7 +132,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
         { ...where, ...optional("after", after) },
         pageSize,
       );
-      for (const row of rows) yield await this.#decode(row);
+      for (const row of rows) yield await this.#decode(row, config);
       const last = rows.at(-1);
       if (rows.length < pageSize || last === undefined) return;
       remaining -= rows.length;
@@ -112,45 +155,19 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
     const threadId = requireThreadId(config, "save a checkpoint");
+    const ownerId = requireOwnerId(config, this.#ownerId, "save a checkpoint");
     const checkpointNs: string = config.configurable?.checkpoint_ns ?? "";
     const parentId = getCheckpointId(config) || null;
-    const { channel_values: values, ...rest } = checkpoint;
-    const [[type, bytes], metadataJson, blobs] = await Promise.all([
-      this.serde.dumpsTyped(rest),
-      encodeMetadata(this.serde, metadata),
-      Promise.all(
-        Object.entries(newVersions).map(async ([channel, version]) => {
-          const value = (values as Record<string, unknown>)[channel];
-          const [type, blob] = value === undefined
-            ? ["empty", null]
-            : await this.serde.dumpsTyped(value);
-          return {
-            thread_id: threadId,
-            checkpoint_ns: checkpointNs,
-            channel,
-            version: String(version),
-            type,
-            blob,
-          };
-        }),
-      ),
-    ]);
-    const sql = this.#sql;
-    // Blobs are immutable per (channel, version): versions are unique per
-    // write (see channel_version.ts), so an existing row is the same value.
-    const withBlobs = blobs.length === 0 ? sql`` : sql`
-      WITH blobs AS (INSERT INTO checkpoint_blobs ${sql(blobs)} ON CONFLICT DO NOTHING)`;
-    await sql`
-      ${withBlobs}
-      INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id,
-        type, checkpoint, channel_versions, metadata)
-      VALUES (${threadId}, ${checkpointNs}, ${checkpoint.id}, ${parentId}, ${type}, ${bytes},
-        ${JSON.stringify(checkpoint.channel_versions)}::text::jsonb, ${metadataJson}::text::jsonb)
-      ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE SET
-        type = EXCLUDED.type, checkpoint = EXCLUDED.checkpoint,
-        channel_versions = EXCLUDED.channel_versions, metadata = EXCLUDED.metadata`;
+    const encoded = await encodeCheckpoint(this.serde, checkpoint, metadata, newVersions);
+    await insertCheckpoint(
+      this.#sql,
+      { ...encoded.row, ownerId, threadId, checkpointNs, checkpointId: checkpoint.id, parentId },
+      encoded.blobs,
+      this.#relaxed,
+    );
     return {
       configurable: {
+        ...ownerKeys(config),
         thread_id: threadId,
         checkpoint_ns: checkpointNs,
         checkpoint_id: checkpoint.id,
@@ -171,6 +188,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     taskPath = "",
   ): Promise<void> {
     const threadId = requireThreadId(config, "save pending writes");
+    const ownerId = requireOwnerId(config, this.#ownerId, "save pending writes");
     const checkpointId = config.configurable?.checkpoint_id;
     if (!checkpointId) {
       throw new Error(
@@ -180,66 +198,38 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     }
     if (writes.length === 0) return;
     const checkpointNs: string = config.configurable?.checkpoint_ns ?? "";
-    const rows = new Map<number, Record<string, unknown>>();
     const dumped = await Promise.all(writes.map(([, value]) => this.serde.dumpsTyped(value)));
-    writes.forEach(([channel, _], index) => {
+    // One statement cannot touch a row twice: the last special write wins.
+    const byIdx = new Map<number, WriteInsert>();
+    writes.forEach(([channel], index) => {
       const idx = WRITES_IDX_MAP[channel] ?? index;
       const [type, blob] = dumped[index]!;
-      // A statement cannot touch a row twice: the last special write wins.
-      rows.set(idx, {
-        thread_id: threadId,
-        checkpoint_ns: checkpointNs,
-        checkpoint_id: checkpointId,
-        task_id: taskId,
-        idx,
-        channel,
-        type,
-        blob,
-        task_path: taskPath,
-      });
+      byIdx.set(idx, { taskId, idx, channel, type, blob, taskPath });
     });
-    const sql = this.#sql;
-    await sql`
-      INSERT INTO checkpoint_writes ${sql([...rows.values()])}
-      ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) DO UPDATE SET
-        channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob,
-        task_path = EXCLUDED.task_path
-      WHERE checkpoint_writes.idx < 0`;
+    await insertWrites(
+      this.#sql,
+      { ownerId, threadId, checkpointNs, checkpointId },
+      [...byIdx.values()],
+      this.#relaxed,
+    );
   }
 
   /** Deletes every checkpoint, blob and write of the thread, in every namespace. */
   async deleteThread(threadId: string): Promise<void> {
-    await this.#sql`
-      WITH writes AS (DELETE FROM checkpoint_writes WHERE thread_id = ${threadId}),
-        blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id = ${threadId})
-      DELETE FROM checkpoints WHERE thread_id = ${threadId}`;
+    await deleteThreadRows(this.#sql, threadId);
   }
 
   /**
    * Copies a thread's whole history (checkpoints, blobs and writes, every
-   * namespace) to `targetThreadId`, in one statement. The target must have
-   * no checkpoints yet.
+   * namespace) to `targetThreadId`, in one statement, keeping its owner
+   * unless `ownerId` says otherwise. The target must have no checkpoints yet.
    */
-  async copyThread(sourceThreadId: string, targetThreadId: string): Promise<void> {
-    const [source, target] = [sourceThreadId, targetThreadId];
-    await this.#sql`
-      WITH checkpoint_copy AS (
-        INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id,
-          type, checkpoint, channel_versions, metadata)
-        SELECT ${target}, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint,
-          channel_versions,
-          CASE WHEN metadata ? 'thread_id'
-            THEN jsonb_set(metadata, '{thread_id}', to_jsonb(${target}::text)) ELSE metadata END
-        FROM checkpoints WHERE thread_id = ${source}
-      ), blob_copy AS (
-        INSERT INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
-        SELECT ${target}, checkpoint_ns, channel, version, type, blob
-        FROM checkpoint_blobs WHERE thread_id = ${source}
-      )
-      INSERT INTO checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, idx,
-        channel, type, blob, task_path)
-      SELECT ${target}, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob, task_path
-      FROM checkpoint_writes WHERE thread_id = ${source}`;
+  async copyThread(
+    sourceThreadId: string,
+    targetThreadId: string,
+    options: { ownerId?: string } = {},
+  ): Promise<void> {
+    await copyThreadRows(this.#sql, sourceThreadId, targetThreadId, options.ownerId);
   }
 
   /**
@@ -256,8 +246,8 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     return nextChannelVersion(current) as unknown as number;
   }
 
-  #decode(row: CheckpointRow): Promise<CheckpointTuple> {
-    return decodeTuple(this.serde, this.#sql, row);
+  #decode(row: CheckpointRow, config: RunnableConfig): Promise<CheckpointTuple> {
+    return decodeTuple(this.serde, this.#sql, row, ownerKeys(config));
   }
 }
 
@@ -270,27 +260,9 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
  * const tuple = await checkpointer.getTuple({ configurable: { thread_id: "t1" } });
  * ```
  */
-export function createCheckpointer(sql: Sql, serde?: SerializerProtocol): PostgresCheckpointer {
-  return new PostgresCheckpointer(sql, serde);
-}
-
-function threadIdOf(config: RunnableConfig): string | undefined {
-  const id: unknown = config.configurable?.thread_id;
-  return id === undefined || id === null || id === "" ? undefined : String(id);
-}
-
-function requireThreadId(config: RunnableConfig, action: string): string {
-  const id = threadIdOf(config);
-  if (id === undefined) {
-    throw new Error(
-      `Cannot ${action}: config.configurable.thread_id is missing. ` +
-        "Invoke the graph with { configurable: { thread_id } }.",
-    );
-  }
-  return id;
-}
-
-/** `{ [key]: value }`, or `{}` when the value is undefined (exactOptionalPropertyTypes). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+export function createCheckpointer(
+  sql: Sql,
+  options: CheckpointerOptions = {},
+): PostgresCheckpointer {
+  return new PostgresCheckpointer(sql, options);
 }

@@ -16,6 +16,7 @@ import { createLogger } from "../../src/observability/logger.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
 import { createCheckpointer, PostgresCheckpointer } from "../../src/threads/checkpointer.ts";
 
+const ALICE = { ownerId: "alice" };
 const logger = createLogger({ level: "error", name: "test", write: () => {} });
 type Sql = Awaited<ReturnType<typeof openDatabase>>["sql"];
 
@@ -62,10 +63,11 @@ function nestedGraph(checkpointer: BaseCheckpointSaver) {
 
 Deno.test("deleteThread removes the thread's rows in every namespace and nothing else", async () => {
   await withDatabase(async (sql) => {
+    // One checkpointer serves every user; each run names its owner.
     const checkpointer = createCheckpointer(sql);
     const graph = nestedGraph(checkpointer);
-    for (const thread_id of ["doomed", "kept"]) {
-      await graph.invoke({ log: ["start"] }, { configurable: { thread_id } });
+    for (const [thread_id, owner_id] of [["doomed", "alice"], ["kept", "bob"]]) {
+      await graph.invoke({ log: ["start"] }, { configurable: { thread_id, owner_id } });
     }
     const before = await rowCounts(sql, "doomed");
     assert.ok(
@@ -76,15 +78,17 @@ Deno.test("deleteThread removes the thread's rows in every namespace and nothing
       SELECT DISTINCT checkpoint_ns FROM checkpoints WHERE thread_id = 'doomed'`;
     assert.ok(namespaces.length > 1, "the subgraph wrote a child namespace");
     const kept = await rowCounts(sql, "kept");
-    const keptState = await graph.getState({ configurable: { thread_id: "kept" } });
+    const keptState = await graph.getState({
+      configurable: { thread_id: "kept", owner_id: "bob" },
+    });
 
-    // A fresh instance: nothing about the thread lives in the saver object.
+    // A fresh instance with no owner: deleting does not depend on who owns it.
     await createCheckpointer(sql).deleteThread("doomed");
 
     assert.deepEqual(await rowCounts(sql, "doomed"), { checkpoints: 0, blobs: 0, writes: 0 });
     assert.deepEqual(await rowCounts(sql, "kept"), kept);
     assert.equal(await checkpointer.getTuple({ configurable: { thread_id: "doomed" } }), undefined);
-    const state = await graph.getState({ configurable: { thread_id: "kept" } });
+    const state = await graph.getState({ configurable: { thread_id: "kept", owner_id: "bob" } });
     assert.deepEqual(state.values, keptState.values);
   });
 });
@@ -110,11 +114,11 @@ Deno.test("a task's writes survive a crash before the step's checkpoint; resumin
         .addEdge(START, "flaky")
         .compile({ checkpointer });
     const config = { configurable: { thread_id: "crashy" } };
-    await assert.rejects(build(createCheckpointer(sql)).invoke({ log: [] }, config), /died/);
+    await assert.rejects(build(createCheckpointer(sql, ALICE)).invoke({ log: [] }, config), /died/);
 
     // What a restarted process finds: the step's checkpoint has not been
     // written, but the finished task's writes are pending on its parent.
-    const restarted = createCheckpointer(sql);
+    const restarted = createCheckpointer(sql, ALICE);
     const latest = await restarted.getTuple(config);
     const pending = latest?.pendingWrites ?? [];
     assert.ok(
@@ -159,7 +163,7 @@ async function twoForks(checkpointer: BaseCheckpointSaver) {
 
 Deno.test("two forks from one checkpoint and the original branch keep their own values", async () => {
   await withDatabase(async (sql) => {
-    assert.deepEqual(await twoForks(createCheckpointer(sql)), {
+    assert.deepEqual(await twoForks(createCheckpointer(sql, ALICE)), {
       first: "first edit",
       second: "second edit",
       original: "b!",
@@ -175,14 +179,14 @@ Deno.test("with plain integer versions the second fork would read the first fork
     }
   }
   await withDatabase(async (sql) => {
-    const { second } = await twoForks(new IntegerVersions(sql));
+    const { second } = await twoForks(new IntegerVersions(sql, ALICE));
     assert.equal(second, "first edit");
   });
 });
 
 Deno.test("copyThread copies every namespace; the copy lives on independently", async () => {
   await withDatabase(async (sql) => {
-    const checkpointer = createCheckpointer(sql);
+    const checkpointer = createCheckpointer(sql, ALICE);
     const graph = nestedGraph(checkpointer);
     await graph.invoke({ log: ["start"] }, { configurable: { thread_id: "source" } });
     await checkpointer.copyThread("source", "copy");
@@ -205,7 +209,7 @@ Deno.test("copyThread copies every namespace; the copy lives on independently", 
 
 Deno.test("list pages through long histories newest first, honouring limit and before", async () => {
   await withDatabase(async (sql) => {
-    const checkpointer = createCheckpointer(sql);
+    const checkpointer = createCheckpointer(sql, ALICE);
     let config = { configurable: { thread_id: "long", checkpoint_ns: "" } };
     const ids: string[] = [];
     for (let step = 0; step < 230; step++) {
@@ -235,7 +239,7 @@ Deno.test("list pages through long histories newest first, honouring limit and b
 
 Deno.test("metadata with a NUL character is stored (jsonb cannot hold U+0000)", async () => {
   await withDatabase(async (sql) => {
-    const checkpointer = createCheckpointer(sql);
+    const checkpointer = createCheckpointer(sql, ALICE);
     const config = { configurable: { thread_id: "nul" } };
     const metadata = { source: "input" as const, step: -1, parents: {}, note: "a\u0000b \\u0000" };
     const saved = await checkpointer.put(config, emptyCheckpoint(), metadata, {});
@@ -246,7 +250,7 @@ Deno.test("metadata with a NUL character is stored (jsonb cannot hold U+0000)", 
 
 Deno.test("a retried task keeps its first regular write; special writes are replaced", async () => {
   await withDatabase(async (sql) => {
-    const checkpointer = createCheckpointer(sql);
+    const checkpointer = createCheckpointer(sql, ALICE);
     const saved = await checkpointer.put(
       { configurable: { thread_id: "retry" } },
       emptyCheckpoint(),
@@ -260,5 +264,64 @@ Deno.test("a retried task keeps its first regular write; special writes are repl
       ["task", "__error__", "boom 2"],
       ["task", "log", "first"],
     ]);
+  });
+});
+
+Deno.test("synchronousCommit false writes normally and leaves the session's setting alone", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, { ...ALICE, synchronousCommit: false });
+    const saved = await checkpointer.put(
+      { configurable: { thread_id: "relaxed" } },
+      { ...emptyCheckpoint(), channel_values: { a: 1 }, channel_versions: { a: "1" } },
+      { source: "input", step: -1, parents: {} },
+      { a: "1" },
+    );
+    await checkpointer.putWrites(saved, [["a", 2]], "task");
+    const tuple = await checkpointer.getTuple(saved);
+    assert.deepEqual(tuple?.checkpoint.channel_values, { a: 1 });
+    assert.deepEqual(tuple?.pendingWrites, [["task", "a", 2]]);
+    const [row] = await sql<{ synchronous_commit: string }[]>`SHOW synchronous_commit`;
+    assert.equal(row?.synchronous_commit, "on");
+  });
+});
+
+Deno.test("owners: reads see only the caller's rows, and writes cannot touch another's", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql);
+    const graph = echoGraph(checkpointer);
+    const alice = { configurable: { thread_id: "shared-id", owner_id: "alice" } };
+    const bob = { configurable: { thread_id: "shared-id", owner_id: "bob" } };
+    await graph.invoke({ value: "secret" }, alice);
+    const before = await checkpointer.getTuple(alice);
+    assert.equal(before?.checkpoint.channel_values.value, "secret!");
+    assert.equal(before?.config.configurable?.owner_id, "alice", "the owner travels with configs");
+
+    assert.equal(await checkpointer.getTuple(bob), undefined);
+    const bobList = [];
+    for await (const t of checkpointer.list(bob)) bobList.push(t);
+    assert.deepEqual(bobList, []);
+
+    const aliceIds = { ...before!.config.configurable };
+    const asBob = { configurable: { ...aliceIds, owner_id: "bob" } };
+    await checkpointer.putWrites(asBob, [["value", "injected"], ["__error__", "boom"]], "t");
+    // Same ids, other owner: bob gets a row of his own; alice's is untouched.
+    await checkpointer.put(asBob, { ...before!.checkpoint, channel_values: { value: "x" } }, {
+      ...before!.metadata!,
+      source: "update",
+    }, { value: before!.checkpoint.channel_versions.value! });
+    assert.equal((await checkpointer.getTuple(asBob))?.checkpoint.channel_values.value, "x");
+    const after = await checkpointer.getTuple(alice);
+    assert.deepEqual(after?.pendingWrites, before?.pendingWrites);
+    assert.deepEqual(after?.checkpoint, before?.checkpoint);
+    assert.equal((await graph.getState(alice)).values.value, "secret!");
+
+    await assert.rejects(
+      checkpointer.put({ configurable: { thread_id: "x" } }, emptyCheckpoint(), {
+        source: "input",
+        step: -1,
+        parents: {},
+      }, {}),
+      /no owner\. Pass the thread owner's id as configurable\.owner_id/,
+    );
   });
 });

@@ -23,7 +23,11 @@ import { migrate } from "../../src/db/migrate.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
-import { createCheckpointer, type PostgresCheckpointer } from "../../src/threads/checkpointer.ts";
+import {
+  type CheckpointerOptions,
+  createCheckpointer,
+  type PostgresCheckpointer,
+} from "../../src/threads/checkpointer.ts";
 import { installVitestGlobals, type VitestShim } from "../support/vitest_shim.ts";
 import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
 
@@ -39,6 +43,7 @@ interface Opened {
 function initializer(
   checkpointerName: string,
   open: () => Promise<Opened>,
+  options: CheckpointerOptions = {},
 ): CheckpointSaverTestInitializer<PostgresCheckpointer> {
   let db: Opened | undefined;
   const opened = () => db ?? assert.fail("beforeAll did not open the database");
@@ -52,7 +57,9 @@ function initializer(
     async afterAll() {
       await db?.close();
     },
-    createCheckpointer: () => createCheckpointer(opened().sql),
+    // The suite's configs carry no owner_id; the instance supplies one.
+    createCheckpointer: () =>
+      createCheckpointer(opened().sql, { ownerId: "validation-suite", ...options }),
     // The suite expects each checkpointer to start empty (list() without a
     // thread must see only its own tuples).
     async destroyCheckpointer() {
@@ -80,25 +87,37 @@ const embedded = collect(initializer("PostgresCheckpointer on embedded PGlite", 
 embedded.register("checkpoint validation suite: embedded PGlite");
 
 const local = await localPostgres();
-const server = collect(initializer("PostgresCheckpointer on PostgreSQL", async () => {
-  const throwaway = await createThrowawayDatabase();
-  const db = await openDatabase(loadConfig({ DATABASE_URL: throwaway.url }).database, {
-    logger,
-    metrics: createMetrics(),
-  });
-  return {
-    sql: db.sql,
-    async close() {
-      await db.close();
-      await throwaway.drop();
-    },
-  };
-}));
+
+function onLocalServer(label: string, options: CheckpointerOptions): VitestShim {
+  return collect(initializer(`PostgresCheckpointer on PostgreSQL${label}`, async () => {
+    const throwaway = await createThrowawayDatabase();
+    const db = await openDatabase(loadConfig({ DATABASE_URL: throwaway.url }).database, {
+      logger,
+      metrics: createMetrics(),
+    });
+    return {
+      sql: db.sql,
+      async close() {
+        await db.close();
+        await throwaway.drop();
+      },
+    };
+  }, options));
+}
+
+const server = onLocalServer("", {});
 server.register("checkpoint validation suite: local PostgreSQL", { ignore: local.ignore });
+// The same statements with synchronous_commit turned off per transaction.
+const relaxed = onLocalServer(" (synchronousCommit: false)", { synchronousCommit: false });
+relaxed.register("checkpoint validation suite: local PostgreSQL, synchronousCommit false", {
+  ignore: local.ignore,
+});
 
 Deno.test("every case of the validation suite ran and passed", () => {
   const runs = [["embedded PGlite", embedded.summary]] as [string, typeof embedded.summary][];
-  if (!local.ignore) runs.push(["PostgreSQL", server.summary]);
+  if (!local.ignore) {
+    runs.push(["PostgreSQL", server.summary], ["PostgreSQL, relaxed", relaxed.summary]);
+  }
   for (const [label, summary] of runs) {
     console.log(`${label}: ${JSON.stringify(summary)}`);
     assert.ok(summary.collected > 0, `${label}: the suite collected no cases`);

@@ -7,14 +7,17 @@
 -- checkpoint_writes holds a super-step's pending writes, so a run that
 -- crashes between tasks resumes without redoing the tasks that finished.
 --
--- Rows are keyed by thread_id, not by owner: the threads table (owned by a
--- user) decides who may reach a thread; these tables are its storage.
+-- Every row carries the owner of its thread (the user id the run acts for),
+-- last in each key: reads that name an owner see only that owner's rows, and
+-- a write can never replace or block another owner's row, even with a
+-- guessed thread id. Deleting a thread's checkpoints ignores owners.
 --
 -- Ids and names use the "C" collation: checkpoint ids are uuid6 strings whose
 -- byte order is their time order, and pending writes must come back in code
 -- point order (LangGraph's writesSortKey), whatever the database's locale.
 
 CREATE TABLE checkpoints (
+  owner_id text NOT NULL,
   thread_id text COLLATE "C" NOT NULL,
   checkpoint_ns text COLLATE "C" NOT NULL DEFAULT '',
   checkpoint_id text COLLATE "C" NOT NULL,
@@ -27,10 +30,11 @@ CREATE TABLE checkpoints (
   -- Plain JSON so list() can filter with @>.
   metadata jsonb NOT NULL DEFAULT '{}',
   created_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, owner_id)
 );
 
 CREATE TABLE checkpoint_blobs (
+  owner_id text NOT NULL,
   thread_id text COLLATE "C" NOT NULL,
   checkpoint_ns text COLLATE "C" NOT NULL DEFAULT '',
   channel text COLLATE "C" NOT NULL,
@@ -38,10 +42,11 @@ CREATE TABLE checkpoint_blobs (
   -- 'empty' (and a NULL blob) marks a channel that was cleared at this version.
   type text NOT NULL,
   blob bytea,
-  PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
+  PRIMARY KEY (thread_id, checkpoint_ns, channel, version, owner_id)
 );
 
 CREATE TABLE checkpoint_writes (
+  owner_id text NOT NULL,
   thread_id text COLLATE "C" NOT NULL,
   checkpoint_ns text COLLATE "C" NOT NULL DEFAULT '',
   checkpoint_id text COLLATE "C" NOT NULL,
@@ -53,5 +58,5 @@ CREATE TABLE checkpoint_writes (
   type text NOT NULL,
   blob bytea NOT NULL,
   task_path text COLLATE "C" NOT NULL DEFAULT '',
-  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+  PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx, owner_id)
 );
