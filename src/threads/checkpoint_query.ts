@@ -34,6 +34,14 @@ export interface CheckpointRow {
   write_values: Uint8Array | null;
 }
 
+/** A position in the newest-first order of {@linkcode selectCheckpoints}. */
+export interface CheckpointCursor {
+  checkpointId: string;
+  threadId: string;
+  checkpointNs: string;
+  ownerId: string;
+}
+
 /** Filters of {@linkcode selectCheckpoints}; every one is optional. */
 export interface CheckpointWhere {
   /** Only this owner's checkpoints (and their own blobs and writes). */
@@ -46,12 +54,12 @@ export interface CheckpointWhere {
   /** JSON containment (`metadata @> filter`). */
   metadataFilter?: Record<string, unknown>;
   /** Keyset cursor: rows strictly after this one in the newest-first order. */
-  after?: { checkpointId: string; threadId: string; checkpointNs: string };
+  after?: CheckpointCursor;
 }
 
 /**
  * Up to `limit` checkpoints matching `where`, newest first (by checkpoint id,
- * then thread and namespace so the order is total and pages are stable).
+ * then the rest of the key, so the order is total and pages are stable).
  */
 export function selectCheckpoints(
   sql: Sql,
@@ -68,8 +76,8 @@ export function selectCheckpoints(
     ? sql``
     : sql`AND metadata @> ${JSON.stringify(metadataFilter)}::text::jsonb`;
   const byCursor = after === undefined ? sql`` : sql`
-    AND (checkpoint_id, thread_id, checkpoint_ns)
-      < (${after.checkpointId}, ${after.threadId}, ${after.checkpointNs})`;
+    AND (checkpoint_id, thread_id, checkpoint_ns, owner_id)
+      < (${after.checkpointId}, ${after.threadId}, ${after.checkpointNs}, ${after.ownerId})`;
   // The checkpoints are picked (and limited) first, so the blob and write
   // lookups run only for the rows returned.
   return sql<CheckpointRow[]>`
@@ -80,7 +88,7 @@ export function selectCheckpoints(
     FROM (
       SELECT * FROM checkpoints
       WHERE true ${byOwner} ${byThread} ${byNs} ${byId} ${byBefore} ${byMetadata} ${byCursor}
-      ORDER BY checkpoint_id DESC, thread_id DESC, checkpoint_ns DESC
+      ORDER BY checkpoint_id DESC, thread_id DESC, checkpoint_ns DESC, owner_id DESC
       LIMIT ${limit}
     ) cp
     LEFT JOIN LATERAL (
@@ -105,7 +113,7 @@ export function selectCheckpoints(
       WHERE cw.thread_id = cp.thread_id AND cw.checkpoint_ns = cp.checkpoint_ns
         AND cw.checkpoint_id = cp.checkpoint_id AND cw.owner_id = cp.owner_id
     ) w ON true
-    ORDER BY cp.checkpoint_id DESC, cp.thread_id DESC, cp.checkpoint_ns DESC`;
+    ORDER BY cp.checkpoint_id DESC, cp.thread_id DESC, cp.checkpoint_ns DESC, cp.owner_id DESC`;
 }
 
 /** The writes to channel `channel` saved against one checkpoint, in sort-key order. */

@@ -38,7 +38,11 @@ import {
   type SerializerProtocol,
   WRITES_IDX_MAP,
 } from "@langchain/langgraph-checkpoint";
-import { type CheckpointRow, selectCheckpoints } from "./checkpoint_query.ts";
+import {
+  type CheckpointCursor,
+  type CheckpointRow,
+  selectCheckpoints,
+} from "./checkpoint_query.ts";
 import { decodeTuple, encodeCheckpoint } from "./checkpoint_codec.ts";
 import {
   optional,
@@ -124,7 +128,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
       ...optional("beforeId", before?.configurable?.checkpoint_id || undefined),
       ...optional("metadataFilter", filter),
     };
-    let after: { checkpointId: string; threadId: string; checkpointNs: string } | undefined;
+    let after: CheckpointCursor | undefined;
     while (remaining > 0) {
       const pageSize = Math.min(remaining, LIST_PAGE_SIZE);
       const rows = await selectCheckpoints(
@@ -140,6 +144,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
         checkpointId: last.checkpoint_id,
         threadId: last.thread_id,
         checkpointNs: last.checkpoint_ns,
+        ownerId: last.owner_id,
       };
     }
   }
