@@ -33,6 +33,7 @@ import {
   streamFrames,
 } from "./mock_openai_chat.ts";
 import { countTokens, embeddingsResponse } from "./mock_openai_embeddings.ts";
+import { sseStream } from "./mock_openai_stream.ts";
 
 export type { ScriptedReply, ScriptedToolCall } from "./mock_openai_chat.ts";
 
@@ -204,68 +205,22 @@ export function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOp
     const times: number[] = [];
     emissions.set(record.id, times);
     record.state = "open";
-    const encoder = new TextEncoder();
-    const pause = pausable();
-    const finish = (state: MockRequest["state"]) => {
-      if (record.state !== "open") return;
-      record.state = state;
-      if (state === "disconnected") record.disconnectedAt = now();
-      pause.cancel();
-      openStreams.delete(closeStream);
-      notify();
-    };
-    let closeStream = () => {};
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        closeStream = () => {
-          finish("failed");
-          controller.close();
-        };
-        openStreams.add(closeStream);
-        (async () => {
-          for (const frame of frames) {
-            if (frame.delayMs > 0) await pause(frame.delayMs);
-            if (record.state !== "open") return;
-            if (frame.tokenIndex !== undefined) {
-              times[frame.tokenIndex] = now();
-              record.tokensSent++;
-            }
-            controller.enqueue(encoder.encode(`data: ${JSON.stringify(frame.chunk)}\n\n`));
-          }
-          if (failure?.mode === "drop") {
-            // Let the tokens already sent reach the client first, as they do
-            // from a provider that dies mid-stream.
-            await pause(20);
-            finish("failed");
-            // Deno logs the reason; a plain string keeps that to one line.
-            controller.error("mock OpenAI: connection dropped mid-stream, as scripted");
-            return;
-          }
-          if (failure?.mode === "error_event") {
-            controller.enqueue(
-              encoder.encode(`data: ${JSON.stringify(errorBody(500, failure.message))}\n\n`),
-            );
-            finish("failed");
-          } else {
-            controller.enqueue(encoder.encode("data: [DONE]\n\n"));
-            finish("completed");
-          }
-          controller.close();
-        })().catch(() => finish("failed"));
+    const stream = sseStream(frames, failure, record.id, {
+      onToken(index) {
+        times[index] = now();
+        record.tokensSent++;
       },
-      cancel() {
-        finish("disconnected");
+      onEnd(end) {
+        record.state = end;
+        if (end === "disconnected") record.disconnectedAt = now();
+        openStreams.delete(stream.close);
+        notify();
       },
     });
-    // The body is cancelled, or the delivery fails, when the client goes away.
-    info.completed.catch(() => finish("disconnected"));
-    return new Response(stream, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache",
-        "x-request-id": record.id,
-      },
-    });
+    openStreams.add(stream.close);
+    // The body is cancelled, or its delivery fails, when the client goes away.
+    info.completed.catch(() => stream.disconnected());
+    return stream.response;
   }
 
   return new Promise((resolve) => {
@@ -315,26 +270,5 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   return new Response(JSON.stringify(body), {
     status,
     headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-/** Sleeps that `cancel()` ends at once, so a closed stream leaves no timer behind. */
-function pausable(): ((ms: number) => Promise<void>) & { cancel(): void } {
-  let pending: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
-  let cancelled = false;
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (cancelled) return resolve();
-      pending = { timer: setTimeout(() => (pending = undefined, resolve()), ms), resolve };
-    });
-  return Object.assign(pause, {
-    cancel() {
-      cancelled = true;
-      if (pending) {
-        clearTimeout(pending.timer);
-        pending.resolve();
-        pending = undefined;
-      }
-    },
   });
 }
