@@ -4,12 +4,14 @@
  *
  * @module
  */
+import { benchCheckpointer } from "./checkpointer.ts";
 import { benchColdStart } from "./cold_start.ts";
 import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  checkpointer: () => benchCheckpointer(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),
 };

@@ -1,5 +1,6 @@
 /**
- * Builds the chat model agents use: `ChatOpenAI` when `OPENAI_API_KEY` is
+ * Builds the chat model agents use: `ChatOpenAI` (as ProviderChatModel, whose
+ * errors name the provider) when `OPENAI_API_KEY` is
  * set (pointed at any OpenAI-compatible server by `OPENAI_BASE_URL`), the
  * offline model otherwise.
  *
@@ -10,10 +11,10 @@
  * ```
  * @module
  */
-import { ChatOpenAI } from "@langchain/openai";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Config } from "../config.ts";
 import { OFFLINE_MODEL_NAME, OfflineChatModel } from "./offline_chat_model.ts";
+import { ProviderChatModel } from "./provider_chat_model.ts";
 
 /** Per-agent overrides of the configured model settings. */
 export interface ChatModelOptions {
@@ -40,13 +41,18 @@ export function createChatModel(
   if (config.apiKey === undefined) {
     return new OfflineChatModel({ tokenDelayMs: config.offlineTokenDelayMs });
   }
-  return new ChatOpenAI({
+  return new ProviderChatModel({
     apiKey: config.apiKey,
     model: options.model ?? config.model,
     temperature: options.temperature ?? config.temperature,
     maxTokens: options.maxTokens ?? config.maxTokens,
-    streaming: true,
-    // Token usage arrives in the final chunk, so runs can report it.
+    // `streaming` is left unset on purpose. Unset, invoke() sends one plain
+    // request and reads the provider's usage, and tokens still stream whenever
+    // a caller streams: model.stream(), or a LangGraph run in "messages" mode
+    // or streamEvents (their handlers ask the model to stream). `true` makes
+    // invoke() estimate usage with tiktoken, whose encodings come from a CDN
+    // (minutes of retries offline); `false` disables streaming altogether.
+    // Token usage arrives in the final chunk of a stream, so runs can report it.
     streamUsage: true,
     // Retries would replay tokens the client has already seen; runs fail instead.
     maxRetries: 0,

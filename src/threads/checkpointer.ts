@@ -1,0 +1,273 @@
+/**
+ * LangGraph's checkpointer on the app's postgres.js pool (tables from
+ * migration 0010). Every operation is one SQL statement, so it is atomic on
+ * its own and never holds PGlite's single session across an await:
+ *
+ * - `put` writes the checkpoint and the blobs of the channels that changed
+ *   (`newVersions`) in one statement; unchanged channels keep pointing at the
+ *   blobs of earlier checkpoints.
+ * - `putWrites` writes a task's pending writes in one statement, so a run
+ *   that crashes mid-step resumes without redoing the finished tasks.
+ * - `getTuple` and `list` read a checkpoint with its values and pending
+ *   writes in one statement (see checkpoint_query.ts).
+ *
+ * Rows carry their owner: `configurable.owner_id` (or the `ownerId` option)
+ * stamps writes and scopes reads; `deleteThread` ignores owners.
+ *
+ * @example
+ * ```ts
+ * import { StateGraph } from "@langchain/langgraph";
+ * const checkpointer = createCheckpointer(db.sql);
+ * const graph = new StateGraph(State).addNode(...).compile({ checkpointer });
+ * await graph.invoke(input, { configurable: { thread_id: threadId, owner_id: viewer.id } });
+ * await checkpointer.deleteThread(threadId);
+ * ```
+ * @module
+ */
+import type { Sql } from "postgres";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import {
+  BaseCheckpointSaver,
+  type ChannelVersions,
+  type Checkpoint,
+  type CheckpointListOptions,
+  type CheckpointMetadata,
+  type CheckpointTuple,
+  getCheckpointId,
+  type PendingWrite,
+  type SerializerProtocol,
+  WRITES_IDX_MAP,
+} from "@langchain/langgraph-checkpoint";
+import {
+  type CheckpointCursor,
+  type CheckpointRow,
+  selectCheckpoints,
+} from "./checkpoint_query.ts";
+import { decodeTuple, encodeCheckpoint } from "./checkpoint_codec.ts";
+import {
+  optional,
+  ownerIdOf,
+  ownerKeys,
+  requireOwnerId,
+  requireThreadId,
+  threadIdOf,
+} from "./checkpoint_config.ts";
+import { nextChannelVersion } from "./channel_version.ts";
+import {
+  copyThreadRows,
+  deleteThreadRows,
+  insertCheckpoint,
+  insertWrites,
+  type WriteInsert,
+} from "./checkpoint_store.ts";
+
+/** Rows fetched per page by `list`, so a long history never loads at once. */
+const LIST_PAGE_SIZE = 100;
+
+/** Options of {@linkcode createCheckpointer}. */
+export interface CheckpointerOptions {
+  /** How values are encoded. Default LangGraph's JsonPlusSerializer. */
+  serde?: SerializerProtocol;
+  /**
+   * `false` commits checkpoint writes without waiting for the WAL flush
+   * (see checkpoint_store.ts): a database server crash may lose the last
+   * moments of checkpoints, never corrupt them. Default `true`: the
+   * server's own `synchronous_commit`.
+   */
+  synchronousCommit?: boolean;
+  /**
+   * The owner for calls whose config has no `configurable.owner_id`. A run
+   * passes its user's id as `configurable.owner_id`; LangGraph hands every
+   * configurable key to the saver, so one checkpointer serves every user.
+   */
+  ownerId?: string;
+}
+
+/** A LangGraph checkpoint saver on Postgres. Build it with {@linkcode createCheckpointer}. */
+export class PostgresCheckpointer extends BaseCheckpointSaver {
+  readonly #sql: Sql;
+  readonly #relaxed: boolean;
+  readonly #ownerId: string | undefined;
+
+  constructor(sql: Sql, options: CheckpointerOptions = {}) {
+    super(options.serde);
+    this.#sql = sql;
+    this.#relaxed = options.synchronousCommit === false;
+    this.#ownerId = options.ownerId;
+  }
+
+  /** The checkpoint `config` names, or the thread's latest in its namespace. */
+  async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const threadId = threadIdOf(config);
+    if (threadId === undefined) return undefined;
+    const [row] = await selectCheckpoints(this.#sql, {
+      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
+      threadId,
+      checkpointNs: config.configurable?.checkpoint_ns ?? "",
+      ...optional("checkpointId", getCheckpointId(config) || undefined),
+    }, 1);
+    return row === undefined ? undefined : await this.#decode(row, config);
+  }
+
+  /**
+   * Checkpoints newest first, filtered by the thread, namespace and checkpoint
+   * id in `config` (each optional) and by `before`, `filter` (metadata
+   * containment) and `limit`.
+   */
+  async *list(
+    config: RunnableConfig,
+    options: CheckpointListOptions = {},
+  ): AsyncGenerator<CheckpointTuple> {
+    const { before, filter } = options;
+    let remaining = options.limit ?? Infinity;
+    const where = {
+      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
+      ...optional("threadId", threadIdOf(config)),
+      ...optional("checkpointNs", config.configurable?.checkpoint_ns ?? undefined),
+      ...optional("checkpointId", config.configurable?.checkpoint_id || undefined),
+      ...optional("beforeId", before?.configurable?.checkpoint_id || undefined),
+      ...optional("metadataFilter", filter),
+    };
+    let after: CheckpointCursor | undefined;
+    while (remaining > 0) {
+      const pageSize = Math.min(remaining, LIST_PAGE_SIZE);
+      const rows = await selectCheckpoints(
+        this.#sql,
+        { ...where, ...optional("after", after) },
+        pageSize,
+      );
+      for (const row of rows) yield await this.#decode(row, config);
+      const last = rows.at(-1);
+      if (rows.length < pageSize || last === undefined) return;
+      remaining -= rows.length;
+      after = {
+        checkpointId: last.checkpoint_id,
+        threadId: last.thread_id,
+        checkpointNs: last.checkpoint_ns,
+        ownerId: last.owner_id,
+      };
+    }
+  }
+
+  /**
+   * Saves a checkpoint whose parent is `config`'s checkpoint id, with the
+   * values of the channels in `newVersions`, in one statement.
+   */
+  async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+    newVersions: ChannelVersions,
+  ): Promise<RunnableConfig> {
+    const threadId = requireThreadId(config, "save a checkpoint");
+    const ownerId = requireOwnerId(config, this.#ownerId, "save a checkpoint");
+    const checkpointNs: string = config.configurable?.checkpoint_ns ?? "";
+    const parentId = getCheckpointId(config) || null;
+    const encoded = await encodeCheckpoint(this.serde, checkpoint, metadata, newVersions);
+    await insertCheckpoint(
+      this.#sql,
+      { ...encoded.row, ownerId, threadId, checkpointNs, checkpointId: checkpoint.id, parentId },
+      encoded.blobs,
+      this.#relaxed,
+    );
+    return {
+      configurable: {
+        ...ownerKeys(config),
+        thread_id: threadId,
+        checkpoint_ns: checkpointNs,
+        checkpoint_id: checkpoint.id,
+      },
+    };
+  }
+
+  /**
+   * Saves a task's writes against `config`'s checkpoint in one statement.
+   * A regular write is kept the first time (a retried task cannot change what
+   * the step already recorded); a special write (error, interrupt, resume,
+   * scheduled) is replaced by the latest.
+   */
+  async putWrites(
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+    taskPath = "",
+  ): Promise<void> {
+    const threadId = requireThreadId(config, "save pending writes");
+    const ownerId = requireOwnerId(config, this.#ownerId, "save pending writes");
+    const checkpointId = config.configurable?.checkpoint_id;
+    if (!checkpointId) {
+      throw new Error(
+        "Cannot save pending writes: config.configurable.checkpoint_id is missing. " +
+          "Pass the config that put() returned.",
+      );
+    }
+    if (writes.length === 0) return;
+    const checkpointNs: string = config.configurable?.checkpoint_ns ?? "";
+    const dumped = await Promise.all(writes.map(([, value]) => this.serde.dumpsTyped(value)));
+    // One statement cannot touch a row twice: the last special write wins.
+    const byIdx = new Map<number, WriteInsert>();
+    writes.forEach(([channel], index) => {
+      const idx = WRITES_IDX_MAP[channel] ?? index;
+      const [type, blob] = dumped[index]!;
+      byIdx.set(idx, { taskId, idx, channel, type, blob, taskPath });
+    });
+    await insertWrites(
+      this.#sql,
+      { ownerId, threadId, checkpointNs, checkpointId },
+      [...byIdx.values()],
+      this.#relaxed,
+    );
+  }
+
+  /** Deletes every checkpoint, blob and write of the thread, in every namespace. */
+  async deleteThread(threadId: string): Promise<void> {
+    await deleteThreadRows(this.#sql, threadId);
+  }
+
+  /**
+   * Copies a thread's whole history (checkpoints, blobs and writes, every
+   * namespace) to `targetThreadId`, in one statement, keeping its owner
+   * unless `ownerId` says otherwise. The target must have no checkpoints yet.
+   */
+  async copyThread(
+    sourceThreadId: string,
+    targetThreadId: string,
+    options: { ownerId?: string } = {},
+  ): Promise<void> {
+    await copyThreadRows(this.#sql, sourceThreadId, targetThreadId, options.ownerId);
+  }
+
+  /**
+   * Returns a new, unique version: `<32-digit counter>.<16 random digits>`,
+   * the format LangGraph's Python savers use. The random part matters: two
+   * branches of one thread (a fork from an old checkpoint, a rolled-back run)
+   * reach the same counter with different values, and blobs are keyed by
+   * version. LangGraph compares versions with `>` and
+   * `compareChannelVersions`, which order these strings correctly, also
+   * against plain integer versions from older checkpoints.
+   */
+  override getNextVersion(current: number | undefined): number {
+    // The base class types versions as numbers; LangGraph handles strings.
+    return nextChannelVersion(current) as unknown as number;
+  }
+
+  #decode(row: CheckpointRow, config: RunnableConfig): Promise<CheckpointTuple> {
+    return decodeTuple(this.serde, this.#sql, row, ownerKeys(config));
+  }
+}
+
+/**
+ * The app's checkpointer on its pool (migrations must have run).
+ *
+ * @example
+ * ```ts
+ * const checkpointer = createCheckpointer(db.sql);
+ * const tuple = await checkpointer.getTuple({ configurable: { thread_id: "t1" } });
+ * ```
+ */
+export function createCheckpointer(
+  sql: Sql,
+  options: CheckpointerOptions = {},
+): PostgresCheckpointer {
+  return new PostgresCheckpointer(sql, options);
+}

@@ -1,0 +1,327 @@
+/**
+ * PostgresCheckpointer beyond the conformance suite: what runs rely on
+ * (deleteThread, pending writes after a crash, forks on one thread, copies,
+ * paging), driven through real LangGraph graphs where it matters.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
+import { BaseCheckpointSaver, emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
+import { openDatabase } from "../../src/db/client.ts";
+import { migrate } from "../../src/db/migrate.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createLogger } from "../../src/observability/logger.ts";
+import { createMetrics } from "../../src/observability/metrics.ts";
+import { createCheckpointer, PostgresCheckpointer } from "../../src/threads/checkpointer.ts";
+
+const ALICE = { ownerId: "alice" };
+const logger = createLogger({ level: "error", name: "test", write: () => {} });
+type Sql = Awaited<ReturnType<typeof openDatabase>>["sql"];
+
+async function withDatabase(run: (sql: Sql) => Promise<void>): Promise<void> {
+  const db = await openDatabase(loadConfig({ PGLITE_DATA_DIR: "memory://" }).database, {
+    logger,
+    metrics: createMetrics(),
+  });
+  try {
+    await migrate(db.sql, { logger });
+    await run(db.sql);
+  } finally {
+    await db.close();
+  }
+}
+
+async function rowCounts(sql: Sql, threadId: string) {
+  const [row] = await sql<{ checkpoints: number; blobs: number; writes: number }[]>`
+    SELECT
+      (SELECT count(*)::int FROM checkpoints WHERE thread_id = ${threadId}) AS checkpoints,
+      (SELECT count(*)::int FROM checkpoint_blobs WHERE thread_id = ${threadId}) AS blobs,
+      (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ${threadId}) AS writes`;
+  return row!;
+}
+
+const Counter = Annotation.Root({
+  log: Annotation<string[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+});
+
+/** A graph with a subgraph (so a child namespace exists) that logs each node. */
+function nestedGraph(checkpointer: BaseCheckpointSaver) {
+  const inner = new StateGraph(Counter)
+    .addNode("inner", () => ({ log: ["inner"] }))
+    .addEdge(START, "inner")
+    .compile();
+  return new StateGraph(Counter)
+    .addNode("outer", () => ({ log: ["outer"] }))
+    .addNode("sub", inner)
+    .addEdge(START, "outer")
+    .addEdge("outer", "sub")
+    .addEdge("sub", END)
+    .compile({ checkpointer });
+}
+
+Deno.test("deleteThread removes the thread's rows in every namespace and nothing else", async () => {
+  await withDatabase(async (sql) => {
+    // One checkpointer serves every user; each run names its owner.
+    const checkpointer = createCheckpointer(sql);
+    const graph = nestedGraph(checkpointer);
+    for (const [thread_id, owner_id] of [["doomed", "alice"], ["kept", "bob"]]) {
+      await graph.invoke({ log: ["start"] }, { configurable: { thread_id, owner_id } });
+    }
+    const before = await rowCounts(sql, "doomed");
+    assert.ok(
+      before.checkpoints > 0 && before.blobs > 0 && before.writes > 0,
+      JSON.stringify(before),
+    );
+    const namespaces = await sql`
+      SELECT DISTINCT checkpoint_ns FROM checkpoints WHERE thread_id = 'doomed'`;
+    assert.ok(namespaces.length > 1, "the subgraph wrote a child namespace");
+    const kept = await rowCounts(sql, "kept");
+    const keptState = await graph.getState({
+      configurable: { thread_id: "kept", owner_id: "bob" },
+    });
+
+    // A fresh instance with no owner: deleting does not depend on who owns it.
+    await createCheckpointer(sql).deleteThread("doomed");
+
+    assert.deepEqual(await rowCounts(sql, "doomed"), { checkpoints: 0, blobs: 0, writes: 0 });
+    assert.deepEqual(await rowCounts(sql, "kept"), kept);
+    assert.equal(await checkpointer.getTuple({ configurable: { thread_id: "doomed" } }), undefined);
+    const state = await graph.getState({ configurable: { thread_id: "kept", owner_id: "bob" } });
+    assert.deepEqual(state.values, keptState.values);
+  });
+});
+
+Deno.test("a task's writes survive a crash before the step's checkpoint; resuming skips it", async () => {
+  await withDatabase(async (sql) => {
+    const calls = { steady: 0, flaky: 0 };
+    let crash = true;
+    const build = (checkpointer: BaseCheckpointSaver) =>
+      new StateGraph(Counter)
+        .addNode("steady", () => {
+          calls.steady++;
+          return { log: ["steady"] };
+        })
+        .addNode("flaky", async () => {
+          calls.flaky++;
+          // Let the sibling finish first, as a slow task would.
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          if (crash) throw new Error("process died mid-step");
+          return { log: ["flaky"] };
+        })
+        .addEdge(START, "steady")
+        .addEdge(START, "flaky")
+        .compile({ checkpointer });
+    const config = { configurable: { thread_id: "crashy" } };
+    await assert.rejects(build(createCheckpointer(sql, ALICE)).invoke({ log: [] }, config), /died/);
+
+    // What a restarted process finds: the step's checkpoint has not been
+    // written, but the finished task's writes are pending on its parent.
+    const restarted = createCheckpointer(sql, ALICE);
+    const latest = await restarted.getTuple(config);
+    const pending = latest?.pendingWrites ?? [];
+    assert.ok(
+      pending.some(([, channel, value]) => channel === "log" && String(value) === "steady"),
+      `pending writes: ${JSON.stringify(pending)}`,
+    );
+
+    crash = false;
+    const result = await build(restarted).invoke(null, config);
+    assert.equal(calls.steady, 1, "the task that finished was not run again");
+    assert.equal(calls.flaky, 2);
+    assert.deepEqual([...result.log].sort(), ["flaky", "steady"]);
+  });
+});
+
+const Value = Annotation.Root({ value: Annotation<string> });
+
+function echoGraph(checkpointer: BaseCheckpointSaver) {
+  return new StateGraph(Value)
+    .addNode("echo", (s) => ({ value: `${s.value}!` }))
+    .addEdge(START, "echo")
+    .compile({ checkpointer });
+}
+
+/** Two forks from one checkpoint reach the same version counter with different values. */
+async function twoForks(checkpointer: BaseCheckpointSaver) {
+  const graph = echoGraph(checkpointer);
+  const config = { configurable: { thread_id: "forked" } };
+  await graph.invoke({ value: "a" }, config);
+  const past = (await graph.getState(config)).config;
+  await graph.invoke({ value: "b" }, config);
+  const original = (await graph.getState(config)).config;
+  const first = await graph.updateState(past, { value: "first edit" });
+  const second = await graph.updateState(past, { value: "second edit" });
+  const valueAt = async (at: RunnableConfig) => (await graph.getState(at)).values.value;
+  return {
+    first: await valueAt(first),
+    second: await valueAt(second),
+    original: await valueAt(original),
+  };
+}
+
+Deno.test("two forks from one checkpoint and the original branch keep their own values", async () => {
+  await withDatabase(async (sql) => {
+    assert.deepEqual(await twoForks(createCheckpointer(sql, ALICE)), {
+      first: "first edit",
+      second: "second edit",
+      original: "b!",
+    });
+  });
+});
+
+Deno.test("with plain integer versions the second fork would read the first fork's blob", async () => {
+  // Why getNextVersion is overridden: this is the bug it prevents.
+  class IntegerVersions extends PostgresCheckpointer {
+    override getNextVersion(current: number | undefined): number {
+      return BaseCheckpointSaver.prototype.getNextVersion.call(this, current) as number;
+    }
+  }
+  await withDatabase(async (sql) => {
+    const { second } = await twoForks(new IntegerVersions(sql, ALICE));
+    assert.equal(second, "first edit");
+  });
+});
+
+Deno.test("copyThread copies every namespace; the copy lives on independently", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, ALICE);
+    const graph = nestedGraph(checkpointer);
+    await graph.invoke({ log: ["start"] }, { configurable: { thread_id: "source" } });
+    await checkpointer.copyThread("source", "copy");
+    assert.deepEqual(await rowCounts(sql, "copy"), await rowCounts(sql, "source"));
+
+    const sourceBefore = await graph.getState({ configurable: { thread_id: "source" } });
+
+    // The copy continues exactly as a thread that lived the same history.
+    for (const [thread_id, inputs] of [["copy", ["again"]], ["reference", ["start", "again"]]]) {
+      for (const input of inputs as string[]) {
+        await graph.invoke({ log: [input] }, { configurable: { thread_id: thread_id as string } });
+      }
+    }
+    const state = (thread_id: string) => graph.getState({ configurable: { thread_id } });
+    assert.deepEqual((await state("copy")).values, (await state("reference")).values);
+    assert.ok((await state("copy")).values.log.includes("again"));
+    assert.deepEqual((await state("source")).values, sourceBefore.values);
+  });
+});
+
+Deno.test("list pages through long histories newest first, honouring limit and before", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, ALICE);
+    let config = { configurable: { thread_id: "long", checkpoint_ns: "" } };
+    const ids: string[] = [];
+    for (let step = 0; step < 230; step++) {
+      const checkpoint = { ...emptyCheckpoint(), id: uuid6(step) };
+      ids.push(checkpoint.id);
+      const metadata = { source: "loop" as const, step, parents: {}, parity: step % 2 };
+      config = (await checkpointer.put(config, checkpoint, metadata, {})) as typeof config;
+    }
+    const newestFirst = [...ids].reverse();
+    const listed = async (options: Parameters<PostgresCheckpointer["list"]>[1]) => {
+      const out: string[] = [];
+      for await (const t of checkpointer.list({ configurable: { thread_id: "long" } }, options)) {
+        out.push(t.checkpoint.id);
+      }
+      return out;
+    };
+    assert.deepEqual(await listed({}), newestFirst);
+    assert.deepEqual(await listed({ limit: 150 }), newestFirst.slice(0, 150));
+    const before = { configurable: { checkpoint_id: ids[120] } };
+    assert.deepEqual(await listed({ before }), ids.slice(0, 120).reverse());
+    assert.deepEqual(
+      await listed({ filter: { parity: 1 }, limit: 3 }),
+      newestFirst.filter((_, i) => i % 2 === 0).slice(0, 3),
+    );
+  });
+});
+
+Deno.test("metadata with a NUL character is stored (jsonb cannot hold U+0000)", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, ALICE);
+    const config = { configurable: { thread_id: "nul" } };
+    const metadata = { source: "input" as const, step: -1, parents: {}, note: "a\u0000b \\u0000" };
+    const saved = await checkpointer.put(config, emptyCheckpoint(), metadata, {});
+    const tuple = await checkpointer.getTuple(saved);
+    assert.equal((tuple?.metadata as Record<string, unknown>).note, "ab \\u0000");
+  });
+});
+
+Deno.test("a retried task keeps its first regular write; special writes are replaced", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, ALICE);
+    const saved = await checkpointer.put(
+      { configurable: { thread_id: "retry" } },
+      emptyCheckpoint(),
+      { source: "input", step: -1, parents: {} },
+      {},
+    );
+    await checkpointer.putWrites(saved, [["log", "first"], ["__error__", "boom 1"]], "task");
+    await checkpointer.putWrites(saved, [["log", "second"], ["__error__", "boom 2"]], "task");
+    const tuple = await checkpointer.getTuple(saved);
+    assert.deepEqual(tuple?.pendingWrites, [
+      ["task", "__error__", "boom 2"],
+      ["task", "log", "first"],
+    ]);
+  });
+});
+
+Deno.test("synchronousCommit false writes normally and leaves the session's setting alone", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, { ...ALICE, synchronousCommit: false });
+    const saved = await checkpointer.put(
+      { configurable: { thread_id: "relaxed" } },
+      { ...emptyCheckpoint(), channel_values: { a: 1 }, channel_versions: { a: "1" } },
+      { source: "input", step: -1, parents: {} },
+      { a: "1" },
+    );
+    await checkpointer.putWrites(saved, [["a", 2]], "task");
+    const tuple = await checkpointer.getTuple(saved);
+    assert.deepEqual(tuple?.checkpoint.channel_values, { a: 1 });
+    assert.deepEqual(tuple?.pendingWrites, [["task", "a", 2]]);
+    const [row] = await sql<{ synchronous_commit: string }[]>`SHOW synchronous_commit`;
+    assert.equal(row?.synchronous_commit, "on");
+  });
+});
+
+Deno.test("owners: reads see only the caller's rows, and writes cannot touch another's", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql);
+    const graph = echoGraph(checkpointer);
+    const alice = { configurable: { thread_id: "shared-id", owner_id: "alice" } };
+    const bob = { configurable: { thread_id: "shared-id", owner_id: "bob" } };
+    await graph.invoke({ value: "secret" }, alice);
+    const before = await checkpointer.getTuple(alice);
+    assert.equal(before?.checkpoint.channel_values.value, "secret!");
+    assert.equal(before?.config.configurable?.owner_id, "alice", "the owner travels with configs");
+
+    assert.equal(await checkpointer.getTuple(bob), undefined);
+    const bobList = [];
+    for await (const t of checkpointer.list(bob)) bobList.push(t);
+    assert.deepEqual(bobList, []);
+
+    const aliceIds = { ...before!.config.configurable };
+    const asBob = { configurable: { ...aliceIds, owner_id: "bob" } };
+    await checkpointer.putWrites(asBob, [["value", "injected"], ["__error__", "boom"]], "t");
+    // Same ids, other owner: bob gets a row of his own; alice's is untouched.
+    await checkpointer.put(asBob, { ...before!.checkpoint, channel_values: { value: "x" } }, {
+      ...before!.metadata!,
+      source: "update",
+    }, { value: before!.checkpoint.channel_versions.value! });
+    assert.equal((await checkpointer.getTuple(asBob))?.checkpoint.channel_values.value, "x");
+    const after = await checkpointer.getTuple(alice);
+    assert.deepEqual(after?.pendingWrites, before?.pendingWrites);
+    assert.deepEqual(after?.checkpoint, before?.checkpoint);
+    assert.equal((await graph.getState(alice)).values.value, "secret!");
+
+    await assert.rejects(
+      checkpointer.put({ configurable: { thread_id: "x" } }, emptyCheckpoint(), {
+        source: "input",
+        step: -1,
+        parents: {},
+      }, {}),
+      /no owner\. Pass the thread owner's id as configurable\.owner_id/,
+    );
+  });
+});
