@@ -8,10 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "graphql-ws";
-import { addDays, utcDay } from "../../src/project/calendar.ts";
 import { crossTenant } from "../support/tally.ts";
 import { startTenants, type TenantName } from "../support/tenants.ts";
 import { ok, refuses } from "./helpers.ts";
+import { secretPlan } from "./secret_plan.ts";
 
 const INTRUDERS: TenantName[] = ["bob", "admin"];
 const EXPORT = "query ($p: ID) { exportPlan(planId: $p) plan(id: $p) { updatedAt } }";
@@ -21,52 +21,6 @@ const ASSIGN = "mutation ($i: AssignTaskInput!) { assignTask(input: $i) { id ass
 const CHANGED = `subscription ($p: ID, $initial: Boolean) {
   projectStatusChanged(planId: $p, initial: $initial) {
     planId planName totalTasks inProgressTasks phases { id name } } }`;
-
-function day(offset: number): string {
-  return addDays(utcDay(new Date()), offset);
-}
-
-/** alice's plan: the marker in every text, one task assigned to bob. */
-function secretPlan(marker: string) {
-  return {
-    name: `Secret plan ${marker}`,
-    description: `About ${marker}`,
-    phases: [{
-      id: "alpha_phase",
-      name: `Phase ${marker}`,
-      description: marker,
-      startDate: day(-3),
-      targetEndDate: day(10),
-    }, { id: "beta_phase", name: "Later", startDate: day(11), targetEndDate: day(20) }],
-    tasks: [
-      {
-        id: "alpha_task_1",
-        phaseId: "alpha_phase",
-        name: `Task ${marker}`,
-        description: marker,
-        priority: "high",
-        estimatedHours: 2,
-        assignee: "alice",
-      },
-      {
-        id: "alpha_task_2",
-        phaseId: "alpha_phase",
-        name: "Second",
-        priority: "low",
-        estimatedHours: 1,
-        dependencies: ["alpha_task_1"],
-        assignee: "bob",
-      },
-      {
-        id: "beta_task",
-        phaseId: "beta_phase",
-        name: "Third",
-        priority: "medium",
-        estimatedHours: 3,
-      },
-    ],
-  };
-}
 
 Deno.test("tenancy: project plans", async (t) => {
   const tenants = await startTenants();
