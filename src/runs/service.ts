@@ -97,7 +97,7 @@ export function createRunService(deps: RunServiceDeps) {
     const run = isUuid(id) ? await store.find(viewer.id, id) : undefined;
     if (run === undefined) {
       throw new NotFoundError(
-        `Run "${id}" was not found; check the id (a run is visible only to its owner).`,
+        `Run "${id}" was not found; check the id, or list a thread's runs with \`runs\`.`,
       );
     }
     return run;

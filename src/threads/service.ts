@@ -56,7 +56,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
     const thread = isUuid(id) ? await store.find(viewer.id, id) : undefined;
     if (thread === undefined) {
       throw new NotFoundError(
-        `Thread "${id}" was not found; check the id (a thread is visible only to its owner).`,
+        `Thread "${id}" was not found; check the id, or list your threads with \`threads\`.`,
       );
     }
     return thread;
