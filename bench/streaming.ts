@@ -50,7 +50,7 @@ const CHAT = `subscription($input: SendMessageInput!) { chat(input: $input) {
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** Streams per level; `BENCH_STREAMS=1,100` narrows them. */
+/** Streams per level; `BENCH_STREAMS=1,100` narrows them (`BENCH_DATABASES=postgres` the databases). */
 function levels(): number[] {
   const raw = Deno.env.get("BENCH_STREAMS");
   return raw ? raw.split(",").map(Number) : [1, 100, 1000];
@@ -59,8 +59,11 @@ function levels(): number[] {
 /** Runs every level on the local PostgreSQL (when up) and on embedded PGlite (up to 100). */
 export async function benchStreaming(): Promise<StreamingRow[]> {
   const rows: StreamingRow[] = [];
+  const only = Deno.env.get("BENCH_DATABASES")?.split(",");
   const postgres = await localPostgres();
-  if (postgres.available) {
+  if (only && !only.includes("postgres")) {
+    // skipped on request
+  } else if (postgres.available) {
     const db = await createThrowawayDatabase();
     try {
       rows.push(...await benchDatabase("postgres", { DATABASE_URL: db.url }, levels()));
@@ -70,6 +73,7 @@ export async function benchStreaming(): Promise<StreamingRow[]> {
   } else {
     console.error(`Local PostgreSQL skipped: ${postgres.reason}`);
   }
+  if (only && !only.includes("embedded")) return rows;
   rows.push(
     ...await benchDatabase(
       "embedded",
