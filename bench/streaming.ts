@@ -164,7 +164,13 @@ async function level(
         query: CHAT,
         variables: { input: { threadId, content: "Tell me a long story." } },
       }) as AsyncIterable<{ data?: { chat: Record<string, string> }; errors?: unknown }>;
-      return consume(iterable, mock);
+      return consume(iterable, mock).catch((error): StreamResult => ({
+        ttft: NaN,
+        added: [],
+        received: 0,
+        lost: TOKENS,
+        status: `transport error: ${error?.reason ?? error?.message ?? error}`,
+      }));
     }));
   } finally {
     clearInterval(sampler);
