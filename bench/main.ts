@@ -8,12 +8,14 @@ import { benchCheckpointer } from "./checkpointer.ts";
 import { benchColdStart } from "./cold_start.ts";
 import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
+import { benchStreaming } from "./streaming.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
   checkpointer: () => benchCheckpointer(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),
+  streaming: () => benchStreaming(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

@@ -25,9 +25,9 @@ import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { createProjectService } from "./project/service.ts";
-import { MemorySaver } from "@langchain/langgraph";
 import { createAgentRuntime } from "./agents/runtime.ts";
 import { createThreadService } from "./threads/service.ts";
+import { createCheckpointer } from "./threads/checkpointer.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
 import { createMemoryEventBus } from "./runs/event_bus.ts";
 import { createAgentMetrics } from "./runs/metrics.ts";
@@ -98,8 +98,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
     onReport: createReadinessGauge(metrics.registry),
   });
-  // TODO(lead): swap for createCheckpointer(database.sql)
-  const checkpointer = new MemorySaver();
+  // Synchronous commit stays on: a checkpoint is written once per super-step
+  // (a few per run, never per token), so the WAL flush costs little, and a
+  // run reported `success` must survive a database crash.
+  const checkpointer = createCheckpointer(database.sql);
   const agents = createAgentRuntime({
     config,
     checkpointer,

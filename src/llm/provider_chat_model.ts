@@ -17,6 +17,7 @@ import { ChatOpenAI, type ChatOpenAICallOptions } from "@langchain/openai";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
+import type { ChatModelStreamEvent } from "@langchain/core/language_models/event";
 
 /** A model provider failed; `status` is its HTTP status when it answered with one. */
 export class ModelProviderError extends Error {
@@ -57,6 +58,31 @@ export class ProviderChatModel extends ChatOpenAI {
     } catch (error) {
       throw this.#explain(error, options, chunks);
     }
+  }
+
+  // ChatOpenAI streams for LangGraph's "messages" mode through this method,
+  // straight to its inner completions client, so it needs the same wrapping.
+  override async *_streamChatModelEvents(
+    messages: BaseMessage[],
+    options: this["ParsedCallOptions"],
+    runManager?: CallbackManagerForLLMRun,
+  ): AsyncGenerator<ChatModelStreamEvent> {
+    let events = 0;
+    try {
+      for await (const event of super._streamChatModelEvents(messages, options, runManager)) {
+        events++;
+        yield event;
+      }
+    } catch (error) {
+      throw this.#explain(error, options, events);
+    }
+  }
+
+  /** ChatOpenAI's own builds a plain ChatOpenAI (and `bindTools` uses it): keep this class. */
+  override withConfig(config: Partial<ChatOpenAICallOptions>): ProviderChatModel {
+    const model = new ProviderChatModel(this.fields);
+    model.defaultOptions = { ...this.defaultOptions, ...config };
+    return model;
   }
 
   #explain(error: unknown, options: ChatOpenAICallOptions, chunks: number): unknown {

@@ -11,6 +11,7 @@ import type { Command } from "@langchain/langgraph";
 import type { AgentGraph } from "../agents/definition.ts";
 import type { AgentStateUpdate } from "../agents/state.ts";
 import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
+import { threadConfig } from "../threads/thread_config.ts";
 import type { EventBus } from "./event_bus.ts";
 
 /** What one execution needs. */
@@ -39,9 +40,11 @@ const RECURSION_LIMIT = 50;
 /** Runs the graph to its end or first interrupt; throws when it fails or is aborted. */
 export async function executeGraph(request: ExecutionRequest): Promise<ExecutionOutcome> {
   const { bus, runId } = request;
-  const config = {
-    configurable: { thread_id: request.threadId, run_id: runId, user_id: request.userId },
-  };
+  // The run's user owns its thread: their id stamps and scopes the checkpoints.
+  const config = threadConfig({ id: request.threadId, ownerId: request.userId }, {}, {
+    run_id: runId,
+    user_id: request.userId,
+  });
   const stream = await request.graph.stream(request.input, {
     ...config,
     streamMode: ["messages", "updates"] as const,

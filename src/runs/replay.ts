@@ -11,6 +11,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { AgentGraph } from "../agents/definition.ts";
 import { toMessageView } from "../threads/messages.ts";
 import { toStateView } from "../threads/state.ts";
+import { threadConfig } from "../threads/thread_config.ts";
 import { eventId, type RunEvent, type RunEventPayload, TERMINAL_STATUSES } from "./events.ts";
 import type { RunRecord } from "./store.ts";
 
@@ -68,9 +69,10 @@ export async function* replayFromCheckpoints(request: ReplayRequest): AsyncGener
 }
 
 function configAt(run: RunRecord, checkpointId: string) {
-  return {
-    configurable: { thread_id: run.threadId, checkpoint_ns: "", checkpoint_id: checkpointId },
-  };
+  return threadConfig({ id: run.threadId, ownerId: run.ownerId }, {
+    checkpointNs: "",
+    checkpointId,
+  });
 }
 
 async function messagesAt(graph: AgentGraph, run: RunRecord, checkpointId: string | null) {

@@ -13,6 +13,7 @@ import type { AgentStateUpdate } from "../agents/state.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { MessageView } from "../threads/messages.ts";
 import { readState } from "../threads/state.ts";
+import { threadConfig, type ThreadKey } from "../threads/thread_config.ts";
 import type { ThreadStatus, ThreadStore } from "../threads/store.ts";
 import { type RollbackPoint, rollbackPoint, rollbackTo } from "../threads/checkpoint_copy.ts";
 import type { EventBus } from "./event_bus.ts";
@@ -74,7 +75,7 @@ export function createRunner(deps: RunnerDeps) {
     if (deps.hasSuccessor(active.record.threadId)) return "busy";
     if (status === "error") return "error";
     if (status === "interrupted") return "interrupted";
-    const state = await readState(active.graph, active.record.threadId);
+    const state = await readState(active.graph, threadOf(active.record));
     return state.interrupts.length > 0 ? "interrupted" : "idle";
   }
 
@@ -90,8 +91,10 @@ export function createRunner(deps: RunnerDeps) {
     // The status event's sequence is known in advance: nothing else publishes now.
     const lastSequence = (bus.lastSequence(record.id) ?? 0) + 1;
     try {
+      // The state read comes first, so the thread's status follows the run's row at once.
+      const threadStatus = await threadStatusAfter(active, status);
       await deps.store.finish(record.id, { status, error, checkpointId, lastSequence });
-      await deps.threads.setStatus(record.threadId, await threadStatusAfter(active, status));
+      await deps.threads.setStatus(record.threadId, threadStatus);
     } finally {
       bus.publish(record.id, { type: "status", status, error });
       bus.end(record.id);
@@ -121,7 +124,7 @@ export function createRunner(deps: RunnerDeps) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     metrics.activeAgents.inc(agentType);
     try {
-      point = await rollbackPoint(deps.checkpointer, record.threadId);
+      point = await rollbackPoint(deps.checkpointer, threadOf(record));
       // Recording the start must not delay the first token; the end waits for it.
       marking = deps.store.markRunning(record.id, point.checkpointId ?? null).catch((error) =>
         log.warn("could not record the start of a run", { error })
@@ -168,16 +171,16 @@ export function createRunner(deps: RunnerDeps) {
       metrics.responseTime.observe(agentType, seconds);
       const [status, message] = describeFailure(active.stop, error, deps.timeoutSeconds);
       if (active.stop?.kind === "cancel" && active.stop.action === "rollback") {
-        await rollbackTo(deps.checkpointer, record.threadId, point).catch((e) =>
+        await rollbackTo(deps.checkpointer, threadOf(record), point).catch((e) =>
           log.error("rollback failed", { error: e })
         );
       }
       const fields = { response_time: seconds, token_count: tokens, status, reason: message };
       if (status === "error") log.error("agent_error", { event: "agent_error", ...fields, error });
       else log.info("agent_response", { event: "agent_response", ...fields });
-      const head = await deps.checkpointer.getTuple({
-        configurable: { thread_id: record.threadId, checkpoint_ns: "" },
-      }).catch(() => undefined);
+      const head = await deps.checkpointer.getTuple(
+        threadConfig(threadOf(record), { checkpointNs: "" }),
+      ).catch(() => undefined);
       await marking;
       await finish(active, status, message, head?.checkpoint.id ?? null).catch((e) =>
         log.error("could not record the end of a run", { error: e })
@@ -188,6 +191,11 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   return { execute, abandon };
+}
+
+/** The run's thread as the checkpointer keys it: the run's owner owns its thread. */
+function threadOf(record: RunRecord): ThreadKey {
+  return { id: record.threadId, ownerId: record.ownerId };
 }
 
 /** The status and client-facing reason of a run that threw. */

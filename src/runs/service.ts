@@ -126,7 +126,7 @@ export function createRunService(deps: RunServiceDeps) {
     const latest = await store.latestForThread(thread.id);
     const agent = deps.agents.find(latest?.agentId ?? thread.agentId) ??
       deps.agents.require(thread.agentId);
-    const state = await readState(agent.graph, thread.id);
+    const state = await readState(agent.graph, thread);
     if (state.interrupts.length === 0) {
       if (latest && !TERMINAL_STATUSES.has(latest.status)) {
         admission(thread.id, "reject", control.isHeld)([latest]);
@@ -148,7 +148,8 @@ export function createRunService(deps: RunServiceDeps) {
     input: { runId: string; action?: "interrupt" | "rollback" | null | undefined },
   ): Promise<RunRecord> {
     const record = await get(viewer, input.runId);
-    const run = control.get(record.id);
+    // A run whose row is terminal is only finishing its bookkeeping here.
+    const run = TERMINAL_STATUSES.has(record.status) ? undefined : control.get(record.id);
     if (run === undefined) {
       throw new ConflictError(
         TERMINAL_STATUSES.has(record.status)

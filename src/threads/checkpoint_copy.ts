@@ -12,11 +12,12 @@ import type {
   CheckpointPendingWrite,
   CheckpointTuple,
 } from "@langchain/langgraph-checkpoint";
+import { threadConfig, type ThreadKey } from "./thread_config.ts";
 
 /** Every checkpoint of a thread, in every namespace, oldest first. */
-async function allTuples(saver: BaseCheckpointSaver, threadId: string) {
+async function allTuples(saver: BaseCheckpointSaver, thread: ThreadKey) {
   const tuples: CheckpointTuple[] = [];
-  for await (const tuple of saver.list({ configurable: { thread_id: threadId } })) {
+  for await (const tuple of saver.list(threadConfig(thread))) {
     tuples.push(tuple);
   }
   return tuples.reverse();
@@ -25,31 +26,25 @@ async function allTuples(saver: BaseCheckpointSaver, threadId: string) {
 /** The chain from `checkpointId` (or the head) back to the first checkpoint, newest first. */
 async function chain(
   saver: BaseCheckpointSaver,
-  threadId: string,
+  thread: ThreadKey,
   checkpointId?: string,
 ): Promise<CheckpointTuple[]> {
   const found: CheckpointTuple[] = [];
-  let config = {
-    configurable: {
-      thread_id: threadId,
-      checkpoint_ns: "",
-      ...(checkpointId === undefined ? {} : { checkpoint_id: checkpointId }),
-    },
-  };
+  let config = threadConfig(thread, { checkpointNs: "", checkpointId });
   for (;;) {
     const tuple = await saver.getTuple(config);
     if (tuple === undefined) return found;
     found.push(tuple);
-    const parentId = tuple.parentConfig?.configurable?.checkpoint_id;
+    const parentId = tuple.parentConfig?.configurable?.checkpoint_id as string | undefined;
     if (parentId === undefined) return found;
-    config = { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: parentId } };
+    config = threadConfig(thread, { checkpointNs: "", checkpointId: parentId });
   }
 }
 
 /** Writes `tuples` (oldest first) under `threadId`, with their pending writes. */
 async function putAll(
   saver: BaseCheckpointSaver,
-  threadId: string,
+  thread: ThreadKey,
   tuples: CheckpointTuple[],
   writesOverride: Map<string, CheckpointPendingWrite[]> = new Map(),
 ): Promise<void> {
@@ -58,13 +53,7 @@ async function putAll(
     const parentId = tuple.parentConfig?.configurable?.checkpoint_id as string | undefined;
     // Every channel counts as new, so savers that store only changed blobs store them all.
     await saver.put(
-      {
-        configurable: {
-          thread_id: threadId,
-          checkpoint_ns: ns,
-          ...(parentId === undefined ? {} : { checkpoint_id: parentId }),
-        },
-      },
+      threadConfig(thread, { checkpointNs: ns, checkpointId: parentId }),
       tuple.checkpoint,
       tuple.metadata ?? { source: "fork", step: -1, parents: {} },
       tuple.checkpoint.channel_versions,
@@ -74,20 +63,31 @@ async function putAll(
     for (const [taskId, channel, value] of writes) {
       byTask.set(taskId, [...(byTask.get(taskId) ?? []), [channel, value]]);
     }
-    const target = {
-      configurable: { thread_id: threadId, checkpoint_ns: ns, checkpoint_id: tuple.checkpoint.id },
-    };
+    const target = threadConfig(thread, { checkpointNs: ns, checkpointId: tuple.checkpoint.id });
     for (const [taskId, taskWrites] of byTask) await saver.putWrites(target, taskWrites, taskId);
   }
 }
 
-/** Copies every checkpoint of `from` to `to`. */
+/**
+ * Copies every checkpoint of `from` to `to`: in one statement when the saver
+ * can (the Postgres checkpointer's `copyThread`), else tuple by tuple.
+ */
 export async function copyCheckpoints(
   saver: BaseCheckpointSaver,
-  from: string,
-  to: string,
+  from: ThreadKey,
+  to: ThreadKey,
 ): Promise<void> {
+  if (isCopier(saver)) return await saver.copyThread(from.id, to.id, { ownerId: to.ownerId });
   await putAll(saver, to, await allTuples(saver, from));
+}
+
+/** A saver that copies a thread's rows itself. */
+interface ThreadCopier {
+  copyThread(from: string, to: string, options: { ownerId?: string }): Promise<void>;
+}
+
+function isCopier(saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & ThreadCopier {
+  return typeof (saver as Partial<ThreadCopier>).copyThread === "function";
 }
 
 /**
@@ -96,8 +96,8 @@ export async function copyCheckpoints(
  */
 export async function forkCheckpoints(
   saver: BaseCheckpointSaver,
-  from: string,
-  to: string,
+  from: ThreadKey,
+  to: ThreadKey,
   checkpointId: string,
 ): Promise<boolean> {
   const tuples = await chain(saver, from, checkpointId);
@@ -115,9 +115,9 @@ export interface RollbackPoint {
 /** Records the thread's head before a run. */
 export async function rollbackPoint(
   saver: BaseCheckpointSaver,
-  threadId: string,
+  thread: ThreadKey,
 ): Promise<RollbackPoint> {
-  const head = await saver.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: "" } });
+  const head = await saver.getTuple(threadConfig(thread, { checkpointNs: "" }));
   return { checkpointId: head?.checkpoint.id, writes: head?.pendingWrites ?? [] };
 }
 
@@ -128,17 +128,17 @@ export async function rollbackPoint(
  */
 export async function rollbackTo(
   saver: BaseCheckpointSaver,
-  threadId: string,
+  thread: ThreadKey,
   point: RollbackPoint,
 ): Promise<void> {
   const dropped = new Set<string>();
-  for (const tuple of await chain(saver, threadId)) {
+  for (const tuple of await chain(saver, thread)) {
     if (tuple.checkpoint.id === point.checkpointId) break;
     dropped.add(tuple.checkpoint.id);
   }
-  const kept = (await allTuples(saver, threadId)).filter((t) => !dropped.has(t.checkpoint.id));
-  await saver.deleteThread(threadId);
+  const kept = (await allTuples(saver, thread)).filter((t) => !dropped.has(t.checkpoint.id));
+  await saver.deleteThread(thread.id);
   const writes = new Map<string, CheckpointPendingWrite[]>();
   if (point.checkpointId !== undefined) writes.set(point.checkpointId, point.writes);
-  await putAll(saver, threadId, kept, writes);
+  await putAll(saver, thread, kept, writes);
 }

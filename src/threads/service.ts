@@ -111,7 +111,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
   async function copy(viewer: Viewer, threadId: string): Promise<ThreadRecord> {
     const source = await get(viewer, threadId);
     const created = await create(viewer, source);
-    await copyCheckpoints(deps.checkpointer, source.id, created.id);
+    await copyCheckpoints(deps.checkpointer, source, created);
     return created;
   }
 
@@ -129,8 +129,8 @@ export function createThreadService(deps: ThreadServiceDeps) {
     });
     const forked = await forkCheckpoints(
       deps.checkpointer,
-      source.id,
-      created.id,
+      source,
+      created,
       input.checkpointId,
     ).catch(async (error) => {
       await store.remove(viewer.id, created.id);
@@ -154,7 +154,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
   function state(thread: ThreadRecord): Promise<StateView> {
     let cached = states.get(thread);
     if (cached === undefined) {
-      cached = readState(graphOf(thread), thread.id);
+      cached = readState(graphOf(thread), thread);
       states.set(thread, cached);
     }
     return cached;
@@ -166,7 +166,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
   ): Promise<Connection<StateView>> {
     const page = readPage(args);
     const before = page.after === undefined ? undefined : decodeCursor("checkpoint", page.after);
-    const views = await readHistory(graphOf(thread), thread.id, {
+    const views = await readHistory(graphOf(thread), thread, {
       limit: page.limit + 1,
       before,
     });

@@ -8,6 +8,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import type { StateSnapshot } from "@langchain/langgraph";
 import type { AgentGraph } from "../agents/definition.ts";
 import { type MessageView, toJsonState, toMessageView } from "./messages.ts";
+import { threadConfig, type ThreadKey } from "./thread_config.ts";
 
 /** An interrupt waiting for `resumeRun`. */
 export interface InterruptView {
@@ -58,22 +59,22 @@ export function toStateView(snapshot: StateSnapshot): StateView {
 }
 
 /** The thread's current state. */
-export async function readState(graph: AgentGraph, threadId: string): Promise<StateView> {
-  return toStateView(await graph.getState({ configurable: { thread_id: threadId } }));
+export async function readState(graph: AgentGraph, thread: ThreadKey): Promise<StateView> {
+  return toStateView(await graph.getState(threadConfig(thread)));
 }
 
 /** Up to `limit` checkpoints older than `before` (or the newest), newest first. */
 export async function readHistory(
   graph: AgentGraph,
-  threadId: string,
+  thread: ThreadKey,
   options: { limit: number; before: string | undefined },
 ): Promise<StateView[]> {
   const views: StateView[] = [];
   const before = options.before === undefined
     ? undefined
-    : { configurable: { thread_id: threadId, checkpoint_ns: "", checkpoint_id: options.before } };
+    : threadConfig(thread, { checkpointNs: "", checkpointId: options.before });
   const history = graph.getStateHistory(
-    { configurable: { thread_id: threadId, checkpoint_ns: "" } },
+    threadConfig(thread, { checkpointNs: "" }),
     { limit: options.limit, ...(before ? { before } : {}) },
   );
   for await (const snapshot of history) views.push(toStateView(snapshot));
