@@ -19,6 +19,7 @@ import { migrate } from "./db/migrate.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
 import { createHealthService, type HealthService } from "./health/health.ts";
 import { createLlmProbe } from "./llm/probe.ts";
+import { createMemoryService, type MemoryService } from "./memories/service.ts";
 import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
@@ -33,6 +34,7 @@ export interface App {
   database: Database;
   cache: Cache;
   health: HealthService;
+  memory: MemoryService;
   /** Stops taking new work: readiness fails and WebSockets are told to go. */
   drain(): void;
   /** Closes the cache, the pool and embedded Postgres, in that order. */
@@ -63,6 +65,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
   const cache = createCache(config.cache);
+  const memory = createMemoryService({ sql: database.sql, config, cache, metrics, logger });
+  try {
+    await memory.start();
+  } catch (error) {
+    await memory.close();
+    await cache.close();
+    await database.close();
+    throw error;
+  }
   const health = createHealthService({
     version: config.app.version,
     probes: [
@@ -71,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       createLlmProbe(config.llm),
     ],
   });
-  const services = { config, health };
+  const services = { config, health, memory };
   const yoga = createGraphQLHandler({ schema, services, logger, registry: metrics.registry });
   const websocket = createWebSocketTransport(yoga, logger);
   const stopGauges = startSystemGauges(metrics);
@@ -81,6 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database: database.description,
     cache: cache.mode,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
+    embeddings: memory.embedder.mode,
   });
 
   return {
@@ -91,6 +103,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database,
     cache,
     health,
+    memory,
     drain() {
       health.drain();
       websocket.closeAll();
@@ -98,6 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async close() {
       stopGauges();
       websocket.closeAll();
+      await memory.close();
       await cache.close();
       await database.close();
     },

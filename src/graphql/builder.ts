@@ -67,6 +67,7 @@ builder.scalarType("JSON", {
 });
 
 builder.queryType({ description: "The root of every read." });
+builder.mutationType({ description: "The root of every change." });
 builder.subscriptionType({ description: "The root of every live stream." });
 
 function parseDate(value: unknown): Date {

@@ -7,6 +7,7 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { HealthService } from "../health/health.ts";
+import type { MemoryService } from "../memories/service.ts";
 
 /** The authenticated user a request acts for. */
 export interface Viewer {
@@ -20,6 +21,7 @@ export interface Viewer {
 export interface Services {
   config: Config;
   health: HealthService;
+  memory: MemoryService;
 }
 
 /** The GraphQL context. */

@@ -7,6 +7,7 @@ import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
 import "../health/schema.ts";
 import "../auth/schema.ts";
+import "../memories/schema.ts";
 
 /** The executable schema. */
 export const schema = builder.toSchema();
