@@ -20,7 +20,7 @@ import {
   base64ToVector,
   readGzipLines,
 } from "./backup_format.ts";
-import { MAX_INDEXED_DIMS, MEMORY_HNSW_INDEX } from "./index_meta.ts";
+import { MAX_INDEXED_DIMS, MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "./index_meta.ts";
 import type { Queryable } from "./records.ts";
 import type { Sql } from "postgres";
 
@@ -102,9 +102,7 @@ export async function importMemories(sql: Sql, path: string): Promise<Counts> {
       }
     }
     if (dims > 0) {
-      await tx.unsafe(
-        `CREATE INDEX ${MEMORY_HNSW_INDEX} ON memory_items USING hnsw (embedding vector_cosine_ops)`,
-      );
+      await tx.unsafe(MEMORY_HNSW_DDL);
     }
     return counts;
   });

@@ -17,12 +17,15 @@ import type { Queryable } from "./records.ts";
 
 /** The HNSW index's name, for EXPLAIN checks. */
 export const MEMORY_HNSW_INDEX = "memory_items_embedding_hnsw";
+/** The index's definition (pgvector's defaults: m = 16, ef_construction = 64). */
+export const MEMORY_HNSW_DDL = `CREATE INDEX IF NOT EXISTS ${MEMORY_HNSW_INDEX} ON memory_items ` +
+  "USING hnsw (embedding vector_cosine_ops)";
 /** pgvector's HNSW limit for `vector` columns. */
 export const MAX_INDEXED_DIMS = 2000;
 /** Recorded while a re-index runs, so no start accepts half-converted vectors. */
 const REINDEXING = "(re-index in progress)";
 /** "memindex" in ASCII: serialises index changes across replicas. */
-const LOCK_KEY = "0x6d656d696e646578";
+const LOCK_KEY = BigInt("0x6d656d696e646578").toString();
 
 /** The identity of an embedder's vectors. */
 export interface IndexIdentity {
@@ -77,10 +80,7 @@ export async function ensureMemoryIndex(sql: Sql, identity: IndexIdentity): Prom
       }
     }
     if (!same) await retype(tx, identity.dims);
-    await tx.unsafe(
-      `CREATE INDEX IF NOT EXISTS ${MEMORY_HNSW_INDEX} ON memory_items ` +
-        "USING hnsw (embedding vector_cosine_ops)",
-    );
+    await tx.unsafe(MEMORY_HNSW_DDL);
     if (!same) await record(tx, identity);
   });
 }
@@ -139,10 +139,7 @@ export async function reindexMemories(
   }
   await sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${LOCK_KEY}::bigint)`;
-    await tx.unsafe(
-      `CREATE INDEX IF NOT EXISTS ${MEMORY_HNSW_INDEX} ON memory_items ` +
-        "USING hnsw (embedding vector_cosine_ops)",
-    );
+    await tx.unsafe(MEMORY_HNSW_DDL);
     await record(tx, identity);
   });
   return { reembedded: done };

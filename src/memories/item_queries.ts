@@ -44,7 +44,8 @@ export async function selectItem(
 }
 
 /**
- * Inserts or updates an item. A changed value first copies the previous one
+ * Inserts or updates an item; call it inside a transaction, which holds the
+ * key's lock until commit. A changed value first copies the previous one
  * into `memory_versions` (closed now, change `updated`); an expired row is
  * replaced as a new memory. Versions keep counting across deletes, so a
  * re-created key never collides with its own history.
@@ -57,11 +58,17 @@ export async function upsertItem(
   const value = JSON.stringify(write.value);
   const vector = write.vector === undefined ? null : vectorLiteral(write.vector);
   const ttl = write.ttlSeconds ?? null;
+  // Writers of one key take turns, so each sees the version the last one wrote
+  // (a lock on the row would miss keys that do not exist yet). The statement
+  // below then reads the previous version from its snapshot: a FOR UPDATE in
+  // it would skip the row its own upsert changes.
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${
+    JSON.stringify([owner, write.namespace, write.key])
+  }, 0))`;
   const [row] = await sql<(ItemRow & { inserted: boolean })[]>`
     WITH prev AS (
       SELECT * FROM memory_items
       WHERE owner_id = ${owner} AND namespace = ${write.namespace}::text[] AND key = ${write.key}
-      FOR UPDATE
     ), closed AS (
       INSERT INTO memory_versions (owner_id, namespace, key, version, value, valid_from, valid_to, change)
       SELECT owner_id, namespace, key, version, value, valid_from, now(), 'updated'
