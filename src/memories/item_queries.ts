@@ -26,6 +26,8 @@ export interface ItemWrite {
   ttlSeconds?: number | null | undefined;
   /** Keep an existing item's expiry instead of applying `ttlSeconds` (merges). */
   keepExpiry?: boolean | undefined;
+  /** How the previous value is closed in history: `updated`, or `contradicted` by this one. */
+  closeAs?: "updated" | "contradicted" | undefined;
 }
 
 /** The live item, or `null` when it is absent or expired. */
@@ -71,7 +73,9 @@ export async function upsertItem(
       WHERE owner_id = ${owner} AND namespace = ${write.namespace}::text[] AND key = ${write.key}
     ), closed AS (
       INSERT INTO memory_versions (owner_id, namespace, key, version, value, valid_from, valid_to, change)
-      SELECT owner_id, namespace, key, version, value, valid_from, now(), 'updated'
+      SELECT owner_id, namespace, key, version, value, valid_from, now(), ${
+    write.closeAs ?? "updated"
+  }
       FROM prev
       WHERE (expires_at IS NULL OR expires_at > now()) AND value IS DISTINCT FROM ${value}::text::jsonb
       RETURNING 1

@@ -23,12 +23,14 @@ import {
   type PutOperation,
   type SearchOperation,
 } from "@langchain/langgraph";
-import type { MemoryStore, PutInput } from "./store.ts";
+import type { DeleteInput, MemoryStore, PutInput } from "./store.ts";
 
-/** A put with Graphmind's extensions: a TTL and a precomputed vector. */
+/** A put with Graphmind's extensions: a TTL, a precomputed vector, a contradiction. */
 export interface OwnerPutOperation extends PutOperation {
   ttlSeconds?: number | null;
   vector?: number[];
+  /** The value replaced is recorded as `contradicted` by this one. */
+  contradicts?: boolean;
 }
 
 /** `BaseStore` scoped to one owner. */
@@ -81,6 +83,11 @@ export class OwnerMemoryStore extends BaseStore {
     return record!;
   }
 
+  /** Deletes with a reason (`contradicted`, …) and optionally erases history. */
+  remove(namespace: string[], key: string, options: Omit<DeleteInput, "namespace" | "key"> = {}) {
+    return this.#store.delete(this.ownerId, { namespace, key, ...options });
+  }
+
   #read(op: Operation): Promise<unknown> {
     if ("namespacePrefix" in op) {
       const search = op as SearchOperation & { vector?: number[] };
@@ -122,5 +129,6 @@ function toPutInput(op: OwnerPutOperation): PutInput {
     index: op.index,
     ttlSeconds: op.ttlSeconds ?? null,
     vector: op.vector,
+    contradicts: op.contradicts,
   };
 }

@@ -39,6 +39,8 @@ export interface PutInput {
   ttlSeconds?: number | null | undefined;
   /** A precomputed embedding, used instead of embedding the text. */
   vector?: number[] | undefined;
+  /** Record the replaced value as `contradicted` by this one instead of `updated`. */
+  contradicts?: boolean | undefined;
 }
 
 /** A search. */
@@ -109,6 +111,7 @@ export function createMemoryStore(ctx: MemoryContext): MemoryStore {
       value: input.value,
       ttlSeconds: input.ttlSeconds ?? null,
       vector,
+      closeAs: input.contradicts ? "contradicted" : "updated",
       // A given vector is stored with the text it stands for, for re-indexing.
       text,
       embedText: vector === undefined ? text : undefined,
