@@ -5,9 +5,11 @@
  * @module
  */
 import { benchColdStart } from "./cold_start.ts";
+import { benchMemory } from "./memory.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  memory: () => benchMemory(),
 };
 
 const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);

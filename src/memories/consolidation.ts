@@ -18,7 +18,8 @@
 import { embedChecked } from "../llm/embeddings.ts";
 import type { MemoryContext } from "./context.ts";
 import { closeItems, upsertItem } from "./item_queries.ts";
-import { searchSettings } from "./search_query.ts";
+import { EXACT_SCAN_MAX, searchSettings } from "./search_query.ts";
+import { namespaceStats } from "./namespace_queries.ts";
 import { textToEmbed } from "./values.ts";
 
 /** What a consolidation pass did. */
@@ -75,8 +76,13 @@ export async function consolidateNamespace(
   }
   const only = options.onlyKeys ?? null;
   const since = options.since ?? null;
+  const size = (await namespaceStats(sql, owner, namespace)).itemCount;
   const { pairs, scanned } = await sql.begin(async (tx) => {
-    await tx.unsafe(searchSettings({ efSearch: ctx.settings.hnswEfSearch }));
+    // Small namespaces compare exactly; big ones go through the index.
+    await tx.unsafe(searchSettings({
+      efSearch: ctx.settings.hnswEfSearch,
+      forceIndex: size > EXACT_SCAN_MAX,
+    }));
     const pairs = await tx<Pair[]>`
       SELECT a.key, a.updated_at, b.key AS neighbor, b.updated_at AS neighbor_updated_at
       FROM memory_items a
@@ -165,6 +171,8 @@ async function mergeCluster(
   keys: string[],
 ): Promise<number> {
   const { sql } = ctx;
+  // Pending read counts first, so the survivor inherits all of them.
+  await ctx.usage.flush();
   const rows = await sql<{ key: string; value: Record<string, unknown> }[]>`
     SELECT key, value FROM memory_items
     WHERE owner_id = ${owner} AND namespace = ${namespace}::text[] AND key = ANY(${keys}::text[])`;

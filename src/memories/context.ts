@@ -13,6 +13,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { MemoryMerger } from "./merger.ts";
 import type { MemoryMetrics } from "./metrics.ts";
 import type { ResultCache } from "./result_cache.ts";
+import type { AccessRecorder } from "./usage.ts";
 
 /** Work started by a request that the reply does not wait for. */
 export interface BackgroundTasks {
@@ -32,6 +33,7 @@ export interface MemoryContext {
   logger: Logger;
   merger: MemoryMerger;
   background: BackgroundTasks;
+  usage: AccessRecorder;
 }
 
 /** Creates a task tracker that logs failures with `logger`. */

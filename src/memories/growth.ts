@@ -71,6 +71,8 @@ export async function enforceCap(
     WHERE owner_id = ${owner} AND namespace = ${namespace}::text[] AND expires_at <= now()
     RETURNING 1`;
   let over = (await namespaceStats(ctx.sql, owner, namespace)).itemCount - cap;
+  // Eviction ranks by reads: count the ones still tallied in memory.
+  if (over > 0) await ctx.usage.flush();
   const report: CapReport = { expired: expired.length, merged: 0, evicted: 0 };
   if (over <= 0) return report;
   const merge = await consolidateNamespace(ctx, owner, namespace, {

@@ -27,6 +27,7 @@ import { OwnerMemoryStore } from "./owner_store.ts";
 import { createResultCache } from "./result_cache.ts";
 import { createMemoryMetrics } from "./metrics.ts";
 import { createMerger } from "./merger.ts";
+import { createAccessRecorder } from "./usage.ts";
 import { ensureMemoryIndex } from "./index_meta.ts";
 import {
   consolidateNamespace,
@@ -102,6 +103,7 @@ export function createMemoryService(options: MemoryServiceOptions): MemoryServic
     logger: memoryLogger,
     merger: createMerger(mergeModel),
     background: createBackgroundTasks(memoryLogger),
+    usage: createAccessRecorder(options.sql, memoryLogger),
   };
   const store = createMemoryStore(context);
   let maintenance: Maintenance | undefined;
@@ -140,6 +142,7 @@ export function createMemoryService(options: MemoryServiceOptions): MemoryServic
     async close() {
       maintenance?.stop();
       await context.background.drain();
+      await context.usage.close();
       await context.cache.drain();
     },
   };

@@ -24,7 +24,6 @@ import { listNamespaces, type ListParams } from "./namespace_queries.ts";
 import type { MemoryHit, MemoryRecord, MemoryVersion, VersionChange } from "./records.ts";
 import { searchItems } from "./search_query.ts";
 import { checkKey, checkTtl, checkValue, checkVector, textToEmbed } from "./values.ts";
-import { recordAccess } from "./usage.ts";
 import { afterGrowth } from "./growth.ts";
 import type { MemoryOperation } from "./metrics.ts";
 
@@ -190,7 +189,7 @@ export function createMemoryStore(ctx: MemoryContext): MemoryStore {
           offset,
           vector,
         }, { efSearch: settings.hnswEfSearch });
-        recordAccess(ctx, owner, found);
+        ctx.usage.record(owner, found);
         return found;
       });
       metrics.searchSeconds(prefix, (performance.now() - started) / 1000);
@@ -205,7 +204,7 @@ export function createMemoryStore(ctx: MemoryContext): MemoryStore {
       return measured("get", namespace, () =>
         ctx.cache.item(owner, namespace, key, async () => {
           const record = await selectItem(sql, owner, namespace, key);
-          if (record !== null) recordAccess(ctx, owner, [record]);
+          if (record !== null) ctx.usage.record(owner, [record]);
           return record;
         }));
     },

@@ -46,6 +46,7 @@ async function seed(app: TestApp): Promise<void> {
   await memory.get("alice", ["profile"], "city");
   await memory.consolidate("bob", ["notes"]);
   await memory.context.background.drain();
+  await memory.context.usage.flush();
 }
 
 async function lines(path: string): Promise<string[]> {

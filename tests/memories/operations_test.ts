@@ -35,7 +35,6 @@ Deno.test("the namespace cap merges near-duplicates first, then evicts the least
     for (const [i, content] of FACTS.entries()) await store.put(["facts"], `f${i}`, { content });
     // Reads make f1..f4 more useful than f0.
     for (const key of ["f1", "f2", "f3", "f4"]) await store.get(["facts"], key);
-    await app.memory.context.background.drain();
 
     await store.put(["facts"], "dup", { content: "the user speaks Japanese fluently!" });
     assert.equal(await count(app, user, ["facts"]), 5);
