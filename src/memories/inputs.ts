@@ -55,6 +55,7 @@ export const putMemoryRule = z.object({
   indexFields: z.array(z.string().min(1).max(200)).max(32).nullish(),
   searchable: z.boolean().nullish(),
   vector: vectorRule.nullish(),
+  contradicts: z.boolean().nullish(),
 });
 
 /** `searchMemories`' input. */

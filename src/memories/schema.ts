@@ -280,6 +280,10 @@ const PutMemoryInput = builder.inputType("PutMemoryInput", {
     vector: t.floatList({
       description: "A precomputed embedding of LANGMEM_EMBEDDING_DIMS numbers.",
     }),
+    contradicts: t.boolean({
+      description: "True when this value contradicts the one it replaces: the old value is kept " +
+        "in history as CONTRADICTED rather than UPDATED. Default false.",
+    }),
   }),
   validate: putMemoryRule,
 });
@@ -297,6 +301,7 @@ builder.mutationField("putMemory", (t) =>
         ttlSeconds: input.ttlSeconds ?? null,
         index: input.searchable === false ? false : input.indexFields ?? undefined,
         vector: input.vector ?? undefined,
+        contradicts: input.contradicts ?? false,
       }]);
       return record!;
     },

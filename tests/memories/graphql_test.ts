@@ -151,6 +151,20 @@ Deno.test("memory over GraphQL, with two users", async (t) => {
       );
       assert.equal(history[0]!.validTo, null);
       assert.equal(history[1]!.validTo, history[0]!.validFrom);
+      data(
+        await app.graphql(PUT, {
+          input: {
+            namespace: ["profile"],
+            key: "city",
+            value: { content: "lives in Rome" },
+            contradicts: true,
+          },
+        }, alice),
+      );
+      const after = data<{ memoryHistory: { change: string | null }[] }>(
+        await app.graphql(HISTORY, { ns: ["profile"], key: "city" }, alice),
+      ).memoryHistory;
+      assert.deepEqual(after.map((v) => v.change), [null, "CONTRADICTED", "UPDATED"]);
     });
 
     await t.step(
@@ -163,7 +177,7 @@ Deno.test("memory over GraphQL, with two users", async (t) => {
         const history = data<{ memoryHistory: { change: string }[] }>(
           await app.graphql(HISTORY, { ns: ["profile"], key: "city" }, alice),
         ).memoryHistory;
-        assert.deepEqual(history.map((v) => v.change), ["DELETED", "UPDATED"]);
+        assert.deepEqual(history.map((v) => v.change), ["DELETED", "CONTRADICTED", "UPDATED"]);
         const again = errorOf(
           await app.graphql(DELETE, { input: { namespace: ["profile"], key: "city" } }, alice),
         );
