@@ -8,67 +8,26 @@
  * @module
  */
 import { embedChecked } from "../llm/embeddings.ts";
-import { BadUserInputError } from "../graphql/errors.ts";
 import type { MemoryContext } from "./context.ts";
-import { compileFilter } from "./filter.ts";
 import { checkNamespace } from "./namespace.ts";
-import {
-  closeItems,
-  type ItemWrite,
-  purgeHistory,
-  selectHistory,
-  selectItem,
-  upsertItem,
-} from "./item_queries.ts";
+import { closeItems, purgeHistory, selectHistory, selectItem, upsertItem } from "./item_queries.ts";
 import { listNamespaces, type ListParams } from "./namespace_queries.ts";
-import type { MemoryHit, MemoryRecord, MemoryVersion, VersionChange } from "./records.ts";
+import type { MemoryHit, MemoryRecord, MemoryVersion } from "./records.ts";
 import { searchItems } from "./search_query.ts";
-import { checkKey, checkTtl, checkValue, checkVector, textToEmbed } from "./values.ts";
+import { checkKey } from "./values.ts";
+import {
+  checkList,
+  checkSearch,
+  type DeleteInput,
+  prepareWrite,
+  type PutInput,
+  type SearchInput,
+} from "./store_inputs.ts";
 import { afterGrowth } from "./growth.ts";
 import type { MemoryOperation } from "./metrics.ts";
 
-/** One item to store. */
-export interface PutInput {
-  namespace: string[];
-  key: string;
-  value: Record<string, unknown>;
-  /** `false`: not searchable by meaning; paths: embed those instead of the default text. */
-  index?: false | string[] | undefined;
-  /** Seconds until it expires; absent or null for never. */
-  ttlSeconds?: number | null | undefined;
-  /** A precomputed embedding, used instead of embedding the text. */
-  vector?: number[] | undefined;
-  /** Record the replaced value as `contradicted` by this one instead of `updated`. */
-  contradicts?: boolean | undefined;
-}
-
-/** A search. */
-export interface SearchInput {
-  namespacePrefix: string[];
-  query?: string | undefined;
-  /** A query embedding, used instead of embedding `query`. */
-  vector?: number[] | undefined;
-  filter?: unknown;
-  limit?: number | undefined;
-  offset?: number | undefined;
-}
-
-/** A delete. */
-export interface DeleteInput {
-  namespace: string[];
-  key: string;
-  /** Why it ends; `deleted` unless an agent says it was contradicted. */
-  change?: VersionChange;
-  /** For contradictions: the key of the memory that replaces it. */
-  supersededBy?: string | null;
-  /** Erase its history too. */
-  purge?: boolean;
-}
-
-/** Most hits one search returns. */
-export const MAX_SEARCH_LIMIT = 1000;
-const MAX_OFFSET = 100_000;
-const MAX_QUERY_LENGTH = 8000;
+export type { DeleteInput, PutInput, SearchInput } from "./store_inputs.ts";
+export { MAX_SEARCH_LIMIT } from "./store_inputs.ts";
 
 /** The store's operations. */
 export interface MemoryStore {
@@ -95,30 +54,8 @@ export function createMemoryStore(ctx: MemoryContext): MemoryStore {
     }
   }
 
-  function prepare(input: PutInput): ItemWrite & { embedText?: string | undefined } {
-    checkNamespace(input.namespace, "namespace");
-    checkKey(input.key, "key");
-    checkValue(input.value, settings.maxValueBytes, "value");
-    checkTtl(input.ttlSeconds, "ttlSeconds");
-    const vector = input.vector === undefined
-      ? undefined
-      : checkVector(input.vector, ctx.embedder.dims, "vector");
-    const text = textToEmbed(input.value, input.index, settings.indexFields);
-    return {
-      namespace: input.namespace,
-      key: input.key,
-      value: input.value,
-      ttlSeconds: input.ttlSeconds ?? null,
-      vector,
-      closeAs: input.contradicts ? "contradicted" : "updated",
-      // A given vector is stored with the text it stands for, for re-indexing.
-      text,
-      embedText: vector === undefined ? text : undefined,
-    };
-  }
-
   async function put(owner: string, inputs: PutInput[]): Promise<MemoryRecord[]> {
-    const writes = inputs.map(prepare);
+    const writes = inputs.map((input) => prepareWrite(input, settings, ctx.embedder.dims));
     const texts = [
       ...new Set(writes.flatMap((w) => w.embedText === undefined ? [] : [w.embedText])),
     ];
@@ -139,33 +76,8 @@ export function createMemoryStore(ctx: MemoryContext): MemoryStore {
     return results.map((r) => r.record);
   }
 
-  function checkSearch(input: SearchInput): Required<Pick<SearchInput, "limit" | "offset">> {
-    checkNamespace(input.namespacePrefix, "namespacePrefix", { allowEmpty: true });
-    const limit = input.limit ?? 10;
-    const offset = input.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SEARCH_LIMIT) {
-      throw new BadUserInputError(`Invalid limit: expected 1 to ${MAX_SEARCH_LIMIT}.`, {
-        field: "limit",
-      });
-    }
-    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) {
-      throw new BadUserInputError(`Invalid offset: expected 0 to ${MAX_OFFSET}.`, {
-        field: "offset",
-      });
-    }
-    if (input.query !== undefined && input.query.length > MAX_QUERY_LENGTH) {
-      throw new BadUserInputError(
-        `Invalid query: at most ${MAX_QUERY_LENGTH} characters.`,
-        { field: "query" },
-      );
-    }
-    if (input.vector !== undefined) checkVector(input.vector, ctx.embedder.dims, "vector");
-    compileFilter(sql, input.filter);
-    return { limit, offset };
-  }
-
   async function search(owner: string, input: SearchInput): Promise<MemoryHit[]> {
-    const { limit, offset } = checkSearch(input);
+    const { limit, offset } = checkSearch(sql, input, ctx.embedder.dims);
     const prefix = input.namespacePrefix;
     const started = performance.now();
     return await measured("search", prefix, async () => {
@@ -239,23 +151,7 @@ export function createMemoryStore(ctx: MemoryContext): MemoryStore {
     },
     search,
     listNamespaces(owner, params) {
-      for (const [name, path] of [["prefix", params.prefix], ["suffix", params.suffix]] as const) {
-        if (path !== undefined) {
-          checkNamespace(path, name, { allowEmpty: true, allowWildcards: true });
-        }
-      }
-      if (
-        params.maxDepth !== undefined && (!Number.isInteger(params.maxDepth) || params.maxDepth < 1)
-      ) {
-        throw new BadUserInputError("Invalid maxDepth: expected a whole number of at least 1.", {
-          field: "maxDepth",
-        });
-      }
-      if (!Number.isInteger(params.limit) || params.limit < 1 || params.limit > MAX_SEARCH_LIMIT) {
-        throw new BadUserInputError(`Invalid limit: expected 1 to ${MAX_SEARCH_LIMIT}.`, {
-          field: "limit",
-        });
-      }
+      checkList(params);
       return measured(
         "list_namespaces",
         params.prefix ?? [],
