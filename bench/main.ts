@@ -6,6 +6,7 @@
  */
 import { benchCheckpointer } from "./checkpointer.ts";
 import { benchColdStart } from "./cold_start.ts";
+import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
 import { benchStreaming } from "./streaming.ts";
@@ -13,6 +14,7 @@ import { benchStreaming } from "./streaming.ts";
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
   checkpointer: () => benchCheckpointer(),
+  memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),
   streaming: () => benchStreaming(),

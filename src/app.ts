@@ -20,6 +20,7 @@ import { type Cache, createCache } from "./cache/cache.ts";
 import { createHealthService, type HealthService } from "./health/health.ts";
 import { createReadinessGauge } from "./health/readiness_gauge.ts";
 import { createLlmProbe } from "./llm/probe.ts";
+import { createMemoryService, type MemoryService } from "./memories/service.ts";
 import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
@@ -44,13 +45,14 @@ export interface App {
   cache: Cache;
   health: HealthService;
   runs: RunService;
+  memory: MemoryService;
   /** Fails readiness so balancers stop sending new work; serving goes on. */
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
   settle(): Promise<void>;
   /** Cuts long-lived connections that outlived the shutdown deadline. */
   disconnect(): void;
-  /** Stops runs, then closes the cache, the pool and embedded Postgres, in that order. */
+  /** Stops runs, then closes the memory jobs, cache, pool and embedded Postgres, in that order. */
   close(): Promise<void>;
 }
 
@@ -63,32 +65,48 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ??
     createLogger({ level: config.monitoring.logLevel, name: "graphmind" });
+  // Whatever is opened is closed in reverse order: by close(), or at once
+  // when a later start-up step fails, so a failed start leaks nothing.
+  const closers: (() => unknown)[] = [];
+  async function closeAll(): Promise<void> {
+    for (const close of closers.splice(0).reverse()) await close();
+  }
+  try {
+    return await assemble(config, logger, closers, closeAll);
+  } catch (error) {
+    await closeAll().catch((cleanup) =>
+      logger.warn("cleanup after a failed start failed", { error: cleanup })
+    );
+    throw error;
+  }
+}
+
+async function assemble(
+  config: Config,
+  logger: Logger,
+  closers: (() => unknown)[],
+  closeAll: () => Promise<void>,
+): Promise<App> {
   const metrics = createMetrics();
-  const database = await openDatabase(config.database, {
-    logger: logger.child({ logger: "graphmind.db" }),
-    metrics,
-  });
+  const dbLogger = logger.child({ logger: "graphmind.db" });
+  const database = await openDatabase(config.database, { logger: dbLogger, metrics });
+  closers.push(() => database.close());
+  const { applied } = await migrate(database.sql, { logger: dbLogger });
+  if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
+
   const project = createProjectService({
     sql: database.sql,
     logger: logger.child({ logger: "graphmind.project" }),
   });
-  try {
-    const { applied } = await migrate(database.sql, {
-      logger: logger.child({ logger: "graphmind.db" }),
-    });
-    if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
-    await project.seedDefaultPlan();
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  let cache: Cache;
-  try {
-    cache = createCache(config.cache);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  closers.push(() => project.events.close());
+  await project.seedDefaultPlan();
+
+  const cache = createCache(config.cache);
+  closers.push(() => cache.close());
+  const memory = createMemoryService({ sql: database.sql, config, cache, metrics, logger });
+  closers.push(() => memory.close());
+  await memory.start();
+
   const health = createHealthService({
     version: config.app.version,
     probes: [
@@ -98,6 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
     onReport: createReadinessGauge(metrics.registry),
   });
+
   // Synchronous commit stays on: a checkpoint is written once per super-step
   // (a few per run, never per token), so the WAL flush costs little, and a
   // run reported `success` must survive a database crash.
@@ -119,8 +138,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger: logger.child({ logger: "graphmind.runs" }),
     soleInstance: database.mode === "embedded",
   });
+  closers.push(() => runs.close());
   await runs.recover();
-  const services = { config, health, project, agents, threads, runs };
+
+  const services = { config, health, project, agents, threads, runs, memory };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
   const yoga = createGraphQLHandler({
     schema,
@@ -132,8 +153,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const websocket = createWebSocketTransport(yoga, logger, {
     maxMessageBytes: config.graphql.maxRequestBytes,
   });
-  const stopGauges = startSystemGauges(metrics);
-  const trustedProxies = parseTrustedProxies(config.security.trustedProxies);
+  closers.push(() => websocket.closeAll());
+  closers.push(startSystemGauges(metrics));
   const fetch = createRouter({
     config,
     logger,
@@ -142,7 +163,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     yoga,
     websocket,
     rateLimiter,
-    trustedProxies,
+    trustedProxies: parseTrustedProxies(config.security.trustedProxies),
   });
   logger.info("app ready", {
     environment: config.app.environment,
@@ -150,6 +171,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     cache: cache.mode,
     rate_limit: rateLimiter.backend,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
+    embeddings: memory.embedder.mode,
     auth: config.security.jwksUrl !== undefined
       ? `jwks ${config.security.jwksUrl}`
       : config.security.secretKey !== undefined
@@ -166,6 +188,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     cache,
     health,
     runs,
+    memory,
     drain() {
       health.drain();
     },
@@ -173,13 +196,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     disconnect() {
       websocket.closeAll();
     },
-    async close() {
-      stopGauges();
-      websocket.closeAll();
-      project.events.close();
-      await runs.close();
-      await cache.close();
-      await database.close();
-    },
+    close: closeAll,
   };
 }

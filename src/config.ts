@@ -120,6 +120,13 @@ const envSchema = z.object({
   MEMORY_BACKUP_ENABLED: bool.optional(),
   MEMORY_BACKUP_INTERVAL: int(1).optional(),
   MEMORY_BACKUP_DIR: z.string().min(1).optional(),
+  MEMORY_BACKUP_KEEP: int(1, 10000).optional(),
+  MEMORY_MAX_VALUE_BYTES: int(64, 16 * 1024 * 1024).optional(),
+  MEMORY_CONSOLIDATE_SIMILARITY: num(0, 1).optional(),
+  MEMORY_INDEX_FIELDS: z.string().min(1).optional(),
+  MEMORY_HNSW_EF_SEARCH: int(1, 1000).optional(),
+  MEMORY_HISTORY_RETENTION_DAYS: int(1, 36500).optional(),
+  MEMORY_METRICS_NAMESPACE_DEPTH: int(0, 10).optional(),
   SECRET_KEY: z.string().min(16, { error: "expected at least 16 characters" }).optional(),
   ALGORITHM: z.enum(["HS256", "HS384", "HS512"], { error: "expected HS256, HS384 or HS512" })
     .optional(),
@@ -202,6 +209,20 @@ export interface Config {
     backupEnabled: boolean;
     backupIntervalSeconds: number;
     backupDir: string;
+    /** Snapshots kept in `backupDir`; older ones are deleted after each backup. */
+    backupKeep: number;
+    /** Largest accepted memory value, in bytes of its JSON text. */
+    maxValueBytes: number;
+    /** Cosine similarity at or above which two memories count as near-duplicates. */
+    consolidateSimilarity: number;
+    /** Value paths embedded when `value.content` is not a string; `$` is the whole value. */
+    indexFields: string[];
+    /** `hnsw.ef_search` for memory searches: higher is more accurate and slower. */
+    hnswEfSearch: number;
+    /** Days closed versions stay in a memory's history before cleanup removes them. */
+    historyRetentionDays: number;
+    /** Namespace labels kept in metric labels, so user-chosen paths cannot explode cardinality. */
+    metricsNamespaceDepth: number;
   };
   security: {
     secretKey: string | undefined;
@@ -391,6 +412,13 @@ function build(raw: RawEnv, environment: Environment): Config {
       backupEnabled: raw.MEMORY_BACKUP_ENABLED ?? true,
       backupIntervalSeconds: raw.MEMORY_BACKUP_INTERVAL ?? 604800,
       backupDir: raw.MEMORY_BACKUP_DIR ?? ".data/backups",
+      backupKeep: raw.MEMORY_BACKUP_KEEP ?? 8,
+      maxValueBytes: raw.MEMORY_MAX_VALUE_BYTES ?? 65536,
+      consolidateSimilarity: raw.MEMORY_CONSOLIDATE_SIMILARITY ?? 0.92,
+      indexFields: (raw.MEMORY_INDEX_FIELDS ?? "$").split(",").map((f) => f.trim()).filter(Boolean),
+      hnswEfSearch: raw.MEMORY_HNSW_EF_SEARCH ?? 100,
+      historyRetentionDays: raw.MEMORY_HISTORY_RETENTION_DAYS ?? 90,
+      metricsNamespaceDepth: raw.MEMORY_METRICS_NAMESPACE_DEPTH ?? 1,
     },
     security: {
       secretKey: raw.SECRET_KEY,

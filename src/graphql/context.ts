@@ -11,6 +11,7 @@ import type { ProjectService } from "../project/service.ts";
 import type { AgentRuntime } from "../agents/runtime.ts";
 import type { ThreadService } from "../threads/service.ts";
 import type { RunService } from "../runs/service.ts";
+import type { MemoryService } from "../memories/service.ts";
 
 /** The authenticated user a request acts for. */
 export interface Viewer {
@@ -28,6 +29,7 @@ export interface Services {
   agents: AgentRuntime;
   threads: ThreadService;
   runs: RunService;
+  memory: MemoryService;
 }
 
 /** The GraphQL context. */

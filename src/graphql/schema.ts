@@ -11,6 +11,7 @@ import "../project/schema.ts";
 import "../agents/schema.ts";
 import "../threads/schema.ts";
 import "../runs/schema.ts";
+import "../memories/schema.ts";
 
 /** The executable schema. */
 export const schema = builder.toSchema();
