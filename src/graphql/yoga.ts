@@ -29,6 +29,11 @@ export interface RequestScope {
    * the upgrade request's own headers are not consulted there. Absent on HTTP.
    */
   connectionAuthorization?: string | null;
+  /**
+   * Filled in once the viewer is known, so the HTTP layer's request log line
+   * can name the user. Shared by reference: yoga copies the scope itself.
+   */
+  identity?: { userId?: string };
 }
 
 /** The yoga instance the app serves on `/graphql`. */
@@ -81,7 +86,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
         maxAge: 600,
       };
     },
-    context: async ({ request, requestId, logger, connectionAuthorization, clientAddress }) => {
+    context: async (
+      { request, requestId, logger, connectionAuthorization, clientAddress, identity },
+    ) => {
       const authorization = connectionAuthorization !== undefined
         ? connectionAuthorization
         : request.headers.get("authorization");
@@ -95,6 +102,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
         await enforceRateLimit(options.rateLimiter, undefined, clientAddress);
         throw error;
       }
+      if (identity !== undefined) identity.userId = viewer.id;
       await enforceRateLimit(options.rateLimiter, viewer, clientAddress);
       return {
         viewer,

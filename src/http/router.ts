@@ -63,6 +63,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     path: string,
     requestId: string,
     address: string,
+    identity: { userId?: string },
   ): Promise<Response> {
     if (path !== "/graphql" && !QUIET.has(path)) {
       // GraphQL is limited per user once the token is read (src/graphql/yoga.ts).
@@ -80,6 +81,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
           requestId,
           logger: logger.child({ request_id: requestId }),
           clientAddress: address,
+          identity,
         };
         if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
           // Browsers apply no CORS to WebSockets: without this check any web
@@ -125,9 +127,10 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     const address = clientAddress(request, info?.remoteAddr, deps.trustedProxies);
     const path = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
     const endpoint = ENDPOINTS.has(path) ? path : "other";
+    const identity: { userId?: string } = {};
     let response: Response;
     try {
-      response = await route(request, path, requestId, address);
+      response = await route(request, path, requestId, address, identity);
     } catch (error) {
       logger.error("request failed", { error, request_id: requestId, path });
       response = json(500, { error: "Internal error", request_id: requestId });
@@ -147,6 +150,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       status_code: response.status,
       duration_ms: Math.round(seconds * 100000) / 100,
       client_address: address,
+      ...(identity.userId === undefined ? {} : { user_id: identity.userId }),
     };
     if (QUIET.has(path)) logger.debug("request", fields);
     else logger.info("request", fields);

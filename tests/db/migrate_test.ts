@@ -103,19 +103,34 @@ Deno.test("a missing pgvector gets instructions, not a raw SQL error", async () 
   }
 });
 
-Deno.test("every domain table carries an owner_id", async () => {
+/**
+ * Tables that hold no user's data, each with the reason. Every other table
+ * must carry its owner, so no query can forget whose rows it reads.
+ */
+const SYSTEM_TABLES: Record<string, string> = {
+  schema_migrations: "which migrations ran",
+  memory_index: "the embedding model and dimension the vectors were built with",
+  memory_jobs: "when the cleanup and backup jobs last ran",
+};
+
+Deno.test("every table that holds user data carries an owner_id", async () => {
   const db = await embedded();
   try {
     await migrate(db.sql, { logger });
-    const rows = await db.sql<{ table_name: string }[]>`
-      SELECT t.table_name FROM information_schema.tables t
-      WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-        AND t.table_name <> 'schema_migrations'
-        AND NOT EXISTS (
+    const rows = await db.sql<{ table_name: string; owned: boolean }[]>`
+      SELECT t.table_name, EXISTS (
           SELECT 1 FROM information_schema.columns c
           WHERE c.table_schema = 'public' AND c.table_name = t.table_name
-            AND c.column_name = 'owner_id')`;
-    assert.deepEqual(rows.map((r) => r.table_name), []);
+            AND c.column_name = 'owner_id') AS owned
+      FROM information_schema.tables t
+      WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+      ORDER BY t.table_name`;
+    const unowned = rows.filter((r) => !r.owned && !(r.table_name in SYSTEM_TABLES));
+    assert.deepEqual(unowned.map((r) => r.table_name), []);
+    const owned = rows.filter((r) => r.owned).map((r) => r.table_name);
+    for (const table of ["threads", "runs", "checkpoints", "memory_items", "project_tasks"]) {
+      assert.ok(owned.includes(table), `${table} is owned (tables: ${owned.join(", ")})`);
+    }
   } finally {
     await db.close();
   }

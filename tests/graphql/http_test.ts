@@ -95,6 +95,18 @@ Deno.test("GraphQL over HTTP", async (t) => {
       assert.equal(line.status_code, 200);
       assert.match(String(line.timestamp), /^\d{4}-\d\d-\d\dT.*Z$/);
     });
+    await t.step("a GraphQL request's log line names the user it acted for", async () => {
+      const response = await app.fetch(
+        new Request("http://localhost/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-request-id": "req-user" },
+          body: JSON.stringify({ query: "{ viewer { id } }" }),
+        }),
+      );
+      await response.body?.cancel();
+      const line = app.logs.find((l) => l.message === "request" && l.request_id === "req-user");
+      assert.equal(line?.user_id, "local");
+    });
   } finally {
     await app.close();
   }
