@@ -185,7 +185,7 @@ Deno.test("tenancy: memory", async (t) => {
 
     await t.step("consolidateMemories of alice's namespaces", async () => {
       for (const as of INTRUDERS) {
-        for (const name of ["h0", "city", "deep", "diary"]) {
+        for (const name of ["h0", "deep", "diary", "percent", "unicode"]) {
           for (const similarity of [undefined, 0.01, 1]) {
             const extra = similarity === undefined ? {} : { similarity };
             await sameAsMissing(tenants, `consolidateMemories (alice's ${name}, ${similarity})`, {
@@ -196,6 +196,16 @@ Deno.test("tenancy: memory", async (t) => {
             });
           }
         }
+        // ["profile"] is bob's too: consolidating it reaches his own memory only.
+        crossTenant(`consolidateMemories (alice's city) as ${as}`);
+        const own = await ok(tenants, as, CONSOLIDATE, {
+          i: { namespace: ["profile"], similarity: 0.01 },
+        });
+        const count = as === "bob" ? 1 : 0;
+        assert.deepEqual(
+          [own.consolidateMemories.scanned, own.consolidateMemories.remaining],
+          [count, count],
+        );
       }
       assert.deepEqual(await snapshot(), before, "alice's memories, counters and history stay");
     });
