@@ -10,7 +10,17 @@
 import assert from "node:assert/strict";
 import { crossTenant } from "../support/tally.ts";
 import type { Result, TenantName, Tenants, Transport } from "../support/tenants.ts";
-import { DEEP, UNICODE } from "./memory_queries.ts";
+import {
+  CONSOLIDATE,
+  DEEP,
+  DELETE,
+  GET,
+  HISTORY,
+  NAMESPACES,
+  PUT,
+  SEARCH,
+  UNICODE,
+} from "./memory_queries.ts";
 
 /** A search input, and whether the same input finds alice's memories for alice. */
 export type SearchProbe = [what: string, input: Record<string, unknown>, aliceFinds: boolean];
@@ -170,4 +180,51 @@ export async function sameAsMissing(
     }
   }
   return victim;
+}
+
+/**
+ * Inputs the API must refuse that tests/memories does not send: `ns` is a
+ * namespace of the sender's own, so only the refused part is wrong.
+ */
+export function badInputs(ns: string[]): [string, string, Record<string, unknown>, RegExp][] {
+  return [
+    ["memory blank key", GET, { ns, key: "  " }, /key/],
+    ["memory key of 257", GET, { ns, key: "k".repeat(257) }, /key/],
+    ["memory namespace ['*']", GET, { ns: ["*"], key: "k" }, /namespace/],
+    ["memoryHistory namespace []", HISTORY, { ns: [], key: "k" }, /namespace/],
+    ["memoryHistory namespace ['a:b']", HISTORY, { ns: ["a:b"], key: "k" }, /namespace/],
+    ["memoryNamespaces maxDepth 0", NAMESPACES, { maxDepth: 0 }, /maxDepth/],
+    ["memoryNamespaces maxDepth 17", NAMESPACES, { maxDepth: 17 }, /maxDepth/],
+    ["memoryNamespaces limit 0", NAMESPACES, { limit: 0 }, /limit/],
+    ["memoryNamespaces limit 1001", NAMESPACES, { limit: 1001 }, /limit/],
+    ["memoryNamespaces offset -1", NAMESPACES, { offset: -1 }, /offset/],
+    ["memoryNamespaces prefix ['']", NAMESPACES, { prefix: [""] }, /prefix/],
+    ["memoryNamespaces suffix ['..']", NAMESPACES, { suffix: [".."] }, /suffix/],
+    ["searchMemories limit 0", SEARCH, { i: { namespacePrefix: [], limit: 0 } }, /limit/],
+    ["searchMemories limit 101", SEARCH, { i: { namespacePrefix: [], limit: 101 } }, /limit/],
+    ["searchMemories offset -1", SEARCH, { i: { namespacePrefix: [], offset: -1 } }, /offset/],
+    ["searchMemories query of 8001", SEARCH, {
+      i: { namespacePrefix: [], query: "q".repeat(8001) },
+    }, /query/],
+    [
+      "deleteMemory namespace ['*']",
+      DELETE,
+      { i: { namespace: ["*"], key: "k" } },
+      /namespace/,
+    ],
+    ["deleteMemory blank key", DELETE, { i: { namespace: ns, key: " " } }, /key/],
+    ["consolidateMemories namespace []", CONSOLIDATE, { i: { namespace: [] } }, /namespace/],
+    ["consolidateMemories similarity 0", CONSOLIDATE, {
+      i: { namespace: ["health"], similarity: 0 },
+    }, /similarity/],
+    ["consolidateMemories similarity 1.5", CONSOLIDATE, {
+      i: { namespace: ["health"], similarity: 1.5 },
+    }, /similarity/],
+    ["putMemory namespace ['langgraph']", PUT, {
+      i: { namespace: ["langgraph"], value: { content: "x" } },
+    }, /namespace/],
+    ["putMemory key of 257", PUT, {
+      i: { namespace: ns, key: "k".repeat(257), value: { content: "x" } },
+    }, /key/],
+  ];
 }

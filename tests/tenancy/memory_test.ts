@@ -24,7 +24,13 @@ import {
   storeAlices,
   storeBobs,
 } from "./memory_queries.ts";
-import { LISTINGS, REFUSED_PREFIXES, sameAsMissing, searchProbes } from "./memory_probes.ts";
+import {
+  badInputs,
+  LISTINGS,
+  REFUSED_PREFIXES,
+  sameAsMissing,
+  searchProbes,
+} from "./memory_probes.ts";
 
 const INTRUDERS: TenantName[] = ["bob", "admin"];
 const BOTH = `query ($ns: [String!]!, $key: String!) {
@@ -249,47 +255,7 @@ Deno.test("tenancy: memory", async (t) => {
     });
 
     await t.step("bad inputs the memory tests do not cover", async () => {
-      const [city] = [paths.city!];
-      const cases: [string, string, Record<string, unknown>, RegExp][] = [
-        ["memory blank key", GET, { ns: city.ns, key: "  " }, /key/],
-        ["memory key of 257", GET, { ns: city.ns, key: "k".repeat(257) }, /key/],
-        ["memory namespace ['*']", GET, { ns: ["*"], key: "k" }, /namespace/],
-        ["memoryHistory namespace []", HISTORY, { ns: [], key: "k" }, /namespace/],
-        ["memoryHistory namespace ['a:b']", HISTORY, { ns: ["a:b"], key: "k" }, /namespace/],
-        ["memoryNamespaces maxDepth 0", NAMESPACES, { maxDepth: 0 }, /maxDepth/],
-        ["memoryNamespaces maxDepth 17", NAMESPACES, { maxDepth: 17 }, /maxDepth/],
-        ["memoryNamespaces limit 0", NAMESPACES, { limit: 0 }, /limit/],
-        ["memoryNamespaces limit 1001", NAMESPACES, { limit: 1001 }, /limit/],
-        ["memoryNamespaces offset -1", NAMESPACES, { offset: -1 }, /offset/],
-        ["memoryNamespaces prefix ['']", NAMESPACES, { prefix: [""] }, /prefix/],
-        ["memoryNamespaces suffix ['..']", NAMESPACES, { suffix: [".."] }, /suffix/],
-        ["searchMemories limit 0", SEARCH, { i: { namespacePrefix: [], limit: 0 } }, /limit/],
-        ["searchMemories limit 101", SEARCH, { i: { namespacePrefix: [], limit: 101 } }, /limit/],
-        ["searchMemories offset -1", SEARCH, { i: { namespacePrefix: [], offset: -1 } }, /offset/],
-        ["searchMemories query of 8001", SEARCH, {
-          i: { namespacePrefix: [], query: "q".repeat(8001) },
-        }, /query/],
-        [
-          "deleteMemory namespace ['*']",
-          DELETE,
-          { i: { namespace: ["*"], key: "k" } },
-          /namespace/,
-        ],
-        ["deleteMemory blank key", DELETE, { i: { namespace: city.ns, key: " " } }, /key/],
-        ["consolidateMemories namespace []", CONSOLIDATE, { i: { namespace: [] } }, /namespace/],
-        ["consolidateMemories similarity 0", CONSOLIDATE, {
-          i: { namespace: ["health"], similarity: 0 },
-        }, /similarity/],
-        ["consolidateMemories similarity 1.5", CONSOLIDATE, {
-          i: { namespace: ["health"], similarity: 1.5 },
-        }, /similarity/],
-        ["putMemory namespace ['langgraph']", PUT, {
-          i: { namespace: ["langgraph"], value: { content: "x" } },
-        }, /namespace/],
-        ["putMemory key of 257", PUT, {
-          i: { namespace: city.ns, key: "k".repeat(257), value: { content: "x" } },
-        }, /key/],
-      ];
+      const cases = badInputs(paths.city!.ns);
       for (const [what, query, variables, field] of cases) {
         await refuses(tenants, what, { as: "alice", query, variables, field });
       }
