@@ -181,8 +181,8 @@ Deno.test("a failed run is not reflected on; a failing reflection is logged and 
     );
     const ok = await app.sendMessage("frank", { threadId, content: "I prefer tea." });
     assert.equal((await app.waitForRun("frank", ok.id)).status, "SUCCESS");
-    const failure = await until(async () =>
-      app.logs.find((l) => l.event === "memory_reflection_failed")
+    const failure = await until(() =>
+      Promise.resolve(app.logs.find((l) => l.event === "memory_reflection_failed"))
     );
     assert.equal(failure.thread_id, threadId);
     assert.equal(chats().length, 3);
