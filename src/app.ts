@@ -21,6 +21,7 @@ import { createHealthService, type HealthService } from "./health/health.ts";
 import { createReadinessGauge } from "./health/readiness_gauge.ts";
 import { createLlmProbe } from "./llm/probe.ts";
 import { createMemoryService, type MemoryService } from "./memories/service.ts";
+import { createRunMemory } from "./memories/run_memory.ts";
 import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
@@ -127,6 +128,12 @@ async function assemble(
     logger: logger.child({ logger: "graphmind.agents" }),
   });
   const threads = createThreadService({ sql: database.sql, agents, checkpointer });
+  // Memory in runs: the user's store for the tools, reflection after success.
+  // Closed after the runs (closers run in reverse), so no run outlives it.
+  const runMemory = config.memory.enabled
+    ? createRunMemory({ memory, config, logger: logger.child({ logger: "graphmind.memory" }) })
+    : undefined;
+  if (runMemory) closers.push(() => runMemory.close());
   const runs = createRunService({
     sql: database.sql,
     config,
@@ -137,6 +144,7 @@ async function assemble(
     metrics: createAgentMetrics(metrics.registry),
     logger: logger.child({ logger: "graphmind.runs" }),
     soleInstance: database.mode === "embedded",
+    ...(runMemory === undefined ? {} : { hooks: runMemory }),
   });
   closers.push(() => runs.close());
   await runs.recover();

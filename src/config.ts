@@ -127,6 +127,7 @@ const envSchema = z.object({
   MEMORY_HNSW_EF_SEARCH: int(1, 1000).optional(),
   MEMORY_HISTORY_RETENTION_DAYS: int(1, 36500).optional(),
   MEMORY_METRICS_NAMESPACE_DEPTH: int(0, 10).optional(),
+  MEMORY_REFLECTION_DELAY_MS: int(0, 3_600_000).optional(),
   SECRET_KEY: z.string().min(16, { error: "expected at least 16 characters" }).optional(),
   ALGORITHM: z.enum(["HS256", "HS384", "HS512"], { error: "expected HS256, HS384 or HS512" })
     .optional(),
@@ -223,6 +224,8 @@ export interface Config {
     historyRetentionDays: number;
     /** Namespace labels kept in metric labels, so user-chosen paths cannot explode cardinality. */
     metricsNamespaceDepth: number;
+    /** Quiet time after a thread's last successful run before reflection extracts memories. */
+    reflectionDelayMs: number;
   };
   security: {
     secretKey: string | undefined;
@@ -419,6 +422,7 @@ function build(raw: RawEnv, environment: Environment): Config {
       hnswEfSearch: raw.MEMORY_HNSW_EF_SEARCH ?? 100,
       historyRetentionDays: raw.MEMORY_HISTORY_RETENTION_DAYS ?? 90,
       metricsNamespaceDepth: raw.MEMORY_METRICS_NAMESPACE_DEPTH ?? 1,
+      reflectionDelayMs: raw.MEMORY_REFLECTION_DELAY_MS ?? 10_000,
     },
     security: {
       secretKey: raw.SECRET_KEY,

@@ -25,10 +25,12 @@ export const assistant: AgentDefinition = {
   id: "assistant",
   name: "Assistant",
   description: "A general-purpose assistant. It answers questions, can tell the time, asks " +
-    "you when something is unclear, and can hold a reply for your approval.",
+    "you when something is unclear, can hold a reply for your approval, and (with memory " +
+    "enabled) remembers what you tell it across threads.",
   systemPrompt: "You are Graphmind's assistant, a helpful and concise AI. Answer clearly. " +
     "When a request is ambiguous or has consequences, use the ask_human tool to ask first.",
-  tools: ["get_current_time", "ask_human"],
+  // The memory tools are dropped when ENABLE_MEMORY is off (see availableTools).
+  tools: ["get_current_time", "ask_human", "manage_memory", "search_memory"],
   createGraph: createToolCallingGraph,
 };
 

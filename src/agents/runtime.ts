@@ -18,7 +18,7 @@ import type { Logger } from "../observability/logger.ts";
 import { NotFoundError } from "../graphql/errors.ts";
 import type { AgentDefinition, AgentGraph } from "./definition.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
-import { resolveTools } from "./tools.ts";
+import { availableTools, MEMORY_PROMPT, MEMORY_TOOLS, resolveTools } from "./tools.ts";
 
 /** An agent as clients see it. */
 export interface AgentInfo {
@@ -62,13 +62,16 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntime {
   const registry = deps.registry ?? createAgentRegistry();
   const loaded = new Map<string, LoadedAgent>();
 
+  const toolsOf = (definition: AgentDefinition) =>
+    availableTools(definition.tools, { memory: deps.config.memory.enabled });
+
   function infoOf(definition: AgentDefinition): AgentInfo {
     return {
       id: definition.id,
       name: definition.name,
       description: definition.description,
       model: modelName(deps.config.llm, definition.model),
-      tools: [...definition.tools],
+      tools: toolsOf(definition),
       offline: isOffline(deps.config.llm),
     };
   }
@@ -78,10 +81,14 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntime {
     if (cached) return cached;
     const definition = registry.get(id);
     if (definition === undefined) return undefined;
+    const tools = toolsOf(definition);
+    const remembers = tools.some((name) => MEMORY_TOOLS.has(name));
     const graph = definition.createGraph({
       model: createChatModel(deps.config.llm, definition.model),
-      tools: resolveTools(definition.tools),
-      systemPrompt: definition.systemPrompt,
+      tools: resolveTools(tools),
+      systemPrompt: remembers
+        ? `${definition.systemPrompt}\n\n${MEMORY_PROMPT}`
+        : definition.systemPrompt,
       checkpointer: deps.checkpointer,
       agentId: definition.id,
       logger: deps.logger.child({ agent_type: definition.id }),

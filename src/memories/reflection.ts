@@ -72,6 +72,16 @@ export class ReflectionScheduler<T> {
     return true;
   }
 
+  /**
+   * Drops the waiting work of `threadId` and resolves once its running work
+   * (if any) has ended. A run calls it before it starts, so reflection never
+   * overlaps the thread's runs; the run's own end schedules a fresh one.
+   */
+  async idle(threadId: string): Promise<void> {
+    this.cancel(threadId);
+    await this.#threads.get(threadId)?.tail;
+  }
+
   /** Starts waiting work now (one thread, or all) and waits until it has run. */
   async flush(threadId?: string): Promise<void> {
     const ids = threadId === undefined ? [...this.#threads.keys()] : [threadId];
@@ -99,11 +109,19 @@ export class ReflectionScheduler<T> {
     state.timer = undefined;
     const payload = state.payload as T;
     state.payload = undefined;
-    state.tail = state.tail.then(() => this.#options.run(threadId, payload)).then(
+    const tail = state.tail.then(() => this.#options.run(threadId, payload)).then(
       () => {},
       (error) =>
-        this.#options.logger?.warn("memory reflection failed", { thread_id: threadId, error }),
-    );
+        this.#options.logger?.warn("memory_reflection_failed", {
+          event: "memory_reflection_failed",
+          thread_id: threadId,
+          error,
+        }),
+    ).finally(() => {
+      // Forget an idle thread, so the map holds only threads with work.
+      if (state.tail === tail && state.timer === undefined) this.#threads.delete(threadId);
+    });
+    state.tail = tail;
   }
 }
 

@@ -21,6 +21,13 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import { type BaseStore, getStore } from "@langchain/langgraph";
 import { z } from "zod";
 
+/**
+ * Where agents and reflection keep a user's memories. The store a run gets
+ * is already the user's (`memory.forOwner(userId)`), so no user id appears
+ * in the path.
+ */
+export const USER_MEMORY_NAMESPACE: readonly string[] = Object.freeze(["memories"]);
+
 /** Options shared by the tool factories. */
 export interface MemoryToolOptions {
   /** The user's store; the graph's store (from the run's config) when omitted. */

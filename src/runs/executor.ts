@@ -7,7 +7,7 @@
  * @module
  */
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
-import type { Command } from "@langchain/langgraph";
+import type { BaseStore, Command } from "@langchain/langgraph";
 import type { AgentGraph } from "../agents/definition.ts";
 import type { AgentStateUpdate } from "../agents/state.ts";
 import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
@@ -23,6 +23,8 @@ export interface ExecutionRequest {
   input: AgentStateUpdate | Command;
   signal: AbortSignal;
   bus: EventBus;
+  /** The user's long-term store, handed to nodes and tools; absent when memory is off. */
+  store?: BaseStore | undefined;
   /** Called on every streamed token, for metrics. */
   onToken(): void;
 }
@@ -32,6 +34,8 @@ export interface ExecutionOutcome {
   status: "success" | "interrupted";
   tokenCount: number;
   checkpointId: string | null;
+  /** The thread's messages at the end. */
+  messages: BaseMessage[];
 }
 
 /** The most steps a run may take: a runaway tool loop fails instead of spinning. */
@@ -50,6 +54,7 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
     streamMode: ["messages", "updates"] as const,
     signal: request.signal,
     recursionLimit: RECURSION_LIMIT,
+    ...(request.store === undefined ? {} : { store: request.store }),
   });
   let tokenCount = 0;
   for await (const [mode, chunk] of stream) {
@@ -77,6 +82,7 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
     status: interrupted ? "interrupted" : "success",
     tokenCount,
     checkpointId: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
+    messages: (state.values as { messages?: BaseMessage[] }).messages ?? [],
   };
 }
 

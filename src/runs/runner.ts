@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver, Command } from "@langchain/langgraph";
 import type { AgentGraph } from "../agents/definition.ts";
 import type { AgentStateUpdate } from "../agents/state.ts";
@@ -19,6 +20,7 @@ import { type RollbackPoint, rollbackPoint, rollbackTo } from "../threads/checkp
 import type { EventBus } from "./event_bus.ts";
 import type { RunStatus } from "./events.ts";
 import { executeGraph } from "./executor.ts";
+import type { RunHooks } from "./hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { RunRecord, RunStore } from "./store.ts";
 
@@ -55,6 +57,8 @@ export interface RunnerDeps {
   timeoutSeconds: number;
   /** True while other runs wait on the thread, which then stays busy. */
   hasSuccessor(threadId: string): boolean;
+  /** Long-term memory and other plug-ins; none by default. */
+  hooks?: RunHooks;
 }
 
 /** Creates the runner. */
@@ -124,6 +128,7 @@ export function createRunner(deps: RunnerDeps) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     metrics.activeAgents.inc(agentType);
     try {
+      await deps.hooks?.beforeRun?.(record.threadId);
       point = await rollbackPoint(deps.checkpointer, threadOf(record));
       // Recording the start must not delay the first token; the end waits for it.
       marking = deps.store.markRunning(record.id, point.checkpointId ?? null).catch((error) =>
@@ -146,6 +151,7 @@ export function createRunner(deps: RunnerDeps) {
         graph: active.graph,
         input: active.input,
         signal: active.controller.signal,
+        store: deps.hooks?.storeFor?.(active.userId),
         bus,
         onToken() {
           if (tokens++ === 0) {
@@ -165,6 +171,10 @@ export function createRunner(deps: RunnerDeps) {
       metrics.responseTime.observe(agentType, seconds);
       await marking;
       await finish(active, outcome.status, null, outcome.checkpointId);
+      // A queued successor's own end reflects on the whole thread instead.
+      if (outcome.status === "success" && !deps.hasSuccessor(record.threadId)) {
+        afterSuccess(active, outcome.messages, log);
+      }
     } catch (error) {
       clearTimeout(timer);
       const seconds = (performance.now() - startedAt) / 1000;
@@ -187,6 +197,21 @@ export function createRunner(deps: RunnerDeps) {
       );
     } finally {
       metrics.activeAgents.dec(agentType);
+    }
+  }
+
+  function afterSuccess(active: ActiveRun, messages: BaseMessage[], log: Logger): void {
+    const { record } = active;
+    try {
+      deps.hooks?.afterSuccess?.({
+        runId: record.id,
+        threadId: record.threadId,
+        userId: active.userId,
+        agentId: record.agentId,
+        messages,
+      });
+    } catch (error) {
+      log.warn("a run's afterSuccess hook failed", { error });
     }
   }
 

@@ -34,6 +34,7 @@ import { readState } from "../threads/state.ts";
 import type { EventBus } from "./event_bus.ts";
 import { type RunEvent, TERMINAL_STATUSES } from "./events.ts";
 import { checkContentLength } from "./inputs.ts";
+import type { RunHooks } from "./hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { admission } from "./admission.ts";
 import { createRunControl } from "./control.ts";
@@ -65,6 +66,8 @@ export interface RunServiceDeps {
   logger: Logger;
   /** True when this process alone uses the database (embedded Postgres). */
   soleInstance: boolean;
+  /** Long-term memory's store and reflection, when enabled. */
+  hooks?: RunHooks;
 }
 
 /** Creates the run service. Call `recover()` once at start and `close()` at shutdown. */
@@ -82,6 +85,7 @@ export function createRunService(deps: RunServiceDeps) {
     logger: deps.logger,
     timeoutSeconds: limits.timeoutSeconds,
     hasSuccessor: (threadId) => scheduler.queued(threadId) > 1,
+    ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
   });
   const control = createRunControl({
     store,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestApp } from "../support/app.ts";
+import { startRunsApp } from "../runs/harness.ts";
 import { createAgentRegistry } from "../../src/agents/registry.ts";
 import { assistant } from "../../src/agents/assistant.ts";
 
@@ -14,8 +15,30 @@ Deno.test("agents lists the default assistant with its model, tools and offline 
     assert.equal(agents[0]?.id, "assistant");
     assert.equal(agents[0]?.model, "graphmind-offline");
     assert.equal(agents[0]?.offline, true);
-    assert.deepEqual(agents[0]?.tools, ["get_current_time", "ask_human"]);
+    assert.deepEqual(agents[0]?.tools, [
+      "get_current_time",
+      "ask_human",
+      "manage_memory",
+      "search_memory",
+    ]);
     assert.deepEqual(body.data?.agent, { id: "assistant" });
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("with ENABLE_MEMORY=false the memory tools are absent and the assistant still answers", async () => {
+  const app = await startRunsApp({ ENABLE_MEMORY: "false", MEMORY_REFLECTION_DELAY_MS: "0" });
+  try {
+    const data = await app.ok("carol", '{ agent(id: "assistant") { tools } }');
+    assert.deepEqual(data.agent, { tools: ["get_current_time", "ask_human"] });
+    const threadId = await app.createThread("carol");
+    const run = await app.sendMessage("carol", { threadId, content: "I prefer green tea." });
+    assert.equal((await app.waitForRun("carol", run.id)).status, "SUCCESS");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No reflection either: nothing was remembered.
+    const hits = await app.memory.search("carol", { namespacePrefix: [], query: "tea" });
+    assert.deepEqual(hits, []);
   } finally {
     await app.close();
   }
