@@ -1,0 +1,104 @@
+/**
+ * The validated, structured configuration every service receives.
+ *
+ * @module
+ */
+import type { Environment, LogLevel } from "./profiles.ts";
+
+/** The validated, structured configuration. */
+export interface Config {
+  app: { name: string; version: string; environment: Environment; debug: boolean };
+  server: {
+    host: string;
+    port: number;
+    /** How long in-flight requests may run after a stop signal. */
+    shutdownTimeoutSeconds: number;
+    /** How long readiness fails before the server stops accepting, so balancers notice. */
+    shutdownDrainSeconds: number;
+  };
+  database: {
+    /** Absent means embedded PGlite. */
+    url: string | undefined;
+    poolSize: number;
+    poolTimeoutSeconds: number;
+    /** Server-side cap on one statement, in ms; 0 means none. */
+    statementTimeoutMs: number;
+    /** Where embedded PGlite keeps its files; `memory://` keeps them in memory. */
+    embeddedDataDir: string;
+  };
+  cache: { url: string | undefined; token: string | undefined; defaultTtlSeconds: number };
+  llm: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    maxTokens: number;
+    temperature: number;
+    /** Pause between the offline model's streamed tokens. */
+    offlineTokenDelayMs: number;
+  };
+  embeddings: { model: string; dims: number };
+  memory: {
+    enabled: boolean;
+    ttlSeconds: number;
+    maxPerNamespace: number;
+    autoConsolidate: boolean;
+    consolidateThreshold: number;
+    cleanupIntervalSeconds: number;
+    backupEnabled: boolean;
+    backupIntervalSeconds: number;
+    backupDir: string;
+    /** Snapshots kept in `backupDir`; older ones are deleted after each backup. */
+    backupKeep: number;
+    /** Largest accepted memory value, in bytes of its JSON text. */
+    maxValueBytes: number;
+    /** Cosine similarity at or above which two memories count as near-duplicates. */
+    consolidateSimilarity: number;
+    /** Value paths embedded when `value.content` is not a string; `$` is the whole value. */
+    indexFields: string[];
+    /** `hnsw.ef_search` for memory searches: higher is more accurate and slower. */
+    hnswEfSearch: number;
+    /** Days closed versions stay in a memory's history before cleanup removes them. */
+    historyRetentionDays: number;
+    /** Namespace labels kept in metric labels, so user-chosen paths cannot explode cardinality. */
+    metricsNamespaceDepth: number;
+    /** Quiet time after a thread's last successful run before reflection extracts memories. */
+    reflectionDelayMs: number;
+  };
+  security: {
+    secretKey: string | undefined;
+    algorithm: "HS256" | "HS384" | "HS512";
+    accessTokenExpireMinutes: number;
+    /**
+     * Origins allowed by CORS and on WebSocket upgrades: exact origins, `*`,
+     * or `scheme://host:*` for any port.
+     */
+    corsOrigins: string[];
+    /** An external identity provider's key set; when set, only its tokens are accepted. */
+    jwksUrl: string | undefined;
+    jwtIssuer: string | undefined;
+    jwtAudience: string | undefined;
+    /** Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed. Empty: none. */
+    trustedProxies: string[];
+  };
+  monitoring: { metricsEnabled: boolean; logLevel: LogLevel };
+  agents: {
+    maxConcurrent: number;
+    timeoutSeconds: number;
+    /** How long a finished run's events stay replayable from memory. */
+    eventRetentionSeconds: number;
+    /** A running run's lease; another instance may fail it once this lapses. */
+    runLeaseSeconds: number;
+  };
+  rateLimit: { enabled: boolean; perMinute: number; perHour: number; burst: number };
+  graphql: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxRequestBytes: number;
+    introspection: boolean;
+    graphiql: boolean;
+  };
+  /** Bounds on what clients may send inside GraphQL inputs. */
+  input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
+}
