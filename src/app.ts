@@ -70,7 +70,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // when a later start-up step fails, so a failed start leaks nothing.
   const closers: (() => unknown)[] = [];
   async function closeAll(): Promise<void> {
-    for (const close of closers.splice(0).reverse()) await close();
+    // Every closer runs even when one fails, so one broken service cannot
+    // leave the pool or embedded Postgres open.
+    const failures: unknown[] = [];
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw new AggregateError(failures, "Some services did not close");
   }
   try {
     return await assemble(config, logger, closers, closeAll);

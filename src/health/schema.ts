@@ -134,9 +134,14 @@ builder.subscriptionField("heartbeat", (t) =>
     resolve: (beat) => beat,
   }));
 
+/** A pause that never keeps a stopping process alive on its own. */
+function sleepUnref(ms: number): Promise<void> {
+  return new Promise((resolve) => Deno.unrefTimer(setTimeout(resolve, ms)));
+}
+
 async function* beats(intervalMs: number, count: number): AsyncGenerator<Heartbeat> {
   for (let sequence = 1; sequence <= count; sequence++) {
-    if (sequence > 1) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    if (sequence > 1) await sleepUnref(intervalMs);
     yield { sequence, at: new Date() };
   }
 }

@@ -60,6 +60,8 @@ export class ReflectionScheduler<T> {
     if (state.timer !== undefined) clearTimeout(state.timer);
     state.payload = payload;
     state.timer = setTimeout(() => this.#start(threadId), delayMs);
+    // A waiting reflection must not keep a stopping process alive.
+    Deno.unrefTimer(state.timer);
   }
 
   /** Drops the waiting work of `threadId`; true when there was some. */

@@ -8,7 +8,13 @@ import { deleteKeys, redis, uniqueNamespace } from "./proxy_harness.ts";
 
 const root = new URL("../../", import.meta.url);
 const canRun = (await Deno.permissions.query({ name: "run" })).state === "granted";
-if (!canRun) console.warn("Skipping the redis-proxy process test: it needs --allow-run.");
+if (!canRun) {
+  // Under CI a missing permission must fail, not skip.
+  if (Deno.env.get("CI") === "true") {
+    throw new Error("The redis-proxy process test needs --allow-run.");
+  }
+  console.warn("Skipping the redis-proxy process test: it needs --allow-run.");
+}
 
 async function taskArgs(): Promise<string[]> {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", root)));

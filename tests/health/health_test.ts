@@ -38,7 +38,10 @@ Deno.test("live is unhealthy when the check itself fails", () => {
 Deno.test("real system readings are percentages", () => {
   const report = createHealthService({ version: "1", probes: [] }).live();
   assert.deepEqual(report.checks.map((c) => c.name), ["memory", "disk", "cpu"]);
-  for (const check of report.checks) assert.ok(check.percent >= 0, check.name);
+  for (const check of report.checks) {
+    assert.ok(Number.isFinite(check.percent), check.name);
+    assert.ok(check.percent >= 0 && check.percent <= 100, `${check.name}: ${check.percent}`);
+  }
 });
 
 Deno.test("ready fails when a probe fails or hangs, and names it", async () => {
