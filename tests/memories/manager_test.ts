@@ -7,6 +7,7 @@ import { createMemoryManager } from "../../src/memories/manager.ts";
 import { createManageMemoryTool, createSearchMemoryTool } from "../../src/memories/tools.ts";
 import { createMemoryReflection, ReflectionScheduler } from "../../src/memories/reflection.ts";
 import { statements } from "../../src/memories/offline_extractor.ts";
+import { createLogger } from "../../src/observability/logger.ts";
 
 Deno.test("offline extraction: statements become memories, repeats are skipped, changes contradict", async () => {
   const app = await startTestApp();
@@ -214,8 +215,12 @@ Deno.test("ReflectionScheduler debounces per thread and never overlaps a thread'
 });
 
 Deno.test("a failing reflection is logged and does not stop the next one", async () => {
-  const warnings: unknown[] = [];
-  const logger = { warn: (...args: unknown[]) => warnings.push(args) } as never;
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: "debug",
+    name: "test",
+    write: (line) => lines.push(JSON.parse(line)),
+  });
   let calls = 0;
   const scheduler = new ReflectionScheduler<number>({
     delayMs: 0,
@@ -234,7 +239,8 @@ Deno.test("a failing reflection is logged and does not stop the next one", async
   await new Promise((resolve) => setTimeout(resolve, 5));
   await scheduler.close();
   assert.equal(calls, 2);
-  assert.equal(warnings.length, 1);
+  const failures = lines.filter((l) => l.level === "WARNING" || l.level === "ERROR");
+  assert.equal(failures.length, 1, JSON.stringify(lines));
 });
 
 Deno.test("createMemoryReflection runs the manager in the background for a thread", async () => {
