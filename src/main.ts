@@ -9,27 +9,16 @@
  *
  * @module
  */
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import type { Config } from "./config.ts";
 import { type App, createApp } from "./app.ts";
-import { createLogger, type Logger } from "./observability/logger.ts";
+import type { Logger } from "./observability/logger.ts";
+import { loadConfigOrExit, startupLogger } from "./boot.ts";
 
 if (import.meta.main) await main();
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig(Deno.env.toObject());
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    Deno.exit(78); // EX_CONFIG
-  }
-  const logger = createLogger({ level: config.monitoring.logLevel, name: "graphmind" });
-  if (config.app.environment === "development") {
-    logger.warn(
-      "development profile: requests without a token act as the single local user `local`",
-    );
-  }
+  const config = loadConfigOrExit(Deno.env.toObject());
+  const logger = startupLogger(config);
 
   // Requests that arrive during start-up wait on this for the app.
   const starting = Promise.withResolvers<App>();

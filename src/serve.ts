@@ -15,32 +15,17 @@
  *
  * @module
  */
-import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createApp } from "./app.ts";
-import { createLogger } from "./observability/logger.ts";
 import { prepareDenoDeployEnv } from "./deno_deploy.ts";
-
-const EX_CONFIG = 78;
+import { EX_CONFIG, loadConfigOrExit, startupLogger } from "./boot.ts";
 
 const { env, problems } = prepareDenoDeployEnv(Deno.env.toObject());
 if (problems.length > 0) {
   console.error(`Cannot start on Deno Deploy:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   Deno.exit(EX_CONFIG);
 }
-let config: Config;
-try {
-  config = loadConfig(env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  Deno.exit(EX_CONFIG);
-}
-const logger = createLogger({ level: config.monitoring.logLevel, name: "graphmind" });
-if (config.app.environment === "development") {
-  logger.warn(
-    "development profile: requests without a token act as the single local user `local`",
-  );
-}
+const config = loadConfigOrExit(env);
+const logger = startupLogger(config);
 const app = await createApp(config, { logger });
 
 let stopping = false;

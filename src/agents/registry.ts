@@ -16,7 +16,7 @@ import { resolveTools } from "./tools.ts";
 /** The agent a thread gets when `createThread` names none. */
 export const DEFAULT_AGENT_ID = "assistant";
 
-/** The shipped roster; a later issue adds to it. */
+/** The shipped roster: each entry is declared once and compiled on first use. */
 export const DEFAULT_AGENTS: readonly AgentDefinition[] = [assistant];
 
 /** A validated roster. */

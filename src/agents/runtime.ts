@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const agents = createAgentRuntime({ config, checkpointer: new MemorySaver(), logger });
+ * const agents = createAgentRuntime({ config, checkpointer: createCheckpointer(sql), logger });
  * const graph = agents.require("assistant").graph;
  * ```
  * @module
