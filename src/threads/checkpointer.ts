@@ -12,7 +12,10 @@
  *   writes in one statement (see checkpoint_query.ts).
  *
  * Rows carry their owner: `configurable.owner_id` (or the `ownerId` option)
- * stamps writes and scopes reads; `deleteThread` ignores owners.
+ * stamps writes and scopes reads and deletes. With neither, every call
+ * refuses: there is no unscoped access. The app's checkpointer has no
+ * default owner (each run passes its user's); LangGraph's conformance suite
+ * gives its saver one.
  *
  * @example
  * ```ts
@@ -46,7 +49,6 @@ import {
 import { decodeTuple, encodeCheckpoint } from "./checkpoint_codec.ts";
 import {
   optional,
-  ownerIdOf,
   ownerKeys,
   requireOwnerId,
   requireThreadId,
@@ -96,12 +98,18 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     this.#ownerId = options.ownerId;
   }
 
-  /** The checkpoint `config` names, or the thread's latest in its namespace. */
+  /**
+   * The checkpoint `config` names, or the thread's latest in its namespace.
+   * Refuses without an owner (`configurable.owner_id` or the instance's
+   * `ownerId`), so a call path that forgets one fails instead of reading
+   * every user's checkpoints.
+   */
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const ownerId = requireOwnerId(config, this.#ownerId, "read a checkpoint");
     const threadId = threadIdOf(config);
     if (threadId === undefined) return undefined;
     const [row] = await selectCheckpoints(this.#sql, {
-      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
+      ownerId,
       threadId,
       checkpointNs: config.configurable?.checkpoint_ns ?? "",
       ...optional("checkpointId", getCheckpointId(config) || undefined),
@@ -110,7 +118,8 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
   }
 
   /**
-   * Checkpoints newest first, filtered by the thread, namespace and checkpoint
+   * One owner's checkpoints (like every read, it refuses without an owner),
+   * newest first, filtered by the thread, namespace and checkpoint
    * id in `config` (each optional) and by `before`, `filter` (metadata
    * containment) and `limit`.
    */
@@ -121,7 +130,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     const { before, filter } = options;
     let remaining = options.limit ?? Infinity;
     const where = {
-      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
+      ownerId: requireOwnerId(config, this.#ownerId, "list checkpoints"),
       ...optional("threadId", threadIdOf(config)),
       ...optional("checkpointNs", config.configurable?.checkpoint_ns ?? undefined),
       ...optional("checkpointId", config.configurable?.checkpoint_id || undefined),

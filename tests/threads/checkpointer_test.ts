@@ -87,7 +87,10 @@ Deno.test("deleteThread removes the thread's rows in every namespace and nothing
 
     assert.deepEqual(await rowCounts(sql, "doomed"), { checkpoints: 0, blobs: 0, writes: 0 });
     assert.deepEqual(await rowCounts(sql, "kept"), kept);
-    assert.equal(await checkpointer.getTuple({ configurable: { thread_id: "doomed" } }), undefined);
+    assert.equal(
+      await checkpointer.getTuple({ configurable: { thread_id: "doomed", owner_id: "alice" } }),
+      undefined,
+    );
     const state = await graph.getState({ configurable: { thread_id: "kept", owner_id: "bob" } });
     assert.deepEqual(state.values, keptState.values);
   });
@@ -323,5 +326,32 @@ Deno.test("owners: reads see only the caller's rows, and writes cannot touch ano
       }, {}),
       /no owner\. Pass the thread owner's id as configurable\.owner_id/,
     );
+  });
+});
+
+Deno.test("reads without an owner refuse instead of reading every user's rows", async () => {
+  await withDatabase(async (sql) => {
+    // The app's checkpointer: no default owner, each call names its own.
+    const checkpointer = createCheckpointer(sql);
+    await echoGraph(checkpointer).invoke({ value: "secret" }, {
+      configurable: { thread_id: "t", owner_id: "alice" },
+    });
+    const noOwner = { configurable: { thread_id: "t" } };
+    const message = /no owner\. Pass the thread owner's id as configurable\.owner_id/;
+    await assert.rejects(checkpointer.getTuple(noOwner), message);
+    await assert.rejects(checkpointer.getTuple({ configurable: {} }), message);
+    const listAll = async (config: RunnableConfig) => {
+      for await (const _ of checkpointer.list(config)) {
+        // Draining is enough: the first page is read before any tuple.
+      }
+    };
+    await assert.rejects(listAll(noOwner), message);
+    await assert.rejects(listAll({}), message);
+
+    // The instance default is the explicit opt-in (the conformance suite's).
+    const scoped = createCheckpointer(sql, ALICE);
+    assert.equal((await scoped.getTuple(noOwner))?.checkpoint.channel_values.value, "secret!");
+    const bobs = createCheckpointer(sql, { ownerId: "bob" });
+    assert.equal(await bobs.getTuple(noOwner), undefined);
   });
 });
