@@ -77,13 +77,22 @@ export async function copyCheckpoints(
   from: ThreadKey,
   to: ThreadKey,
 ): Promise<void> {
-  if (isCopier(saver)) return await saver.copyThread(from.id, to.id, { ownerId: to.ownerId });
+  if (isCopier(saver)) {
+    return await saver.copyThread(from.id, to.id, {
+      fromOwnerId: from.ownerId,
+      ownerId: to.ownerId,
+    });
+  }
   await putAll(saver, to, await allTuples(saver, from));
 }
 
 /** A saver that copies a thread's rows itself. */
 interface ThreadCopier {
-  copyThread(from: string, to: string, options: { ownerId?: string }): Promise<void>;
+  copyThread(
+    from: string,
+    to: string,
+    options: { fromOwnerId: string; ownerId: string },
+  ): Promise<void>;
 }
 
 function isCopier(saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & ThreadCopier {

@@ -123,42 +123,46 @@ export function insertWrites(
     WHERE checkpoint_writes.idx < 0`;
 }
 
-/** Deletes every row of a thread, in every namespace. */
-export function deleteThreadRows(sql: Sql, threadId: string): Promise<unknown> {
+/** Deletes every row of one owner's thread, in every namespace. */
+export function deleteThreadRows(sql: Sql, threadId: string, ownerId: string): Promise<unknown> {
   return sql`
-    WITH writes AS (DELETE FROM checkpoint_writes WHERE thread_id = ${threadId}),
-      blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id = ${threadId})
-    DELETE FROM checkpoints WHERE thread_id = ${threadId}`;
+    WITH writes AS (
+      DELETE FROM checkpoint_writes WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
+    ), blobs AS (
+      DELETE FROM checkpoint_blobs WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
+    )
+    DELETE FROM checkpoints WHERE thread_id = ${threadId} AND owner_id = ${ownerId}`;
 }
 
 /**
- * Copies every row of `source` to `target` (metadata.thread_id follows),
- * owned by `ownerId`, or by the source rows' owner when it is undefined.
+ * Copies every row of `sourceOwnerId`'s thread `source` to `target`
+ * (metadata.thread_id follows), owned by `ownerId`. Another owner's rows
+ * under the same thread id are never read.
  */
 export function copyThreadRows(
   sql: Sql,
-  source: string,
-  target: string,
-  ownerId: string | undefined,
+  source: { threadId: string; ownerId: string },
+  target: { threadId: string; ownerId: string },
 ): Promise<unknown> {
-  const owner = ownerId === undefined ? sql`owner_id` : sql`${ownerId}::text`;
+  const owner = sql`${target.ownerId}::text`;
+  const from = sql`thread_id = ${source.threadId} AND owner_id = ${source.ownerId}`;
   return sql`
     WITH checkpoint_copy AS (
       INSERT INTO checkpoints (owner_id, thread_id, checkpoint_ns, checkpoint_id,
         parent_checkpoint_id, type, checkpoint, channel_versions, metadata)
-      SELECT ${owner}, ${target}, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint,
+      SELECT ${owner}, ${target.threadId}, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint,
         channel_versions,
         CASE WHEN metadata ? 'thread_id'
-          THEN jsonb_set(metadata, '{thread_id}', to_jsonb(${target}::text)) ELSE metadata END
-      FROM checkpoints WHERE thread_id = ${source}
+          THEN jsonb_set(metadata, '{thread_id}', to_jsonb(${target.threadId}::text)) ELSE metadata END
+      FROM checkpoints WHERE ${from}
     ), blob_copy AS (
       INSERT INTO checkpoint_blobs (owner_id, thread_id, checkpoint_ns, channel, version, type,
         blob)
-      SELECT ${owner}, ${target}, checkpoint_ns, channel, version, type, blob
-      FROM checkpoint_blobs WHERE thread_id = ${source}
+      SELECT ${owner}, ${target.threadId}, checkpoint_ns, channel, version, type, blob
+      FROM checkpoint_blobs WHERE ${from}
     )
     INSERT INTO checkpoint_writes (owner_id, thread_id, checkpoint_ns, checkpoint_id, task_id,
       idx, channel, type, blob, task_path)
-    SELECT ${owner}, ${target}, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob, task_path
-    FROM checkpoint_writes WHERE thread_id = ${source}`;
+    SELECT ${owner}, ${target.threadId}, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob, task_path
+    FROM checkpoint_writes WHERE ${from}`;
 }

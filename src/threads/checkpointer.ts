@@ -23,7 +23,7 @@
  * const checkpointer = createCheckpointer(db.sql);
  * const graph = new StateGraph(State).addNode(...).compile({ checkpointer });
  * await graph.invoke(input, { configurable: { thread_id: threadId, owner_id: viewer.id } });
- * await checkpointer.deleteThread(threadId);
+ * await checkpointer.deleteThreadOf(threadId, viewer.id);
  * ```
  * @module
  */
@@ -228,22 +228,41 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     );
   }
 
-  /** Deletes every checkpoint, blob and write of the thread, in every namespace. */
+  /**
+   * Deletes every checkpoint, blob and write of the thread, in every
+   * namespace, owned by the instance's `ownerId` (LangGraph's signature has
+   * no config); refuses on an instance without one. The app, whose
+   * checkpointer serves every user, calls {@linkcode deleteThreadOf}.
+   */
   async deleteThread(threadId: string): Promise<void> {
-    await deleteThreadRows(this.#sql, threadId);
+    const ownerId = requireOwnerId({}, this.#ownerId, "delete a thread");
+    await deleteThreadRows(this.#sql, threadId, ownerId);
+  }
+
+  /** Deletes `ownerId`'s thread (every namespace); other owners' rows stay. */
+  async deleteThreadOf(threadId: string, ownerId: string): Promise<void> {
+    await deleteThreadRows(this.#sql, threadId, ownerId);
   }
 
   /**
    * Copies a thread's whole history (checkpoints, blobs and writes, every
-   * namespace) to `targetThreadId`, in one statement, keeping its owner
-   * unless `ownerId` says otherwise. The target must have no checkpoints yet.
+   * namespace) to `targetThreadId`, in one statement. Only the rows of
+   * `fromOwnerId` (default: the instance's `ownerId`; refuses without one)
+   * are copied, owned by `ownerId` (default: the source owner). The target
+   * must have no checkpoints yet.
    */
   async copyThread(
     sourceThreadId: string,
     targetThreadId: string,
-    options: { ownerId?: string } = {},
+    options: { fromOwnerId?: string; ownerId?: string } = {},
   ): Promise<void> {
-    await copyThreadRows(this.#sql, sourceThreadId, targetThreadId, options.ownerId);
+    const fromOwnerId = options.fromOwnerId ??
+      requireOwnerId({}, this.#ownerId, "copy a thread");
+    await copyThreadRows(
+      this.#sql,
+      { threadId: sourceThreadId, ownerId: fromOwnerId },
+      { threadId: targetThreadId, ownerId: options.ownerId ?? fromOwnerId },
+    );
   }
 
   /**

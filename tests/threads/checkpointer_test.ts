@@ -33,12 +33,16 @@ async function withDatabase(run: (sql: Sql) => Promise<void>): Promise<void> {
   }
 }
 
-async function rowCounts(sql: Sql, threadId: string) {
+/** Row counts of a thread, of one owner's rows when `ownerId` is given. */
+async function rowCounts(sql: Sql, threadId: string, ownerId?: string) {
+  const owner = ownerId === undefined ? sql`` : sql`AND owner_id = ${ownerId}`;
   const [row] = await sql<{ checkpoints: number; blobs: number; writes: number }[]>`
     SELECT
-      (SELECT count(*)::int FROM checkpoints WHERE thread_id = ${threadId}) AS checkpoints,
-      (SELECT count(*)::int FROM checkpoint_blobs WHERE thread_id = ${threadId}) AS blobs,
-      (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ${threadId}) AS writes`;
+      (SELECT count(*)::int FROM checkpoints WHERE thread_id = ${threadId} ${owner})
+        AS checkpoints,
+      (SELECT count(*)::int FROM checkpoint_blobs WHERE thread_id = ${threadId} ${owner}) AS blobs,
+      (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ${threadId} ${owner})
+        AS writes`;
   return row!;
 }
 
@@ -82,8 +86,7 @@ Deno.test("deleteThread removes the thread's rows in every namespace and nothing
       configurable: { thread_id: "kept", owner_id: "bob" },
     });
 
-    // A fresh instance with no owner: deleting does not depend on who owns it.
-    await createCheckpointer(sql).deleteThread("doomed");
+    await checkpointer.deleteThreadOf("doomed", "alice");
 
     assert.deepEqual(await rowCounts(sql, "doomed"), { checkpoints: 0, blobs: 0, writes: 0 });
     assert.deepEqual(await rowCounts(sql, "kept"), kept);
@@ -353,5 +356,49 @@ Deno.test("reads without an owner refuse instead of reading every user's rows", 
     assert.equal((await scoped.getTuple(noOwner))?.checkpoint.channel_values.value, "secret!");
     const bobs = createCheckpointer(sql, { ownerId: "bob" });
     assert.equal(await bobs.getTuple(noOwner), undefined);
+  });
+});
+
+/** One checkpointer for every user; alice and bob both have a thread "shared". */
+async function sharedThreadId(sql: Sql) {
+  const checkpointer = createCheckpointer(sql);
+  const graph = nestedGraph(checkpointer);
+  for (const owner_id of ["alice", "bob"]) {
+    await graph.invoke({ log: [owner_id] }, { configurable: { thread_id: "shared", owner_id } });
+  }
+  const bob = { configurable: { thread_id: "shared", owner_id: "bob" } };
+  return { checkpointer, graph, bob, bobRows: await rowCounts(sql, "shared", "bob") };
+}
+
+Deno.test("deleteThreadOf deletes one owner's thread; deleteThread needs a default owner", async () => {
+  await withDatabase(async (sql) => {
+    const { checkpointer, graph, bob, bobRows } = await sharedThreadId(sql);
+    const bobState = (await graph.getState(bob)).values;
+    await checkpointer.deleteThreadOf("shared", "alice");
+    assert.deepEqual(await rowCounts(sql, "shared", "alice"), {
+      checkpoints: 0,
+      blobs: 0,
+      writes: 0,
+    });
+    assert.deepEqual(await rowCounts(sql, "shared", "bob"), bobRows);
+    assert.deepEqual((await graph.getState(bob)).values, bobState);
+
+    await assert.rejects(checkpointer.deleteThread("shared"), /Cannot delete a thread: no owner/);
+    await createCheckpointer(sql, { ownerId: "bob" }).deleteThread("shared");
+    assert.deepEqual(await rowCounts(sql, "shared"), { checkpoints: 0, blobs: 0, writes: 0 });
+  });
+});
+
+Deno.test("copyThread copies only the source owner's rows of a thread id", async () => {
+  await withDatabase(async (sql) => {
+    const { checkpointer, graph, bob, bobRows } = await sharedThreadId(sql);
+    const aliceRows = await rowCounts(sql, "shared", "alice");
+    await checkpointer.copyThread("shared", "copy", { fromOwnerId: "alice", ownerId: "alice" });
+    assert.deepEqual(await rowCounts(sql, "copy"), aliceRows);
+    const copied = await graph.getState({ configurable: { thread_id: "copy", owner_id: "alice" } });
+    assert.ok(!copied.values.log.includes("bob"), JSON.stringify(copied.values));
+    assert.deepEqual(await rowCounts(sql, "shared", "bob"), bobRows);
+    assert.ok((await graph.getState(bob)).values.log.includes("bob"));
+    await assert.rejects(checkpointer.copyThread("shared", "x"), /Cannot copy a thread: no owner/);
   });
 });
