@@ -35,6 +35,7 @@ import {
   type Checkpoint,
   type CheckpointListOptions,
   type CheckpointMetadata,
+  type CheckpointPendingWrite,
   type CheckpointTuple,
   getCheckpointId,
   type PendingWrite,
@@ -60,6 +61,7 @@ import {
   deleteThreadRows,
   insertCheckpoint,
   insertWrites,
+  rollbackThreadRows,
   type WriteInsert,
 } from "./checkpoint_store.ts";
 
@@ -262,6 +264,40 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
       this.#sql,
       { threadId: sourceThreadId, ownerId: fromOwnerId },
       { threadId: targetThreadId, ownerId: options.ownerId ?? fromOwnerId },
+    );
+  }
+
+  /**
+   * Removes, in one transaction, every checkpoint of `ownerId`'s thread
+   * newer than `checkpointId` (every namespace; all of them when it is
+   * undefined), with their writes and the blobs nothing older references,
+   * and makes `pendingWrites` the point's pending writes again. ROLLBACK
+   * uses it: a crash leaves the thread either as it was or rolled back.
+   */
+  async deleteCheckpointsAfter(
+    threadId: string,
+    ownerId: string,
+    checkpointId: string | undefined,
+    pendingWrites: CheckpointPendingWrite[] = [],
+  ): Promise<void> {
+    const dumped = await Promise.all(
+      pendingWrites.map(([, , value]) => this.serde.dumpsTyped(value)),
+    );
+    const perTask = new Map<string, number>();
+    const byKey = new Map<string, WriteInsert>();
+    pendingWrites.forEach(([taskId, channel], index) => {
+      // The index each write had in its task's putWrites call.
+      const position = perTask.get(taskId) ?? 0;
+      perTask.set(taskId, position + 1);
+      const idx = WRITES_IDX_MAP[channel] ?? position;
+      const [type, blob] = dumped[index]!;
+      byKey.set(`${taskId}\u0000${idx}`, { taskId, idx, channel, type, blob, taskPath: "" });
+    });
+    await rollbackThreadRows(
+      this.#sql,
+      { threadId, ownerId },
+      checkpointId,
+      [...byKey.values()],
     );
   }
 

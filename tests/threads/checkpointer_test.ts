@@ -402,3 +402,63 @@ Deno.test("copyThread copies only the source owner's rows of a thread id", async
     await assert.rejects(checkpointer.copyThread("shared", "x"), /Cannot copy a thread: no owner/);
   });
 });
+
+/** Every row of one owner's thread, in key order. */
+async function threadRows(sql: Sql, threadId: string, ownerId: string) {
+  const of = sql`thread_id = ${threadId} AND owner_id = ${ownerId}`;
+  return {
+    checkpoints: [
+      ...await sql`SELECT * FROM checkpoints WHERE ${of} ORDER BY checkpoint_ns, checkpoint_id`,
+    ],
+    blobs: [
+      ...await sql`SELECT * FROM checkpoint_blobs WHERE ${sql`thread_id = ${threadId} AND owner_id = ${ownerId}`} ORDER BY checkpoint_ns, channel, version`,
+    ],
+    writes: [
+      ...await sql`SELECT * FROM checkpoint_writes WHERE ${sql`thread_id = ${threadId} AND owner_id = ${ownerId}`} ORDER BY checkpoint_ns, checkpoint_id, task_id, idx`,
+    ],
+  };
+}
+
+Deno.test("deleteCheckpointsAfter removes exactly the newer checkpoints of one owner", async () => {
+  await withDatabase(async (sql) => {
+    const { checkpointer, graph, bob } = await sharedThreadId(sql);
+    const alice = { configurable: { thread_id: "shared", owner_id: "alice" } };
+    const point = (await checkpointer.getTuple({
+      configurable: { ...alice.configurable, checkpoint_ns: "" },
+    }))!;
+    await checkpointer.putWrites(point.config, [["log", "pending"]], "before-run");
+    const pointWrites = (await checkpointer.getTuple(point.config))!.pendingWrites!;
+    const before = await threadRows(sql, "shared", "alice");
+    const bobBefore = await threadRows(sql, "shared", "bob");
+    const stateBefore = (await graph.getState(alice)).values;
+
+    // "The run": two more turns (new checkpoints in both namespaces, new
+    // blobs, writes) and a write added to the point itself.
+    await graph.invoke({ log: ["run 1"] }, alice);
+    await graph.invoke({ log: ["run 2"] }, alice);
+    await checkpointer.putWrites(point.config, [["log", "added by the run"]], "during-run");
+    const during = await threadRows(sql, "shared", "alice");
+    assert.ok(during.checkpoints.length > before.checkpoints.length);
+    assert.ok(during.blobs.length > before.blobs.length);
+
+    await checkpointer.deleteCheckpointsAfter(
+      "shared",
+      "alice",
+      point.checkpoint.id,
+      pointWrites,
+    );
+    assert.deepEqual(await threadRows(sql, "shared", "alice"), before);
+    assert.deepEqual(await threadRows(sql, "shared", "bob"), bobBefore);
+    assert.deepEqual((await graph.getState(alice)).values, stateBefore);
+    assert.ok((await graph.getState(bob)).values.log.includes("bob"));
+
+    // No point (the thread had no checkpoint before the run): all of the owner's rows go.
+    await checkpointer.deleteCheckpointsAfter("shared", "alice", undefined);
+    assert.deepEqual(await threadRows(sql, "shared", "alice"), {
+      checkpoints: [],
+      blobs: [],
+      writes: [],
+    });
+    assert.deepEqual(await threadRows(sql, "shared", "bob"), bobBefore);
+  });
+});
