@@ -97,7 +97,12 @@ export function createRunner(deps: RunnerDeps) {
     try {
       // The state read comes first, so the thread's status follows the run's row at once.
       const threadStatus = await threadStatusAfter(active, status);
-      await deps.store.finish(record.id, { status, error, checkpointId, lastSequence });
+      await deps.store.finish(record.ownerId, record.id, {
+        status,
+        error,
+        checkpointId,
+        lastSequence,
+      });
       await deps.threads.setStatus(record.threadId, threadStatus);
     } finally {
       bus.publish(record.id, { type: "status", status, error });
@@ -131,8 +136,8 @@ export function createRunner(deps: RunnerDeps) {
       await deps.hooks?.beforeRun?.(record.threadId);
       point = await rollbackPoint(deps.checkpointer, threadOf(record));
       // Recording the start must not delay the first token; the end waits for it.
-      marking = deps.store.markRunning(record.id, point.checkpointId ?? null).catch((error) =>
-        log.warn("could not record the start of a run", { error })
+      marking = deps.store.markRunning(record.ownerId, record.id, point.checkpointId ?? null).catch(
+        (error) => log.warn("could not record the start of a run", { error }),
       );
       bus.publish(record.id, { type: "status", status: "running", error: null });
       if (active.message) {

@@ -86,7 +86,7 @@ builder.objectField(ThreadRef, "runs", (t) =>
     {
       type: RunRef,
       description: "The thread's runs, newest first.",
-      resolve: (thread, args, { services }) => services.runs.listForThread(thread.id, args),
+      resolve: (thread, args, { services }) => services.runs.listForThread(thread, args),
     },
     { name: "RunConnection", description: "A page of runs." },
     { name: "RunEdge", description: "A run and its cursor." },

@@ -127,7 +127,7 @@ export function createRunService(deps: RunServiceDeps) {
 
   async function resumeRun(viewer: Viewer, input: { threadId: string; resume: unknown }) {
     const thread = await deps.threads.get(viewer, input.threadId);
-    const latest = await store.latestForThread(thread.id);
+    const latest = await store.latestForThread(viewer.id, thread.id);
     const agent = deps.agents.find(latest?.agentId ?? thread.agentId) ??
       deps.agents.require(thread.agentId);
     const state = await readState(agent.graph, thread);
@@ -192,15 +192,16 @@ export function createRunService(deps: RunServiceDeps) {
     });
   }
 
+  /** A thread's runs; `thread` is a row its viewer may see (it carries the owner). */
   async function listForThread(
-    threadId: string,
+    thread: { id: string; ownerId: string },
     args: ConnectionArgs,
   ): Promise<Connection<RunRecord>> {
     const page = readPage(args);
     const after = page.after === undefined
       ? undefined
       : decodeCursor("run", page.after, { pattern: /^\d+$/ });
-    const rows = await store.listForThread(threadId, page.limit + 1, after);
+    const rows = await store.listForThread(thread.ownerId, thread.id, page.limit + 1, after);
     return toConnection(
       [...rows],
       page.limit,
@@ -240,7 +241,9 @@ export function createRunService(deps: RunServiceDeps) {
         stop(run, { kind: "cancel", action: "interrupt", reason: "The thread was deleted." })
       ),
     );
-    for (const row of await store.listForThread(thread.id, 100_000, undefined)) bus.forget(row.id);
+    for (const row of await store.listForThread(thread.ownerId, thread.id, 100_000, undefined)) {
+      bus.forget(row.id);
+    }
   });
 
   return {

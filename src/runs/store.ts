@@ -2,10 +2,13 @@
  * The `runs` table: plain SQL. Admission (one active run per thread) runs in
  * a short transaction that locks the thread row, so two `sendMessage` calls
  * on one thread, on one instance or several, cannot both start a run.
+ * Every statement names the owner too, so a caller that passes another
+ * user's thread or run id reads and changes nothing.
  *
  * @module
  */
 import type { Sql } from "postgres";
+import { NotFoundError } from "../graphql/errors.ts";
 import type { RunStatus } from "./events.ts";
 
 /** How a new run treats an active run on its thread. */
@@ -50,17 +53,24 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
   return {
     /**
      * Inserts a pending run unless `admit` throws on the thread's active
-     * runs (runs whose lease lapsed are dead and do not count).
+     * runs (runs whose lease lapsed are dead and do not count). Throws
+     * NotFoundError when `row.ownerId` has no such thread.
      */
     async create(
       row: Pick<RunRecord, "ownerId" | "threadId" | "agentId" | "kind" | "multitaskStrategy">,
       admit: (active: ActiveRow[]) => void,
     ): Promise<RunRecord> {
       const created = await sql.begin(async (tx) => {
-        await tx`SELECT 1 FROM threads WHERE id = ${row.threadId} FOR UPDATE`;
+        const [thread] = await tx`
+          SELECT 1 FROM threads WHERE id = ${row.threadId} AND owner_id = ${row.ownerId}
+          FOR UPDATE`;
+        if (thread === undefined) {
+          throw new NotFoundError(`Thread "${row.threadId}" was not found; check the id.`);
+        }
         const active = await tx<ActiveRow[]>`
           SELECT id::text AS id, status FROM runs
-          WHERE thread_id = ${row.threadId} AND status IN ('pending', 'running')
+          WHERE thread_id = ${row.threadId} AND owner_id = ${row.ownerId}
+            AND status IN ('pending', 'running')
             AND lease_expires_at > now()
           ORDER BY seq`;
         admit([...active]);
@@ -69,7 +79,9 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
           VALUES (${row.ownerId}, ${row.threadId}, ${row.agentId}, ${row.kind},
                   ${row.multitaskStrategy}, ${lease()})
           RETURNING ${columns()}`;
-        await tx`UPDATE threads SET status = 'busy', updated_at = now() WHERE id = ${row.threadId}`;
+        await tx`
+          UPDATE threads SET status = 'busy', updated_at = now()
+          WHERE id = ${row.threadId} AND owner_id = ${row.ownerId}`;
         return run;
       });
       return created as unknown as RunRecord;
@@ -81,29 +93,40 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
       return row;
     },
 
-    /** Up to `limit` of a thread's runs after the `afterSeq` one, newest first. */
-    listForThread(threadId: string, limit: number, afterSeq: string | undefined) {
+    /** Up to `limit` of an owner's thread's runs after the `afterSeq` one, newest first. */
+    listForThread(
+      ownerId: string,
+      threadId: string,
+      limit: number,
+      afterSeq: string | undefined,
+    ) {
       return sql<RunRecord[]>`
         SELECT ${columns()} FROM runs
-        WHERE thread_id = ${threadId}
+        WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
           ${afterSeq === undefined ? sql`` : sql`AND seq < ${afterSeq}`}
         ORDER BY seq DESC LIMIT ${limit}`;
     },
 
-    async latestForThread(threadId: string): Promise<RunRecord | undefined> {
+    async latestForThread(ownerId: string, threadId: string): Promise<RunRecord | undefined> {
       const [row] = await sql<RunRecord[]>`
-        SELECT ${columns()} FROM runs WHERE thread_id = ${threadId} ORDER BY seq DESC LIMIT 1`;
+        SELECT ${columns()} FROM runs WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
+        ORDER BY seq DESC LIMIT 1`;
       return row;
     },
 
-    async markRunning(id: string, preCheckpointId: string | null): Promise<void> {
+    async markRunning(
+      ownerId: string,
+      id: string,
+      preCheckpointId: string | null,
+    ): Promise<void> {
       await sql`
         UPDATE runs SET status = 'running', started_at = now(),
           pre_checkpoint_id = ${preCheckpointId}, lease_expires_at = ${lease()}
-        WHERE id = ${id}`;
+        WHERE id = ${id} AND owner_id = ${ownerId}`;
     },
 
     async finish(
+      ownerId: string,
       id: string,
       end: {
         status: RunStatus;
@@ -116,7 +139,7 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
         UPDATE runs SET status = ${end.status}, error = ${end.error},
           checkpoint_id = ${end.checkpointId}, last_sequence = ${end.lastSequence},
           ended_at = now(), lease_expires_at = NULL
-        WHERE id = ${id}`;
+        WHERE id = ${id} AND owner_id = ${ownerId}`;
     },
 
     /** Extends the leases of the runs this instance holds. */

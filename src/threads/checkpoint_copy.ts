@@ -77,13 +77,22 @@ export async function copyCheckpoints(
   from: ThreadKey,
   to: ThreadKey,
 ): Promise<void> {
-  if (isCopier(saver)) return await saver.copyThread(from.id, to.id, { ownerId: to.ownerId });
+  if (isCopier(saver)) {
+    return await saver.copyThread(from.id, to.id, {
+      fromOwnerId: from.ownerId,
+      ownerId: to.ownerId,
+    });
+  }
   await putAll(saver, to, await allTuples(saver, from));
 }
 
 /** A saver that copies a thread's rows itself. */
 interface ThreadCopier {
-  copyThread(from: string, to: string, options: { ownerId?: string }): Promise<void>;
+  copyThread(
+    from: string,
+    to: string,
+    options: { fromOwnerId: string; ownerId: string },
+  ): Promise<void>;
 }
 
 function isCopier(saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & ThreadCopier {
@@ -125,12 +134,23 @@ export async function rollbackPoint(
  * Removes the checkpoints a run wrote (the head's chain back to the
  * rollback point) and restores the point's own pending writes, so the
  * thread is exactly as it was before the run. The run must have stopped.
+ * The Postgres checkpointer does it in one transaction
+ * (`deleteCheckpointsAfter`); other savers get a read-delete-rewrite.
  */
 export async function rollbackTo(
   saver: BaseCheckpointSaver,
   thread: ThreadKey,
   point: RollbackPoint,
 ): Promise<void> {
+  if (isTrimmer(saver)) {
+    return await saver.deleteCheckpointsAfter(
+      thread.id,
+      thread.ownerId,
+      point.checkpointId,
+      point.writes,
+    );
+  }
+  // Any other saver: rewrite the history without the run's checkpoints.
   const dropped = new Set<string>();
   for (const tuple of await chain(saver, thread)) {
     if (tuple.checkpoint.id === point.checkpointId) break;
@@ -141,4 +161,18 @@ export async function rollbackTo(
   const writes = new Map<string, CheckpointPendingWrite[]>();
   if (point.checkpointId !== undefined) writes.set(point.checkpointId, point.writes);
   await putAll(saver, thread, kept, writes);
+}
+
+/** A saver that removes a thread's newer checkpoints itself, atomically. */
+interface CheckpointTrimmer {
+  deleteCheckpointsAfter(
+    threadId: string,
+    ownerId: string,
+    checkpointId: string | undefined,
+    pendingWrites: CheckpointPendingWrite[],
+  ): Promise<void>;
+}
+
+function isTrimmer(saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & CheckpointTrimmer {
+  return typeof (saver as Partial<CheckpointTrimmer>).deleteCheckpointsAfter === "function";
 }

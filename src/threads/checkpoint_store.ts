@@ -123,42 +123,101 @@ export function insertWrites(
     WHERE checkpoint_writes.idx < 0`;
 }
 
-/** Deletes every row of a thread, in every namespace. */
-export function deleteThreadRows(sql: Sql, threadId: string): Promise<unknown> {
+/** Deletes every row of one owner's thread, in every namespace. */
+export function deleteThreadRows(sql: Sql, threadId: string, ownerId: string): Promise<unknown> {
   return sql`
-    WITH writes AS (DELETE FROM checkpoint_writes WHERE thread_id = ${threadId}),
-      blobs AS (DELETE FROM checkpoint_blobs WHERE thread_id = ${threadId})
-    DELETE FROM checkpoints WHERE thread_id = ${threadId}`;
+    WITH writes AS (
+      DELETE FROM checkpoint_writes WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
+    ), blobs AS (
+      DELETE FROM checkpoint_blobs WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
+    )
+    DELETE FROM checkpoints WHERE thread_id = ${threadId} AND owner_id = ${ownerId}`;
 }
 
 /**
- * Copies every row of `source` to `target` (metadata.thread_id follows),
- * owned by `ownerId`, or by the source rows' owner when it is undefined.
+ * Copies every row of `sourceOwnerId`'s thread `source` to `target`
+ * (metadata.thread_id follows), owned by `ownerId`. Another owner's rows
+ * under the same thread id are never read.
  */
 export function copyThreadRows(
   sql: Sql,
-  source: string,
-  target: string,
-  ownerId: string | undefined,
+  source: { threadId: string; ownerId: string },
+  target: { threadId: string; ownerId: string },
 ): Promise<unknown> {
-  const owner = ownerId === undefined ? sql`owner_id` : sql`${ownerId}::text`;
+  const owner = sql`${target.ownerId}::text`;
+  const from = sql`thread_id = ${source.threadId} AND owner_id = ${source.ownerId}`;
   return sql`
     WITH checkpoint_copy AS (
       INSERT INTO checkpoints (owner_id, thread_id, checkpoint_ns, checkpoint_id,
         parent_checkpoint_id, type, checkpoint, channel_versions, metadata)
-      SELECT ${owner}, ${target}, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint,
+      SELECT ${owner}, ${target.threadId}, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint,
         channel_versions,
         CASE WHEN metadata ? 'thread_id'
-          THEN jsonb_set(metadata, '{thread_id}', to_jsonb(${target}::text)) ELSE metadata END
-      FROM checkpoints WHERE thread_id = ${source}
+          THEN jsonb_set(metadata, '{thread_id}', to_jsonb(${target.threadId}::text)) ELSE metadata END
+      FROM checkpoints WHERE ${from}
     ), blob_copy AS (
       INSERT INTO checkpoint_blobs (owner_id, thread_id, checkpoint_ns, channel, version, type,
         blob)
-      SELECT ${owner}, ${target}, checkpoint_ns, channel, version, type, blob
-      FROM checkpoint_blobs WHERE thread_id = ${source}
+      SELECT ${owner}, ${target.threadId}, checkpoint_ns, channel, version, type, blob
+      FROM checkpoint_blobs WHERE ${from}
     )
     INSERT INTO checkpoint_writes (owner_id, thread_id, checkpoint_ns, checkpoint_id, task_id,
       idx, channel, type, blob, task_path)
-    SELECT ${owner}, ${target}, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob, task_path
-    FROM checkpoint_writes WHERE thread_id = ${source}`;
+    SELECT ${owner}, ${target.threadId}, checkpoint_ns, checkpoint_id, task_id, idx, channel, type, blob, task_path
+    FROM checkpoint_writes WHERE ${from}`;
+}
+
+/**
+ * Undoes what happened on one owner's thread after checkpoint `checkpointId`
+ * (undefined: the thread had none), in one transaction: deletes the
+ * checkpoints whose id sorts after it (ids are uuid6, so id order is time
+ * order; every namespace), their writes, and the blobs only they referenced;
+ * then replaces the writes pending on the point itself with `pointWrites`.
+ * The work is proportional to what is removed, not to the history.
+ */
+export async function rollbackThreadRows(
+  sql: Sql,
+  key: { threadId: string; ownerId: string },
+  checkpointId: string | undefined,
+  pointWrites: WriteInsert[],
+): Promise<void> {
+  const { threadId, ownerId } = key;
+  if (checkpointId === undefined) return void await deleteThreadRows(sql, threadId, ownerId);
+  // A fresh fragment per use: postgres.js fragments belong to one query.
+  const thread = () => sql`thread_id = ${threadId} AND owner_id = ${ownerId}`;
+  const values = pointWrites.map((w) => [w.taskId, w.idx, w.channel, w.type, w.blob, w.taskPath]);
+  await sql.begin(async (tx) => {
+    // One statement: every part sees the rows as they were before it.
+    await tx`
+      WITH doomed AS (
+        DELETE FROM checkpoints WHERE ${thread()} AND checkpoint_id > ${checkpointId}
+        RETURNING checkpoint_ns, channel_versions
+      ), writes AS (
+        DELETE FROM checkpoint_writes WHERE ${thread()} AND checkpoint_id > ${checkpointId}
+      )
+      DELETE FROM checkpoint_blobs b
+      USING (
+        SELECT DISTINCT d.checkpoint_ns, v.channel, v.version
+        FROM doomed d, jsonb_each_text(d.channel_versions) AS v(channel, version)
+      ) dv
+      WHERE b.thread_id = ${threadId} AND b.owner_id = ${ownerId}
+        AND b.checkpoint_ns = dv.checkpoint_ns AND b.channel = dv.channel
+        AND b.version = dv.version
+        AND NOT EXISTS (
+          SELECT 1 FROM checkpoints k
+          WHERE k.thread_id = ${threadId} AND k.owner_id = ${ownerId}
+            AND k.checkpoint_ns = b.checkpoint_ns AND k.checkpoint_id <= ${checkpointId}
+            AND k.channel_versions ->> b.channel = b.version)`;
+    await tx`
+      DELETE FROM checkpoint_writes
+      WHERE ${thread()} AND checkpoint_ns = '' AND checkpoint_id = ${checkpointId}`;
+    if (values.length === 0) return;
+    await tx`
+      INSERT INTO checkpoint_writes (owner_id, thread_id, checkpoint_ns, checkpoint_id, task_id,
+        idx, channel, type, blob, task_path)
+      SELECT ${ownerId}::text, ${threadId}::text, '', ${checkpointId}::text,
+        w.task_id, w.idx::int, w.channel, w.type, w.blob::bytea, w.task_path
+      FROM (VALUES ${valueList(tx as unknown as Sql, values)})
+        AS w(task_id, idx, channel, type, blob, task_path)`;
+  });
 }

@@ -12,7 +12,10 @@
  *   writes in one statement (see checkpoint_query.ts).
  *
  * Rows carry their owner: `configurable.owner_id` (or the `ownerId` option)
- * stamps writes and scopes reads; `deleteThread` ignores owners.
+ * stamps writes and scopes reads and deletes. With neither, every call
+ * refuses: there is no unscoped access. The app's checkpointer has no
+ * default owner (each run passes its user's); LangGraph's conformance suite
+ * gives its saver one.
  *
  * @example
  * ```ts
@@ -20,7 +23,7 @@
  * const checkpointer = createCheckpointer(db.sql);
  * const graph = new StateGraph(State).addNode(...).compile({ checkpointer });
  * await graph.invoke(input, { configurable: { thread_id: threadId, owner_id: viewer.id } });
- * await checkpointer.deleteThread(threadId);
+ * await checkpointer.deleteThreadOf(threadId, viewer.id);
  * ```
  * @module
  */
@@ -32,6 +35,7 @@ import {
   type Checkpoint,
   type CheckpointListOptions,
   type CheckpointMetadata,
+  type CheckpointPendingWrite,
   type CheckpointTuple,
   getCheckpointId,
   type PendingWrite,
@@ -46,7 +50,6 @@ import {
 import { decodeTuple, encodeCheckpoint } from "./checkpoint_codec.ts";
 import {
   optional,
-  ownerIdOf,
   ownerKeys,
   requireOwnerId,
   requireThreadId,
@@ -58,6 +61,7 @@ import {
   deleteThreadRows,
   insertCheckpoint,
   insertWrites,
+  rollbackThreadRows,
   type WriteInsert,
 } from "./checkpoint_store.ts";
 
@@ -96,12 +100,18 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     this.#ownerId = options.ownerId;
   }
 
-  /** The checkpoint `config` names, or the thread's latest in its namespace. */
+  /**
+   * The checkpoint `config` names, or the thread's latest in its namespace.
+   * Refuses without an owner (`configurable.owner_id` or the instance's
+   * `ownerId`), so a call path that forgets one fails instead of reading
+   * every user's checkpoints.
+   */
   async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    const ownerId = requireOwnerId(config, this.#ownerId, "read a checkpoint");
     const threadId = threadIdOf(config);
     if (threadId === undefined) return undefined;
     const [row] = await selectCheckpoints(this.#sql, {
-      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
+      ownerId,
       threadId,
       checkpointNs: config.configurable?.checkpoint_ns ?? "",
       ...optional("checkpointId", getCheckpointId(config) || undefined),
@@ -110,7 +120,8 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
   }
 
   /**
-   * Checkpoints newest first, filtered by the thread, namespace and checkpoint
+   * One owner's checkpoints (like every read, it refuses without an owner),
+   * newest first, filtered by the thread, namespace and checkpoint
    * id in `config` (each optional) and by `before`, `filter` (metadata
    * containment) and `limit`.
    */
@@ -121,7 +132,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     const { before, filter } = options;
     let remaining = options.limit ?? Infinity;
     const where = {
-      ...optional("ownerId", ownerIdOf(config) ?? this.#ownerId),
+      ownerId: requireOwnerId(config, this.#ownerId, "list checkpoints"),
       ...optional("threadId", threadIdOf(config)),
       ...optional("checkpointNs", config.configurable?.checkpoint_ns ?? undefined),
       ...optional("checkpointId", config.configurable?.checkpoint_id || undefined),
@@ -219,22 +230,75 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     );
   }
 
-  /** Deletes every checkpoint, blob and write of the thread, in every namespace. */
+  /**
+   * Deletes every checkpoint, blob and write of the thread, in every
+   * namespace, owned by the instance's `ownerId` (LangGraph's signature has
+   * no config); refuses on an instance without one. The app, whose
+   * checkpointer serves every user, calls {@linkcode deleteThreadOf}.
+   */
   async deleteThread(threadId: string): Promise<void> {
-    await deleteThreadRows(this.#sql, threadId);
+    const ownerId = requireOwnerId({}, this.#ownerId, "delete a thread");
+    await deleteThreadRows(this.#sql, threadId, ownerId);
+  }
+
+  /** Deletes `ownerId`'s thread (every namespace); other owners' rows stay. */
+  async deleteThreadOf(threadId: string, ownerId: string): Promise<void> {
+    await deleteThreadRows(this.#sql, threadId, ownerId);
   }
 
   /**
    * Copies a thread's whole history (checkpoints, blobs and writes, every
-   * namespace) to `targetThreadId`, in one statement, keeping its owner
-   * unless `ownerId` says otherwise. The target must have no checkpoints yet.
+   * namespace) to `targetThreadId`, in one statement. Only the rows of
+   * `fromOwnerId` (default: the instance's `ownerId`; refuses without one)
+   * are copied, owned by `ownerId` (default: the source owner). The target
+   * must have no checkpoints yet.
    */
   async copyThread(
     sourceThreadId: string,
     targetThreadId: string,
-    options: { ownerId?: string } = {},
+    options: { fromOwnerId?: string; ownerId?: string } = {},
   ): Promise<void> {
-    await copyThreadRows(this.#sql, sourceThreadId, targetThreadId, options.ownerId);
+    const fromOwnerId = options.fromOwnerId ??
+      requireOwnerId({}, this.#ownerId, "copy a thread");
+    await copyThreadRows(
+      this.#sql,
+      { threadId: sourceThreadId, ownerId: fromOwnerId },
+      { threadId: targetThreadId, ownerId: options.ownerId ?? fromOwnerId },
+    );
+  }
+
+  /**
+   * Removes, in one transaction, every checkpoint of `ownerId`'s thread
+   * newer than `checkpointId` (every namespace; all of them when it is
+   * undefined), with their writes and the blobs nothing older references,
+   * and makes `pendingWrites` the point's pending writes again. ROLLBACK
+   * uses it: a crash leaves the thread either as it was or rolled back.
+   */
+  async deleteCheckpointsAfter(
+    threadId: string,
+    ownerId: string,
+    checkpointId: string | undefined,
+    pendingWrites: CheckpointPendingWrite[] = [],
+  ): Promise<void> {
+    const dumped = await Promise.all(
+      pendingWrites.map(([, , value]) => this.serde.dumpsTyped(value)),
+    );
+    const perTask = new Map<string, number>();
+    const byKey = new Map<string, WriteInsert>();
+    pendingWrites.forEach(([taskId, channel], index) => {
+      // The index each write had in its task's putWrites call.
+      const position = perTask.get(taskId) ?? 0;
+      perTask.set(taskId, position + 1);
+      const idx = WRITES_IDX_MAP[channel] ?? position;
+      const [type, blob] = dumped[index]!;
+      byKey.set(`${taskId}\u0000${idx}`, { taskId, idx, channel, type, blob, taskPath: "" });
+    });
+    await rollbackThreadRows(
+      this.#sql,
+      { threadId, ownerId },
+      checkpointId,
+      [...byKey.values()],
+    );
   }
 
   /**

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import type { BaseCheckpointSaver } from "@langchain/langgraph";
+import type { PostgresCheckpointer } from "./checkpointer.ts";
 import type { Viewer } from "../graphql/context.ts";
 import { NotFoundError } from "../graphql/errors.ts";
 import type { AgentRuntime } from "../agents/runtime.ts";
@@ -43,7 +43,8 @@ export type DeleteListener = (thread: ThreadRecord) => Promise<void>;
 export interface ThreadServiceDeps {
   sql: Sql;
   agents: AgentRuntime;
-  checkpointer: BaseCheckpointSaver;
+  /** The app's saver: deletes go through its owner-scoped `deleteThreadOf`. */
+  checkpointer: PostgresCheckpointer;
 }
 
 /** Creates the thread service. */
@@ -103,7 +104,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
   async function remove(viewer: Viewer, threadId: string): Promise<string> {
     const thread = await get(viewer, threadId);
     for (const listener of deleteListeners) await listener(thread);
-    await deps.checkpointer.deleteThread(thread.id);
+    await deps.checkpointer.deleteThreadOf(thread.id, thread.ownerId);
     await store.remove(viewer.id, thread.id);
     return thread.id;
   }

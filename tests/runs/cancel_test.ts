@@ -27,6 +27,25 @@ function watch(app: any, headers: Record<string, string>, runId: string) {
   };
 }
 
+/** Every checkpoint, blob and write row of a thread, in key order. */
+async function checkpointRows(app: any, threadId: string) {
+  const sql = app.database.sql;
+  return {
+    checkpoints: [
+      ...await sql`SELECT * FROM checkpoints WHERE thread_id = ${threadId}
+        ORDER BY checkpoint_ns, checkpoint_id`,
+    ],
+    blobs: [
+      ...await sql`SELECT * FROM checkpoint_blobs WHERE thread_id = ${threadId}
+        ORDER BY checkpoint_ns, channel, version`,
+    ],
+    writes: [
+      ...await sql`SELECT * FROM checkpoint_writes WHERE thread_id = ${threadId}
+        ORDER BY checkpoint_ns, checkpoint_id, task_id, idx`,
+    ],
+  };
+}
+
 async function tokensPublished(app: any): Promise<number> {
   const text = await (await app.fetch(new Request("http://localhost/metrics"))).text();
   const line = text.split("\n").find((l: string) =>
@@ -83,6 +102,7 @@ Deno.test("cancelRun really stops the graph and leaves the thread consistent", a
       const warmup = await app.sendMessage("alice", { threadId, content: "hi" });
       await app.waitForRun("alice", warmup.id);
       const before = (await app.ok("alice", THREAD, { id: threadId })).thread;
+      const rowsBefore = await checkpointRows(app, threadId);
       const run = await app.sendMessage("alice", { threadId, content: LONG });
       const watcher = watch(app, alice, run.id);
       await until(() => watcher.tokens() >= 3);
@@ -93,6 +113,8 @@ Deno.test("cancelRun really stops the graph and leaves the thread consistent", a
       await watcher.done;
       const after = (await app.ok("alice", THREAD, { id: threadId })).thread;
       assert.deepEqual(after, before);
+      // Row for row: the run's checkpoints, blobs and writes are gone, the rest untouched.
+      assert.deepEqual(await checkpointRows(app, threadId), rowsBefore);
       const next = await app.sendMessage("alice", { threadId, content: "again" });
       assert.equal((await app.waitForRun("alice", next.id)).status, "SUCCESS");
       const final = (await app.ok("alice", THREAD, { id: threadId })).thread;

@@ -33,12 +33,16 @@ async function withDatabase(run: (sql: Sql) => Promise<void>): Promise<void> {
   }
 }
 
-async function rowCounts(sql: Sql, threadId: string) {
+/** Row counts of a thread, of one owner's rows when `ownerId` is given. */
+async function rowCounts(sql: Sql, threadId: string, ownerId?: string) {
+  const owner = ownerId === undefined ? sql`` : sql`AND owner_id = ${ownerId}`;
   const [row] = await sql<{ checkpoints: number; blobs: number; writes: number }[]>`
     SELECT
-      (SELECT count(*)::int FROM checkpoints WHERE thread_id = ${threadId}) AS checkpoints,
-      (SELECT count(*)::int FROM checkpoint_blobs WHERE thread_id = ${threadId}) AS blobs,
-      (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ${threadId}) AS writes`;
+      (SELECT count(*)::int FROM checkpoints WHERE thread_id = ${threadId} ${owner})
+        AS checkpoints,
+      (SELECT count(*)::int FROM checkpoint_blobs WHERE thread_id = ${threadId} ${owner}) AS blobs,
+      (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ${threadId} ${owner})
+        AS writes`;
   return row!;
 }
 
@@ -82,12 +86,14 @@ Deno.test("deleteThread removes the thread's rows in every namespace and nothing
       configurable: { thread_id: "kept", owner_id: "bob" },
     });
 
-    // A fresh instance with no owner: deleting does not depend on who owns it.
-    await createCheckpointer(sql).deleteThread("doomed");
+    await checkpointer.deleteThreadOf("doomed", "alice");
 
     assert.deepEqual(await rowCounts(sql, "doomed"), { checkpoints: 0, blobs: 0, writes: 0 });
     assert.deepEqual(await rowCounts(sql, "kept"), kept);
-    assert.equal(await checkpointer.getTuple({ configurable: { thread_id: "doomed" } }), undefined);
+    assert.equal(
+      await checkpointer.getTuple({ configurable: { thread_id: "doomed", owner_id: "alice" } }),
+      undefined,
+    );
     const state = await graph.getState({ configurable: { thread_id: "kept", owner_id: "bob" } });
     assert.deepEqual(state.values, keptState.values);
   });
@@ -323,5 +329,136 @@ Deno.test("owners: reads see only the caller's rows, and writes cannot touch ano
       }, {}),
       /no owner\. Pass the thread owner's id as configurable\.owner_id/,
     );
+  });
+});
+
+Deno.test("reads without an owner refuse instead of reading every user's rows", async () => {
+  await withDatabase(async (sql) => {
+    // The app's checkpointer: no default owner, each call names its own.
+    const checkpointer = createCheckpointer(sql);
+    await echoGraph(checkpointer).invoke({ value: "secret" }, {
+      configurable: { thread_id: "t", owner_id: "alice" },
+    });
+    const noOwner = { configurable: { thread_id: "t" } };
+    const message = /no owner\. Pass the thread owner's id as configurable\.owner_id/;
+    await assert.rejects(checkpointer.getTuple(noOwner), message);
+    await assert.rejects(checkpointer.getTuple({ configurable: {} }), message);
+    const listAll = async (config: RunnableConfig) => {
+      for await (const _ of checkpointer.list(config)) {
+        // Draining is enough: the first page is read before any tuple.
+      }
+    };
+    await assert.rejects(listAll(noOwner), message);
+    await assert.rejects(listAll({}), message);
+
+    // The instance default is the explicit opt-in (the conformance suite's).
+    const scoped = createCheckpointer(sql, ALICE);
+    assert.equal((await scoped.getTuple(noOwner))?.checkpoint.channel_values.value, "secret!");
+    const bobs = createCheckpointer(sql, { ownerId: "bob" });
+    assert.equal(await bobs.getTuple(noOwner), undefined);
+  });
+});
+
+/** One checkpointer for every user; alice and bob both have a thread "shared". */
+async function sharedThreadId(sql: Sql) {
+  const checkpointer = createCheckpointer(sql);
+  const graph = nestedGraph(checkpointer);
+  for (const owner_id of ["alice", "bob"]) {
+    await graph.invoke({ log: [owner_id] }, { configurable: { thread_id: "shared", owner_id } });
+  }
+  const bob = { configurable: { thread_id: "shared", owner_id: "bob" } };
+  return { checkpointer, graph, bob, bobRows: await rowCounts(sql, "shared", "bob") };
+}
+
+Deno.test("deleteThreadOf deletes one owner's thread; deleteThread needs a default owner", async () => {
+  await withDatabase(async (sql) => {
+    const { checkpointer, graph, bob, bobRows } = await sharedThreadId(sql);
+    const bobState = (await graph.getState(bob)).values;
+    await checkpointer.deleteThreadOf("shared", "alice");
+    assert.deepEqual(await rowCounts(sql, "shared", "alice"), {
+      checkpoints: 0,
+      blobs: 0,
+      writes: 0,
+    });
+    assert.deepEqual(await rowCounts(sql, "shared", "bob"), bobRows);
+    assert.deepEqual((await graph.getState(bob)).values, bobState);
+
+    await assert.rejects(checkpointer.deleteThread("shared"), /Cannot delete a thread: no owner/);
+    await createCheckpointer(sql, { ownerId: "bob" }).deleteThread("shared");
+    assert.deepEqual(await rowCounts(sql, "shared"), { checkpoints: 0, blobs: 0, writes: 0 });
+  });
+});
+
+Deno.test("copyThread copies only the source owner's rows of a thread id", async () => {
+  await withDatabase(async (sql) => {
+    const { checkpointer, graph, bob, bobRows } = await sharedThreadId(sql);
+    const aliceRows = await rowCounts(sql, "shared", "alice");
+    await checkpointer.copyThread("shared", "copy", { fromOwnerId: "alice", ownerId: "alice" });
+    assert.deepEqual(await rowCounts(sql, "copy"), aliceRows);
+    const copied = await graph.getState({ configurable: { thread_id: "copy", owner_id: "alice" } });
+    assert.ok(!copied.values.log.includes("bob"), JSON.stringify(copied.values));
+    assert.deepEqual(await rowCounts(sql, "shared", "bob"), bobRows);
+    assert.ok((await graph.getState(bob)).values.log.includes("bob"));
+    await assert.rejects(checkpointer.copyThread("shared", "x"), /Cannot copy a thread: no owner/);
+  });
+});
+
+/** Every row of one owner's thread, in key order. */
+async function threadRows(sql: Sql, threadId: string, ownerId: string) {
+  const of = sql`thread_id = ${threadId} AND owner_id = ${ownerId}`;
+  return {
+    checkpoints: [
+      ...await sql`SELECT * FROM checkpoints WHERE ${of} ORDER BY checkpoint_ns, checkpoint_id`,
+    ],
+    blobs: [
+      ...await sql`SELECT * FROM checkpoint_blobs WHERE ${sql`thread_id = ${threadId} AND owner_id = ${ownerId}`} ORDER BY checkpoint_ns, channel, version`,
+    ],
+    writes: [
+      ...await sql`SELECT * FROM checkpoint_writes WHERE ${sql`thread_id = ${threadId} AND owner_id = ${ownerId}`} ORDER BY checkpoint_ns, checkpoint_id, task_id, idx`,
+    ],
+  };
+}
+
+Deno.test("deleteCheckpointsAfter removes exactly the newer checkpoints of one owner", async () => {
+  await withDatabase(async (sql) => {
+    const { checkpointer, graph, bob } = await sharedThreadId(sql);
+    const alice = { configurable: { thread_id: "shared", owner_id: "alice" } };
+    const point = (await checkpointer.getTuple({
+      configurable: { ...alice.configurable, checkpoint_ns: "" },
+    }))!;
+    await checkpointer.putWrites(point.config, [["log", "pending"]], "before-run");
+    const pointWrites = (await checkpointer.getTuple(point.config))!.pendingWrites!;
+    const before = await threadRows(sql, "shared", "alice");
+    const bobBefore = await threadRows(sql, "shared", "bob");
+    const stateBefore = (await graph.getState(alice)).values;
+
+    // "The run": two more turns (new checkpoints in both namespaces, new
+    // blobs, writes) and a write added to the point itself.
+    await graph.invoke({ log: ["run 1"] }, alice);
+    await graph.invoke({ log: ["run 2"] }, alice);
+    await checkpointer.putWrites(point.config, [["log", "added by the run"]], "during-run");
+    const during = await threadRows(sql, "shared", "alice");
+    assert.ok(during.checkpoints.length > before.checkpoints.length);
+    assert.ok(during.blobs.length > before.blobs.length);
+
+    await checkpointer.deleteCheckpointsAfter(
+      "shared",
+      "alice",
+      point.checkpoint.id,
+      pointWrites,
+    );
+    assert.deepEqual(await threadRows(sql, "shared", "alice"), before);
+    assert.deepEqual(await threadRows(sql, "shared", "bob"), bobBefore);
+    assert.deepEqual((await graph.getState(alice)).values, stateBefore);
+    assert.ok((await graph.getState(bob)).values.log.includes("bob"));
+
+    // No point (the thread had no checkpoint before the run): all of the owner's rows go.
+    await checkpointer.deleteCheckpointsAfter("shared", "alice", undefined);
+    assert.deepEqual(await threadRows(sql, "shared", "alice"), {
+      checkpoints: [],
+      blobs: [],
+      writes: [],
+    });
+    assert.deepEqual(await threadRows(sql, "shared", "bob"), bobBefore);
   });
 });
