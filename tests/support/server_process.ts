@@ -34,9 +34,11 @@ export async function startTaskArgs(): Promise<string[]> {
 /** Spawns the server with `env` on a free port and waits for /health. */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; denoFlags?: string[] } = {},
 ): Promise<ServerProcess> {
   const args = await startTaskArgs();
+  // Extra `deno run` flags (e.g. `--cpu-prof` for a benchmark) go before the script.
+  args.splice(1, 0, ...(options.denoFlags ?? []));
   const spawnedAt = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args,
