@@ -22,9 +22,10 @@
  * - Checkpoints and pending writes per run (writes on PostgreSQL only: the
  *   embedded database is inside the server process).
  *
- * `BENCH_STREAMS=1,100` narrows the levels, `BENCH_DATABASES=postgres` the
+ * `BENCH_STREAMS=1,100` narrows the levels, `BENCH_TRANSPORTS=ws` the transports, `BENCH_DATABASES=postgres` the
  * databases, and `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
- * passes flags to the server's `deno run` (profiles are written at exit).
+ * passes flags to the server's `deno run` (profiles are written at exit),
+ * `BENCH_SERVER_ENV='{"NAME":"value"}'` extra variables to its environment.
  *
  * @module
  */
@@ -94,18 +95,24 @@ async function benchServer(
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
     LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
+    ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
   }, { denoFlags: Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [] });
   const base = `127.0.0.1:${server.port}/graphql`;
   const sql = databaseUrl ? postgres(databaseUrl, { max: 2, onnotice: () => {} }) : undefined;
   const rows: StreamingRow[] = [];
   try {
-    for (const transport of ["sse", "ws"] as const) {
+    const transports = (Deno.env.get("BENCH_TRANSPORTS") ?? "sse,ws").split(
+      ",",
+    ) as ("sse" | "ws")[];
+    for (const transport of transports) {
       for (const streams of levels) {
         const threadIds: string[] = [];
         // Threads first, so the measured part is the chat itself.
         for (let i = 0; i < streams; i += 50) {
           const batch = Math.min(50, streams - i);
-          threadIds.push(...await Promise.all(Array.from({ length: batch }, () => newThread(base))));
+          threadIds.push(
+            ...await Promise.all(Array.from({ length: batch }, () => newThread(base))),
+          );
         }
         const result = await runLevel({
           base,
