@@ -121,6 +121,7 @@ async function benchServer(
           transport,
           threadIds,
           tokens: TOKENS,
+          rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
         });
         const counts = await checkpointCounts(base, sql, threadIds);
         rows.push({ database, msPerToken, ...result, ...counts });

@@ -50,8 +50,11 @@ export async function runLevel(options: {
   transport: "sse" | "ws";
   threadIds: string[];
   tokens: number;
+  /** Spread the subscriptions evenly over this many ms instead of starting all at once. */
+  rampMs?: number;
 }): Promise<LevelResult> {
   const { base, mock, pid, transport, threadIds, tokens } = options;
+  const gapMs = (options.rampMs ?? 0) / threadIds.length;
   const streams = threadIds.length;
   let peakRss = await serverRss(pid);
   const sampler = setInterval(async () => peakRss = Math.max(peakRss, await serverRss(pid)), 100);
@@ -65,7 +68,8 @@ export async function runLevel(options: {
   const started = now();
   let results: StreamResult[];
   try {
-    results = await Promise.all(threadIds.map((threadId, i) => {
+    results = await Promise.all(threadIds.map(async (threadId, i) => {
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, i * gapMs));
       const iterable = clients[i]!.iterate({
         query: CHAT,
         variables: { input: { threadId, content: "Tell me a long story." } },
