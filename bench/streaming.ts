@@ -128,6 +128,11 @@ async function benchServer(
         console.error(JSON.stringify(rows.at(-1)));
       }
     }
+  } catch (error) {
+    // Say why, when the server is what broke.
+    const code = await Promise.race([server.stop("SIGTERM"), new Promise((r) => setTimeout(r, 5000))]);
+    console.error(`server exit code ${code}; last log lines:`, server.logs.slice(-5));
+    throw error;
   } finally {
     await sql?.end();
     await server.stop();
