@@ -130,8 +130,12 @@ async function benchServer(
     }
   } catch (error) {
     // Say why, when the server is what broke.
-    const code = await Promise.race([server.stop("SIGTERM"), new Promise((r) => setTimeout(r, 5000))]);
+    const code = await Promise.race([
+      server.stop("SIGTERM"),
+      new Promise((r) => setTimeout(r, 5000)),
+    ]);
     console.error(`server exit code ${code}; last log lines:`, server.logs.slice(-5));
+    console.error(`server stderr: ${server.stderr().slice(-2000)}`);
     throw error;
   } finally {
     await sql?.end();

@@ -18,6 +18,8 @@ export interface ServerProcess {
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
   pid: number;
+  /** Everything on stderr so far, and stdout lines that were not JSON. */
+  stderr(): string;
 }
 
 const root = new URL("../../", import.meta.url);
@@ -106,6 +108,7 @@ export async function startServer(
     logs,
     startupMs,
     pid: child.pid,
+    stderr: () => stderr,
     async stop(signal: Deno.Signal = "SIGTERM") {
       try {
         child.kill(signal);
