@@ -22,10 +22,13 @@
  * - Checkpoints and pending writes per run (writes on PostgreSQL only: the
  *   embedded database is inside the server process).
  *
- * `BENCH_STREAMS=1,100` narrows the levels, `BENCH_TRANSPORTS=ws` the transports, `BENCH_DATABASES=postgres` the
- * databases, and `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`
- * passes flags to the server's `deno run` (profiles are written at exit),
- * `BENCH_SERVER_ENV='{"NAME":"value"}'` extra variables to its environment.
+ * Environment: `BENCH_STREAMS=1,100` (levels), `BENCH_TRANSPORTS=ws`,
+ * `BENCH_DATABASES=postgres`, `BENCH_TOKEN_DELAYS_MS=20`, `BENCH_MAX_AGENTS=50`
+ * (the server's MAX_CONCURRENT_AGENTS; default 5000, no queueing),
+ * `BENCH_RAMP_MS=1000` (spread the subscriptions over that time instead of
+ * starting them at once), `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
+ * (flags for the server's `deno run`; profiles are written at exit) and
+ * `BENCH_SERVER_ENV='{"NAME":"value"}'` (more server environment).
  *
  * @module
  */
@@ -91,7 +94,7 @@ async function benchServer(
     ENVIRONMENT: "development",
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: mock.url,
-    MAX_CONCURRENT_AGENTS: "5000",
+    MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
     LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
