@@ -24,6 +24,8 @@ export interface LevelResult {
   serverRssMb: number;
   /** Server CPU time (user + system) per token received, in microseconds. */
   serverCpuUsPerToken: number;
+  /** This process's (mock and clients) CPU use during the level, % of one core. */
+  benchCpuPct: number;
 }
 
 interface StreamResult {
@@ -58,7 +60,8 @@ export async function runLevel(options: {
   const streams = threadIds.length;
   let peakRss = await serverRss(pid);
   const sampler = setInterval(async () => peakRss = Math.max(peakRss, await serverRss(pid)), 100);
-  const cpuBefore = await serverCpuMs(pid);
+  const cpuBefore = await processCpuMs(pid);
+  const benchCpuBefore = await processCpuMs(Deno.pid);
   // One client per stream, as each chat front end has its own connection.
   const clients = threadIds.map(() =>
     transport === "ws"
@@ -87,7 +90,8 @@ export async function runLevel(options: {
     await Promise.all(clients.map((client) => client.dispose()));
   }
   const elapsedS = (now() - started) / 1000;
-  const cpuMs = await serverCpuMs(pid) - cpuBefore;
+  const serverCpu = await processCpuMs(pid) - cpuBefore;
+  const benchCpuMs = await processCpuMs(Deno.pid) - benchCpuBefore;
   const added = results.flatMap((r) => r.added).sort((a, b) => a - b);
   const ttft = results.map((r) => r.ttft).filter(Number.isFinite).sort((a, b) => a - b);
   const received = results.reduce((sum, r) => sum + r.received, 0);
@@ -104,7 +108,8 @@ export async function runLevel(options: {
     lostTokens: results.reduce((sum, r) => sum + r.lost, 0),
     failedRuns: failures.length,
     serverRssMb: Math.round(peakRss / 1024),
-    serverCpuUsPerToken: received > 0 ? Math.round(cpuMs * 1000 / received) : NaN,
+    serverCpuUsPerToken: received > 0 ? Math.round(serverCpu * 1000 / received) : NaN,
+    benchCpuPct: Math.round(benchCpuMs / (elapsedS * 10)),
   };
 }
 
@@ -150,8 +155,8 @@ async function serverRss(pid: number): Promise<number> {
   return Number(new TextDecoder().decode(ps.stdout).trim()) || 0;
 }
 
-/** The server's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN without it. */
-async function serverCpuMs(pid: number): Promise<number> {
+/** A process's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN without it. */
+async function processCpuMs(pid: number): Promise<number> {
   const cat = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stderr: "null" })
     .output();
   const stat = new TextDecoder().decode(cat.stdout);

@@ -38,7 +38,6 @@ export function createChatModel(
   config: Config["llm"],
   options: ChatModelOptions = {},
 ): BaseChatModel {
-  foregroundCallbacks();
   if (config.apiKey === undefined) {
     return new OfflineChatModel({ tokenDelayMs: config.offlineTokenDelayMs });
   }
@@ -59,18 +58,4 @@ export function createChatModel(
     maxRetries: 0,
     configuration: config.baseUrl === undefined ? {} : { baseURL: config.baseUrl },
   });
-}
-
-/**
- * LangChain runs callback handlers (LangGraph's token stream among them) in
- * the background by default: every token of every run goes through one
- * process-wide queue, one at a time, a few promise hops each. A server keeps
- * no handler that could block, so they run inline: less work per token, no
- * queue shared by all runs, and each token reaches the run's stream before
- * the next one is read. An explicit `LANGCHAIN_CALLBACKS_BACKGROUND` wins.
- */
-function foregroundCallbacks(): void {
-  if (Deno.env.get("LANGCHAIN_CALLBACKS_BACKGROUND") === undefined) {
-    Deno.env.set("LANGCHAIN_CALLBACKS_BACKGROUND", "false");
-  }
 }
