@@ -1,255 +1,196 @@
 /**
  * Token streaming end to end: N concurrent `chat` subscriptions, each a new
- * thread whose agent streams a 200-token reply from the mock OpenAI server
- * (5 ms between tokens, about what a hosted model streams at: 200 tokens/s),
- * through the real app served by Deno.serve on loopback, to the real
- * graphql-sse and graphql-ws clients.
+ * thread whose agent streams a 200-token reply from the mock OpenAI server,
+ * through the real server process (`deno task start`'s command line), to the
+ * real graphql-sse and graphql-ws clients, one connection per stream.
  *
+ * The server runs alone in its own process; the mock and the clients share
+ * this one, so the server's figures are not the benchmark's own CPU.
+ *
+ * - Pacing: 20 ms between tokens (50 tokens/s per stream, a hosted model's
+ *   usual rate) and 5 ms (200 tokens/s per stream, a stress row: at 1000
+ *   streams that offers 200 000 tokens/s). `BENCH_TOKEN_DELAYS_MS=20` narrows it.
  * - TTFT: subscribe → first TokenEvent at the client.
  * - Added latency: client receive epoch ms minus the mock's emit epoch ms of
- *   the same token (matched by messageId = completion id and token index).
+ *   the same token (same machine clock; matched by messageId = completion
+ *   id and token index). It includes the client's parsing and this
+ *   process's event loop, so it is an upper bound of what the server adds.
  * - Lost: tokens the mock emitted that the client did not get, in order.
- * - RSS: this process (app, mock and clients) sampled every 50 ms.
- * - Checkpoints: rows written per run (one per super-step) and pending writes.
+ * - Server RSS: the server process's VmRSS (what `ps -o rss=` shows),
+ *   sampled every 100 ms; server CPU: its user + system time per token.
+ * - The server logs at info (the `listening` line is how the bench finds its port).
+ * - Checkpoints and pending writes per run (writes on PostgreSQL only: the
+ *   embedded database is inside the server process).
  *
- * The app, the mock and the clients share one process and one event loop,
- * so the added latency includes the client's parsing and the mock's
- * pacing jitter: an upper bound of what the server adds.
+ * Environment: `BENCH_STREAMS=1,100` (levels), `BENCH_TRANSPORTS=ws`,
+ * `BENCH_DATABASES=postgres`, `BENCH_TOKEN_DELAYS_MS=20`, `BENCH_MAX_AGENTS=50`
+ * (the server's MAX_CONCURRENT_AGENTS; default 5000, no queueing),
+ * `BENCH_RAMP_MS=1000` (spread the subscriptions over that time instead of
+ * starting them at once), `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
+ * (flags for the server's `deno run`; profiles are written at exit) and
+ * `BENCH_SERVER_ENV='{"NAME":"value"}'` (more server environment).
  *
  * @module
  */
-import { createClient as createSseClient } from "graphql-sse";
-import { createClient as createWsClient } from "graphql-ws";
-import { createApp } from "../src/app.ts";
-import { loadConfig } from "../src/config.ts";
-import { createLogger } from "../src/observability/logger.ts";
+import postgres from "postgres";
 import { startMockOpenAI } from "../tests/support/mock_openai.ts";
 import { createThrowawayDatabase, localPostgres } from "../tests/support/local_postgres.ts";
+import { startServer } from "../tests/support/server_process.ts";
+import { type LevelResult, round, runLevel } from "./streaming_level.ts";
 
 /** One row of the table. */
-export interface StreamingRow {
+export interface StreamingRow extends LevelResult {
   database: string;
-  transport: "sse" | "ws";
-  streams: number;
-  ttftP50Ms: number;
-  ttftP99Ms: number;
-  addedP50Ms: number;
-  addedP99Ms: number;
-  tokensPerSecond: number;
-  lostTokens: number;
-  failedRuns: number;
-  peakRssMb: number;
+  msPerToken: number;
   checkpointsPerRun: number;
   writesPerRun: number;
 }
 
 const TOKENS = 200;
-const TOKEN_DELAY_MS = 5;
-const CHAT = `subscription($input: SendMessageInput!) { chat(input: $input) {
-  __typename ... on TokenEvent { text messageId } ... on RunStatusEvent { status error } } }`;
 
-const now = () => performance.timeOrigin + performance.now();
-
-/** Streams per level; `BENCH_STREAMS=1,100` narrows them (`BENCH_DATABASES=postgres` the databases). */
-function levels(): number[] {
-  const raw = Deno.env.get("BENCH_STREAMS");
-  return raw ? raw.split(",").map(Number) : [1, 100, 1000];
+function list(name: string, fallback: number[]): number[] {
+  const raw = Deno.env.get(name);
+  return raw ? raw.split(",").map(Number) : fallback;
 }
 
 /** Runs every level on the local PostgreSQL (when up) and on embedded PGlite (up to 100). */
 export async function benchStreaming(): Promise<StreamingRow[]> {
   const rows: StreamingRow[] = [];
   const only = Deno.env.get("BENCH_DATABASES")?.split(",");
-  const postgres = await localPostgres();
-  if (only && !only.includes("postgres")) {
-    // skipped on request
-  } else if (postgres.available) {
-    const db = await createThrowawayDatabase();
-    try {
-      rows.push(...await benchDatabase("postgres", { DATABASE_URL: db.url }, levels()));
-    } finally {
-      await db.drop();
+  const levels = list("BENCH_STREAMS", [1, 100, 1000]);
+  const postgresUp = await localPostgres();
+  for (const msPerToken of list("BENCH_TOKEN_DELAYS_MS", [20, 5])) {
+    if (only && !only.includes("postgres")) {
+      // skipped on request
+    } else if (postgresUp.available) {
+      const db = await createThrowawayDatabase();
+      try {
+        rows.push(
+          ...await benchServer("postgres", { DATABASE_URL: db.url }, levels, msPerToken, db.url),
+        );
+      } finally {
+        await db.drop();
+      }
+    } else {
+      console.error(`Local PostgreSQL skipped: ${postgresUp.reason}`);
     }
-  } else {
-    console.error(`Local PostgreSQL skipped: ${postgres.reason}`);
+    if (only && !only.includes("embedded")) continue;
+    const embeddedLevels = levels.filter((n) => n <= 100);
+    rows.push(...await benchServer("embedded", {}, embeddedLevels, msPerToken));
   }
-  if (only && !only.includes("embedded")) return rows;
-  rows.push(
-    ...await benchDatabase(
-      "embedded",
-      { PGLITE_DATA_DIR: "memory://" },
-      levels().filter((n) => n <= 100),
-    ),
-  );
   return rows;
 }
 
-async function benchDatabase(
+async function benchServer(
   database: string,
   env: Record<string, string>,
-  streamLevels: number[],
+  levels: number[],
+  msPerToken: number,
+  databaseUrl?: string,
 ): Promise<StreamingRow[]> {
-  const mock = await startMockOpenAI({ tokens: TOKENS, tokenDelayMs: TOKEN_DELAY_MS });
-  const config = loadConfig({
+  const mock = await startMockOpenAI({ tokens: TOKENS, tokenDelayMs: msPerToken });
+  const server = await startServer({
     ...env,
     ENVIRONMENT: "development",
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: mock.url,
-    MAX_CONCURRENT_AGENTS: "5000",
+    MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
-    LOG_LEVEL: "error",
-  });
-  const app = await createApp(config, {
-    logger: createLogger({ level: "error", name: "bench", write: () => {} }),
-  });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
-  const base = `127.0.0.1:${server.addr.port}/graphql`;
+    LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
+    ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
+  }, { denoFlags: Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [] });
+  const base = `127.0.0.1:${server.port}/graphql`;
+  const sql = databaseUrl ? postgres(databaseUrl, { max: 2, onnotice: () => {} }) : undefined;
   const rows: StreamingRow[] = [];
   try {
-    for (const transport of ["sse", "ws"] as const) {
-      for (const streams of streamLevels) {
-        rows.push({
-          database,
-          ...await level(app.database.sql, mock, base, transport, streams),
+    const transports = (Deno.env.get("BENCH_TRANSPORTS") ?? "sse,ws").split(
+      ",",
+    ) as ("sse" | "ws")[];
+    for (const transport of transports) {
+      for (const streams of levels) {
+        const threadIds: string[] = [];
+        // Threads first, so the measured part is the chat itself.
+        for (let i = 0; i < streams; i += 50) {
+          const batch = Math.min(50, streams - i);
+          threadIds.push(
+            ...await Promise.all(Array.from({ length: batch }, () => newThread(base))),
+          );
+        }
+        const result = await runLevel({
+          base,
+          mock,
+          pid: server.pid,
+          transport,
+          threadIds,
+          tokens: TOKENS,
+          rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
         });
+        const counts = await checkpointCounts(base, sql, threadIds);
+        rows.push({ database, msPerToken, ...result, ...counts });
+        console.error(JSON.stringify(rows.at(-1)));
       }
     }
+  } catch (error) {
+    // Say why, when the server is what broke.
+    const code = await Promise.race([
+      server.stop("SIGTERM"),
+      new Promise((r) => setTimeout(r, 5000)),
+    ]);
+    console.error(`server exit code ${code}; last log lines:`, server.logs.slice(-5));
+    console.error(`server stderr: ${server.stderr().slice(-2000)}`);
+    throw error;
   } finally {
-    app.drain();
-    await server.shutdown();
-    await app.close();
+    await sql?.end();
+    await server.stop();
     await mock.close();
   }
   return rows;
 }
 
-type Sql = Awaited<ReturnType<typeof createApp>>["database"]["sql"];
-type Mock = Awaited<ReturnType<typeof startMockOpenAI>>;
-
-interface StreamResult {
-  ttft: number;
-  added: number[];
-  received: number;
-  lost: number;
-  status: string;
-}
-
-async function level(
-  sql: Sql,
-  mock: Mock,
+/** Checkpoint rows (and pending writes, on PostgreSQL) per run. */
+async function checkpointCounts(
   base: string,
-  transport: "sse" | "ws",
-  streams: number,
-): Promise<Omit<StreamingRow, "database">> {
-  // Threads first, so the measured part is the chat itself.
-  const threadIds: string[] = [];
-  for (let i = 0; i < streams; i += 50) {
-    const batch = Math.min(50, streams - i);
-    threadIds.push(...await Promise.all(Array.from({ length: batch }, () => createThread(base))));
+  sql: postgres.Sql | undefined,
+  threadIds: string[],
+): Promise<{ checkpointsPerRun: number; writesPerRun: number }> {
+  if (sql) {
+    const [row] = await sql<{ checkpoints: number; writes: number }[]>`
+      SELECT (SELECT count(*)::int FROM checkpoints WHERE thread_id = ANY(${threadIds})) AS checkpoints,
+             (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ANY(${threadIds})) AS writes`;
+    return {
+      checkpointsPerRun: round((row?.checkpoints ?? 0) / threadIds.length),
+      writesPerRun: round((row?.writes ?? 0) / threadIds.length),
+    };
   }
-  let peakRss = Deno.memoryUsage().rss;
-  const sampler = setInterval(() => peakRss = Math.max(peakRss, Deno.memoryUsage().rss), 50);
-  // One client per stream, as each chat front end has its own connection.
-  const clients = threadIds.map(() =>
-    transport === "ws"
-      ? createWsClient({ url: `ws://${base}`, webSocketImpl: WebSocket, retryAttempts: 0 })
-      : createSseClient({ url: `http://${base}`, retryAttempts: 0 })
-  );
-  const started = now();
-  let results: StreamResult[];
-  try {
-    results = await Promise.all(threadIds.map((threadId, i) => {
-      const iterable = clients[i]!.iterate({
-        query: CHAT,
-        variables: { input: { threadId, content: "Tell me a long story." } },
-      }) as AsyncIterable<{ data?: { chat: Record<string, string> }; errors?: unknown }>;
-      return consume(iterable, mock).catch((error): StreamResult => ({
-        ttft: NaN,
-        added: [],
-        received: 0,
-        lost: TOKENS,
-        status: `transport error: ${error?.reason ?? error?.message ?? error}`,
-      }));
-    }));
-  } finally {
-    clearInterval(sampler);
-    await Promise.all(clients.map((client) => client.dispose()));
-  }
-  const elapsedS = (now() - started) / 1000;
-  const added = results.flatMap((r) => r.added).sort((a, b) => a - b);
-  const ttft = results.map((r) => r.ttft).filter(Number.isFinite).sort((a, b) => a - b);
-  const [counts] = await sql<{ checkpoints: number; writes: number }[]>`
-    SELECT (SELECT count(*)::int FROM checkpoints WHERE thread_id = ANY(${threadIds})) AS checkpoints,
-           (SELECT count(*)::int FROM checkpoint_writes WHERE thread_id = ANY(${threadIds})) AS writes`;
-  const received = results.reduce((sum, r) => sum + r.received, 0);
+  // Embedded: count a sample of threads' histories through the API.
+  const sample = threadIds.slice(0, 10);
+  const sizes = await Promise.all(sample.map(async (id) => {
+    const body = await graphql(
+      base,
+      `query($id: ID!) { thread(id: $id) { history(first: 100) { edges { cursor } } } }`,
+      { id },
+    );
+    return (body.data?.thread?.history?.edges?.length ?? 0) as number;
+  }));
   return {
-    transport,
-    streams,
-    ttftP50Ms: round(quantile(ttft, 0.5)),
-    ttftP99Ms: round(quantile(ttft, 0.99)),
-    addedP50Ms: round(quantile(added, 0.5)),
-    addedP99Ms: round(quantile(added, 0.99)),
-    tokensPerSecond: Math.round(received / elapsedS),
-    lostTokens: results.reduce((sum, r) => sum + r.lost, 0),
-    failedRuns: results.filter((r) => r.status !== "SUCCESS").length,
-    peakRssMb: Math.round(peakRss / 2 ** 20),
-    checkpointsPerRun: round((counts?.checkpoints ?? 0) / streams),
-    writesPerRun: round((counts?.writes ?? 0) / streams),
+    checkpointsPerRun: round(sizes.reduce((a, b) => a + b, 0) / sample.length),
+    writesPerRun: NaN,
   };
 }
 
-/** Reads one chat stream; tokens are " t0" … " t199", so the text gives the index. */
-async function consume(
-  iterable: AsyncIterable<{ data?: { chat: Record<string, string> }; errors?: unknown }>,
-  mock: Mock,
-): Promise<StreamResult> {
-  const subscribed = now();
-  const result: StreamResult = { ttft: NaN, added: [], received: 0, lost: TOKENS, status: "none" };
-  let expected = 0;
-  const pending: [string, number, number][] = [];
-  for await (const message of iterable) {
-    const at = now();
-    const event = message.data?.chat;
-    if (event === undefined) {
-      result.status = `errors ${JSON.stringify(message.errors)}`;
-      break;
-    }
-    if (event.__typename === "TokenEvent") {
-      if (result.received === 0) result.ttft = at - subscribed;
-      result.received++;
-      if (event.text === ` t${expected}`) expected++;
-      pending.push([event.messageId ?? "", Number(event.text?.slice(2)), at]);
-    } else if (event.__typename === "RunStatusEvent" && event.status !== "RUNNING") {
-      result.status = event.status ?? "none";
-      break;
-    }
-  }
-  // Emit times are read after the stream, off the receive path.
-  for (const [messageId, index, at] of pending) {
-    const emitted = mock.emissions.get(messageId)?.[index];
-    if (emitted !== undefined) result.added.push(at - emitted);
-  }
-  result.lost = TOKENS - expected;
-  return result;
-}
-
-async function createThread(base: string): Promise<string> {
-  const response = await fetch(`http://${base}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: "mutation { createThread(input: {}) { id } }" }),
-  });
-  const body = await response.json();
+async function newThread(base: string): Promise<string> {
+  const body = await graphql(base, "mutation { createThread(input: {}) { id } }");
   if (!body.data?.createThread) throw new Error(`createThread failed: ${JSON.stringify(body)}`);
   return body.data.createThread.id;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
+// deno-lint-ignore no-explicit-any
+async function graphql(base: string, query: string, variables?: object): Promise<any> {
+  const response = await fetch(`http://${base}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  return await response.json();
 }

@@ -5,6 +5,7 @@
  */
 import { lexicographicSortSchema, printSchema } from "graphql";
 import { builder } from "./builder.ts";
+import { passEventsThrough } from "./event_passthrough.ts";
 import "../health/schema.ts";
 import "../auth/schema.ts";
 import "../project/schema.ts";
@@ -14,7 +15,7 @@ import "../runs/schema.ts";
 import "../memories/schema.ts";
 
 /** The executable schema. */
-export const schema = builder.toSchema();
+export const schema = passEventsThrough(builder.toSchema());
 
 /** The schema as SDL, sorted so the checked-in file diffs cleanly. */
 export function printSdl(): string {

@@ -1,18 +1,20 @@
 /**
- * Executes one run's graph and turns LangGraph's stream into run events:
- * `messages` mode gives token deltas, `updates` mode gives per-node state
- * updates, completed messages and interrupts. Everything goes to the event
+ * Executes one run's graph and turns it into run events: token deltas come
+ * from the chat model's callbacks (see token_handler.ts), LangGraph's
+ * `updates` mode gives per-node state updates, completed messages and
+ * interrupts. Everything goes to the event
  * bus only; nothing here touches the database per token.
  *
  * @module
  */
-import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseStore, Command } from "@langchain/langgraph";
 import type { AgentGraph } from "../agents/definition.ts";
 import type { AgentStateUpdate } from "../agents/state.ts";
 import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
 import { threadConfig } from "../threads/thread_config.ts";
 import type { EventBus } from "./event_bus.ts";
+import { createTokenHandler } from "./token_handler.ts";
 
 /** What one execution needs. */
 export interface ExecutionRequest {
@@ -49,32 +51,22 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
     run_id: runId,
     user_id: request.userId,
   });
+  let tokenCount = 0;
+  const tokens = createTokenHandler((text, messageId, node) => {
+    tokenCount++;
+    request.onToken();
+    bus.publish(runId, { type: "token", text, messageId, node });
+  });
   const stream = await request.graph.stream(request.input, {
     ...config,
-    streamMode: ["messages", "updates"] as const,
+    callbacks: [tokens],
+    streamMode: "updates" as const,
     signal: request.signal,
     recursionLimit: RECURSION_LIMIT,
     ...(request.store === undefined ? {} : { store: request.store }),
   });
-  let tokenCount = 0;
-  for await (const [mode, chunk] of stream) {
-    if (mode === "messages") {
-      const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
-      // Node outputs also appear here as whole messages; `updates` reports those.
-      if (!AIMessageChunk.isInstance(message)) continue;
-      const text = message.text;
-      if (text.length === 0) continue;
-      tokenCount++;
-      request.onToken();
-      bus.publish(runId, {
-        type: "token",
-        text,
-        messageId: message.id ?? "",
-        node: meta.langgraph_node ?? "",
-      });
-    } else {
-      publishUpdates(bus, runId, chunk as Record<string, unknown>);
-    }
+  for await (const chunk of stream) {
+    publishUpdates(bus, runId, chunk as Record<string, unknown>);
   }
   const state = await request.graph.getState(config);
   const interrupted = state.tasks.some((task) => (task.interrupts?.length ?? 0) > 0);

@@ -131,6 +131,8 @@ export function createRunner(deps: RunnerDeps) {
     let marking: Promise<void> = Promise.resolve();
     let tokens = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Bound once per run: a per-token `inc(labels)` hashes the labels every time.
+    const tokensStreamed = metrics.tokensStreamed.labels(agentType);
     metrics.activeAgents.inc(agentType);
     try {
       await deps.hooks?.beforeRun?.(record.threadId);
@@ -162,7 +164,7 @@ export function createRunner(deps: RunnerDeps) {
           if (tokens++ === 0) {
             metrics.timeToFirstToken.observe(agentType, (performance.now() - startedAt) / 1000);
           }
-          metrics.tokensStreamed.inc(agentType);
+          tokensStreamed.inc();
         },
       });
       clearTimeout(timer);

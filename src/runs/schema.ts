@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
+import { EVENT_IS_RESULT } from "../graphql/event_passthrough.ts";
 import { ThreadRef } from "../threads/schema.ts";
 import { idRule } from "../threads/inputs.ts";
 import type { RunRecord } from "./store.ts";
@@ -197,6 +198,7 @@ builder.subscriptionField("runEvents", (t) =>
         validate: z.number().int().min(0, { error: "must be 0 or more" }).nullish(),
       }),
     },
+    extensions: EVENT_IS_RESULT,
     subscribe: (_r, { runId, after }, { services, viewer }) =>
       services.runs.events(viewer, String(runId), after ?? 0),
     resolve: (event) => event,
@@ -209,6 +211,7 @@ builder.subscriptionField("chat", (t) =>
     args: {
       input: t.arg({ type: SendMessageInputRef, required: true, description: "The message." }),
     },
+    extensions: EVENT_IS_RESULT,
     subscribe: (_r, { input }, { services, viewer }) =>
       services.runs.chat(viewer, toSendInput(input)),
     resolve: (event) => event,

@@ -123,28 +123,44 @@ Deno.test("scripted tool calls are parsed into tool_calls", async () => {
 
 Deno.test("a provider failure mid-stream rejects the stream after the partial tokens", async () => {
   await withMock({ tokens: 20 }, async (mock, llm) => {
+    // Each failure waits until the client holds the tokens sent before it: a
+    // failing stream discards chunks its reader has not taken yet, so without
+    // this a loaded machine could deliver the failure first.
+    const cases = [
+      { tokens: 3, delivered: Promise.withResolvers<void>() },
+      { tokens: 2, delivered: Promise.withResolvers<void>() },
+    ];
     mock.script(
-      { kind: "fail", afterTokens: 3 },
-      { kind: "fail", afterTokens: 2, mode: "error_event", message: "The model is overloaded." },
+      { kind: "fail", afterTokens: 3, until: cases[0]!.delivered.promise },
+      {
+        kind: "fail",
+        afterTokens: 2,
+        mode: "error_event",
+        message: "The model is overloaded.",
+        until: cases[1]!.delivered.promise,
+      },
     );
     const at = `The model provider at ${new URL(mock.url).host}`;
-    for (
-      const expected of [
-        `${at} broke off after 4 streamed chunks: error reading a body from connection`,
-        `${at} broke off after 3 streamed chunks: The model is overloaded.`,
-      ]
-    ) {
+    const expected = [
+      `${at} broke off after 4 streamed chunks: error reading a body from connection`,
+      `${at} broke off after 3 streamed chunks: The model is overloaded.`,
+    ];
+    for (const [i, { tokens, delivered }] of cases.entries()) {
       const received: string[] = [];
+      // A stream that never fails would time out here instead of passing.
+      const timer = setTimeout(() => delivered.reject(new Error("tokens never arrived")), 5000);
       await assert.rejects(async () => {
         for await (const chunk of await createChatModel(llm).stream("hi")) {
           if (chunk.text) received.push(chunk.text);
+          if (received.length === tokens) delivered.resolve();
         }
       }, (error: Error) => {
         assert.equal(error.name, "ModelProviderError");
-        assert.equal(error.message, expected);
+        assert.equal(error.message, expected[i]);
         return true;
       });
-      assert.deepEqual(received, [" t0", " t1", " t2"].slice(0, expected.includes("4") ? 3 : 2));
+      clearTimeout(timer);
+      assert.deepEqual(received, [" t0", " t1", " t2"].slice(0, tokens));
     }
     assert.equal(mock.requests.length, 2, "no retry replays tokens");
   });

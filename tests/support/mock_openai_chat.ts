@@ -45,6 +45,12 @@ export type ScriptedReply =
     /** `drop`: the connection is cut (default); `error_event`: OpenAI's `data: {"error":…}`. */
     mode?: "drop" | "error_event";
     message?: string;
+    /**
+     * Fail only once this settles (after the tokens are sent). A test resolves
+     * it when its client has the tokens, so the failure cannot overtake them:
+     * a stream that errors discards chunks its reader has not taken yet.
+     */
+    until?: Promise<unknown>;
   } & Pacing
   | {
     kind: "http_error";
@@ -55,6 +61,13 @@ export type ScriptedReply =
     code?: string | null;
     headers?: Record<string, string>;
   };
+
+/** How a `fail` reply ends, after its frames. */
+export interface Failure {
+  mode: "drop" | "error_event";
+  message: string;
+  until?: Promise<unknown> | undefined;
+}
 
 /** One SSE frame: a chunk, and the content token it carries (for emit times). */
 export interface Frame {
@@ -84,7 +97,7 @@ export function streamFrames(
   reply: Exclude<ScriptedReply, { kind: "http_error" }>,
   defaults: { tokens: number; pacing: Required<Pacing> },
   ctx: CompletionContext,
-): { frames: Frame[]; failure?: { mode: "drop" | "error_event"; message: string } } {
+): { frames: Frame[]; failure?: Failure } {
   const tokenDelay = reply.tokenDelayMs ?? defaults.pacing.tokenDelayMs;
   const firstDelay = reply.firstTokenDelayMs ?? defaults.pacing.firstTokenDelayMs;
   const frames: Frame[] = [];
@@ -116,6 +129,7 @@ export function streamFrames(
       failure: {
         mode: reply.mode ?? "drop",
         message: reply.message ?? "The server had an error while processing your request.",
+        until: reply.until,
       },
     };
   }

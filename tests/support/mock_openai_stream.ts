@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { errorBody, type Frame } from "./mock_openai_chat.ts";
+import { errorBody, type Failure, type Frame } from "./mock_openai_chat.ts";
 
 /** How a stream ended. */
 export type StreamEnd = "completed" | "disconnected" | "failed";
@@ -30,7 +30,7 @@ export interface SseStream {
 /** Streams `frames`, then the ending `failure` asks for (or `[DONE]`). */
 export function sseStream(
   frames: Frame[],
-  failure: { mode: "drop" | "error_event"; message: string } | undefined,
+  failure: Failure | undefined,
   requestId: string,
   hooks: StreamHooks,
 ): SseStream {
@@ -60,6 +60,8 @@ export function sseStream(
           if (frame.tokenIndex !== undefined) hooks.onToken(frame.tokenIndex);
           controller.enqueue(event(JSON.stringify(frame.chunk)));
         }
+        if (failure?.until) await failure.until.catch(() => {});
+        if (!open) return;
         if (failure?.mode === "drop") {
           // Let the tokens already sent reach the client first, as they do
           // from a provider that dies mid-stream.

@@ -18,6 +18,8 @@ export interface ServerProcess {
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: Deno.Signal): Promise<number>;
   pid: number;
+  /** Everything on stderr so far, and stdout lines that were not JSON. */
+  stderr(): string;
 }
 
 const root = new URL("../../", import.meta.url);
@@ -34,9 +36,11 @@ export async function startTaskArgs(): Promise<string[]> {
 /** Spawns the server with `env` on a free port and waits for /health. */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; denoFlags?: string[] } = {},
 ): Promise<ServerProcess> {
   const args = await startTaskArgs();
+  // Extra `deno run` flags (e.g. `--cpu-prof` for a benchmark) go before the script.
+  args.splice(1, 0, ...(options.denoFlags ?? []));
   const spawnedAt = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args,
@@ -104,6 +108,7 @@ export async function startServer(
     logs,
     startupMs,
     pid: child.pid,
+    stderr: () => stderr,
     async stop(signal: Deno.Signal = "SIGTERM") {
       try {
         child.kill(signal);

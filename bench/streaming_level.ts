@@ -1,0 +1,177 @@
+/**
+ * One level of the streaming benchmark: N concurrent `chat` subscriptions
+ * from real graphql-sse or graphql-ws clients (one connection each) to a
+ * server in another process, and what they measured.
+ *
+ * @module
+ */
+import { createClient as createSseClient } from "graphql-sse";
+import { createClient as createWsClient } from "graphql-ws";
+import type { MockOpenAI } from "../tests/support/mock_openai.ts";
+
+/** What one level measured, before the database columns. */
+export interface LevelResult {
+  transport: "sse" | "ws";
+  streams: number;
+  ttftP50Ms: number;
+  ttftP99Ms: number;
+  addedP50Ms: number;
+  addedP99Ms: number;
+  tokensPerSecond: number;
+  lostTokens: number;
+  failedRuns: number;
+  /** Peak resident set of the server process during the level. */
+  serverRssMb: number;
+  /** Server CPU time (user + system) per token received, in microseconds. */
+  serverCpuUsPerToken: number;
+  /** This process's (mock and clients) CPU use during the level, % of one core. */
+  benchCpuPct: number;
+}
+
+interface StreamResult {
+  ttft: number;
+  added: number[];
+  received: number;
+  lost: number;
+  status: string;
+}
+
+type ChatMessage = { data?: { chat: Record<string, string> }; errors?: unknown };
+
+const CHAT = `subscription($input: SendMessageInput!) { chat(input: $input) {
+  __typename ... on TokenEvent { text messageId } ... on RunStatusEvent { status error } } }`;
+
+/** Epoch ms, the clock the mock stamps its emissions with. */
+export const now = (): number => performance.timeOrigin + performance.now();
+
+/** Runs `threadIds.length` concurrent chats against `base` (`host:port/graphql`). */
+export async function runLevel(options: {
+  base: string;
+  mock: MockOpenAI;
+  pid: number;
+  transport: "sse" | "ws";
+  threadIds: string[];
+  tokens: number;
+  /** Spread the subscriptions evenly over this many ms instead of starting all at once. */
+  rampMs?: number;
+}): Promise<LevelResult> {
+  const { base, mock, pid, transport, threadIds, tokens } = options;
+  const gapMs = (options.rampMs ?? 0) / threadIds.length;
+  const streams = threadIds.length;
+  let peakRss = await serverRss(pid);
+  const sampler = setInterval(async () => peakRss = Math.max(peakRss, await serverRss(pid)), 100);
+  const cpuBefore = await processCpuMs(pid);
+  const benchCpuBefore = await processCpuMs(Deno.pid);
+  // One client per stream, as each chat front end has its own connection.
+  const clients = threadIds.map(() =>
+    transport === "ws"
+      ? createWsClient({ url: `ws://${base}`, webSocketImpl: WebSocket, retryAttempts: 0 })
+      : createSseClient({ url: `http://${base}`, retryAttempts: 0 })
+  );
+  const started = now();
+  let results: StreamResult[];
+  try {
+    results = await Promise.all(threadIds.map(async (threadId, i) => {
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, i * gapMs));
+      const iterable = clients[i]!.iterate({
+        query: CHAT,
+        variables: { input: { threadId, content: "Tell me a long story." } },
+      }) as AsyncIterable<ChatMessage>;
+      return consume(iterable, mock, tokens).catch((error): StreamResult => ({
+        ttft: NaN,
+        added: [],
+        received: 0,
+        lost: tokens,
+        status: `transport error: ${error?.reason ?? error?.message ?? error}`,
+      }));
+    }));
+  } finally {
+    clearInterval(sampler);
+    await Promise.all(clients.map((client) => client.dispose()));
+  }
+  const elapsedS = (now() - started) / 1000;
+  const serverCpu = await processCpuMs(pid) - cpuBefore;
+  const benchCpuMs = await processCpuMs(Deno.pid) - benchCpuBefore;
+  const added = results.flatMap((r) => r.added).sort((a, b) => a - b);
+  const ttft = results.map((r) => r.ttft).filter(Number.isFinite).sort((a, b) => a - b);
+  const received = results.reduce((sum, r) => sum + r.received, 0);
+  const failures = results.filter((r) => r.status !== "SUCCESS");
+  if (failures.length > 0) console.error(`${transport} ${streams}: ${failures[0]!.status}`);
+  return {
+    transport,
+    streams,
+    ttftP50Ms: round(quantile(ttft, 0.5)),
+    ttftP99Ms: round(quantile(ttft, 0.99)),
+    addedP50Ms: round(quantile(added, 0.5)),
+    addedP99Ms: round(quantile(added, 0.99)),
+    tokensPerSecond: Math.round(received / elapsedS),
+    lostTokens: results.reduce((sum, r) => sum + r.lost, 0),
+    failedRuns: failures.length,
+    serverRssMb: Math.round(peakRss / 1024),
+    serverCpuUsPerToken: received > 0 ? Math.round(serverCpu * 1000 / received) : NaN,
+    benchCpuPct: Math.round(benchCpuMs / (elapsedS * 10)),
+  };
+}
+
+/** Reads one chat stream; tokens are " t0" … " t199", so the text gives the index. */
+async function consume(
+  iterable: AsyncIterable<ChatMessage>,
+  mock: MockOpenAI,
+  tokens: number,
+): Promise<StreamResult> {
+  const subscribed = now();
+  const result: StreamResult = { ttft: NaN, added: [], received: 0, lost: tokens, status: "none" };
+  let expected = 0;
+  const pending: [string, number, number][] = [];
+  for await (const message of iterable) {
+    const at = now();
+    const event = message.data?.chat;
+    if (event === undefined) {
+      result.status = `errors ${JSON.stringify(message.errors)}`;
+      break;
+    }
+    if (event.__typename === "TokenEvent") {
+      if (result.received === 0) result.ttft = at - subscribed;
+      result.received++;
+      if (event.text === ` t${expected}`) expected++;
+      pending.push([event.messageId ?? "", Number(event.text?.slice(2)), at]);
+    } else if (event.__typename === "RunStatusEvent" && event.status !== "RUNNING") {
+      result.status = event.status ?? "none";
+      break;
+    }
+  }
+  // Emit times are read after the stream, off the receive path.
+  for (const [messageId, index, at] of pending) {
+    const emitted = mock.emissions.get(messageId)?.[index];
+    if (emitted !== undefined) result.added.push(at - emitted);
+  }
+  result.lost = tokens - expected;
+  return result;
+}
+
+/** The server's resident set in KiB, from `ps -o rss=` (Deno reads /proc only with --allow-all). */
+async function serverRss(pid: number): Promise<number> {
+  const ps = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
+  return Number(new TextDecoder().decode(ps.stdout).trim()) || 0;
+}
+
+/** A process's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN without it. */
+async function processCpuMs(pid: number): Promise<number> {
+  const cat = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stderr: "null" })
+    .output();
+  const stat = new TextDecoder().decode(cat.stdout);
+  if (!cat.success) return NaN;
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of proc(5), in clock ticks (100 Hz on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Two decimals. */
+export function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
