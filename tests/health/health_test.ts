@@ -39,8 +39,9 @@ Deno.test("real system readings are percentages", () => {
   const report = createHealthService({ version: "1", probes: [] }).live();
   assert.deepEqual(report.checks.map((c) => c.name), ["memory", "disk", "cpu"]);
   for (const check of report.checks) {
-    assert.ok(Number.isFinite(check.percent), check.name);
-    assert.ok(check.percent >= 0 && check.percent <= 100, `${check.name}: ${check.percent}`);
+    assert.ok(Number.isFinite(check.percent) && check.percent >= 0, check.name);
+    // Load per core exceeds 100% when work queues for the CPU; memory and disk cannot.
+    if (check.name !== "cpu") assert.ok(check.percent <= 100, `${check.name}: ${check.percent}`);
   }
 });
 
