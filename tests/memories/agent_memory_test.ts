@@ -136,7 +136,8 @@ Deno.test("a run's manage_memory call stores a memory for its user only; search_
 });
 
 Deno.test("offline reflection: after the debounce, a thread's statements become the user's memories", async () => {
-  const app = await startRunsApp({ MEMORY_REFLECTION_DELAY_MS: "400" });
+  // Long enough that the second run always starts inside it, even on a loaded machine.
+  const app = await startRunsApp({ MEMORY_REFLECTION_DELAY_MS: "2000" });
   try {
     const threadId = await app.createThread("dave");
     const run1 = await app.sendMessage("dave", { threadId, content: "I prefer tea." });
@@ -152,6 +153,10 @@ Deno.test("offline reflection: after the debounce, a thread's statements become 
     });
     assert.deepEqual(hits.map((h) => h.value.content).sort(), ["I live in Lisbon", "I prefer tea"]);
     assert.ok(hits.every((h) => h.namespace.join("/") === "memories"));
+    // The reflection logs after its memories are written: wait for the line.
+    await until(() =>
+      Promise.resolve(app.logs.find((l) => l.event === "memory_reflection") ? true : undefined)
+    );
     const reflections = app.logs.filter((l) => l.event === "memory_reflection");
     assert.equal(reflections.length, 1, JSON.stringify(reflections));
     assert.equal(reflections[0]!.mode, "offline");
