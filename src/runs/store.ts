@@ -158,21 +158,25 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
       everyActive: boolean,
       reason: string,
     ): Promise<{ id: string; threadId: string; agentId: string }[]> {
+      // One statement, so a reader (or a crash) never sees a failed run whose
+      // thread still says busy. Both updates see the same snapshot, so the
+      // runs failed here are excluded from "still active" by id.
       const failed = await sql<{ id: string; threadId: string; agentId: string }[]>`
-        UPDATE runs SET status = 'error', error = ${reason}, ended_at = now(),
-          lease_expires_at = NULL
-        WHERE status IN ('pending', 'running')
-          AND NOT (id = ANY(${held}::uuid[]))
-          ${everyActive ? sql`` : sql`AND (lease_expires_at IS NULL OR lease_expires_at < now())`}
-        RETURNING id::text AS id, thread_id::text AS "threadId", agent_id AS "agentId"`;
-      const threads = [...new Set(failed.map((r) => r.threadId))];
-      if (threads.length > 0) {
-        await sql`
+        WITH failed AS (
+          UPDATE runs SET status = 'error', error = ${reason}, ended_at = now(),
+            lease_expires_at = NULL
+          WHERE status IN ('pending', 'running')
+            AND NOT (id = ANY(${held}::uuid[]))
+            ${everyActive ? sql`` : sql`AND (lease_expires_at IS NULL OR lease_expires_at < now())`}
+          RETURNING id, thread_id, agent_id
+        ), idle_threads AS (
           UPDATE threads t SET status = 'error', updated_at = now()
-          WHERE t.id = ANY(${threads}::uuid[])
+          WHERE t.id IN (SELECT thread_id FROM failed)
             AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.thread_id = t.id
-                            AND r.status IN ('pending', 'running'))`;
-      }
+                            AND r.status IN ('pending', 'running')
+                            AND r.id NOT IN (SELECT id FROM failed))
+        )
+        SELECT id::text AS id, thread_id::text AS "threadId", agent_id AS "agentId" FROM failed`;
       return [...failed];
     },
   };
