@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ArgBuilder } from "@pothos/core";
 import { builder } from "../graphql/builder.ts";
 import { NotFoundError } from "../graphql/errors.ts";
 import {
@@ -25,19 +26,26 @@ import {
   MemoryVersionRef,
 } from "./schema_types.ts";
 
+type SchemaTypesOf<B> = B extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The arguments that name one memory: its namespace and key. */
+function memoryKeyArgs(arg: ArgBuilder<SchemaTypesOf<typeof builder>>) {
+  return {
+    namespace: arg.stringList({
+      required: true,
+      description: "Its namespace.",
+      validate: namespaceRule,
+    }),
+    key: arg.string({ required: true, description: "Its key.", validate: keyRule }),
+  };
+}
+
 builder.queryField("memory", (t) =>
   t.field({
     type: MemoryRef,
     nullable: true,
     description: "One of your memories, or null when there is none (or it expired).",
-    args: {
-      namespace: t.arg.stringList({
-        required: true,
-        description: "Its namespace.",
-        validate: namespaceRule,
-      }),
-      key: t.arg.string({ required: true, description: "Its key.", validate: keyRule }),
-    },
+    args: memoryKeyArgs(t.arg),
     resolve: (_r, { namespace, key }, { services, viewer }) =>
       services.memory.get(viewer.id, namespace, key),
   }));
@@ -47,14 +55,7 @@ builder.queryField("memoryHistory", (t) =>
     type: [MemoryVersionRef],
     description: "Every version of one of your memories, newest first, including closed ones " +
       "(updated, contradicted, merged, evicted or deleted). Empty when the key never existed.",
-    args: {
-      namespace: t.arg.stringList({
-        required: true,
-        description: "Its namespace.",
-        validate: namespaceRule,
-      }),
-      key: t.arg.string({ required: true, description: "Its key.", validate: keyRule }),
-    },
+    args: memoryKeyArgs(t.arg),
     resolve: (_r, { namespace, key }, { services, viewer }) =>
       services.memory.history(viewer.id, namespace, key),
   }));

@@ -22,13 +22,8 @@ import { ConflictError, NotFoundError } from "../graphql/errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { AgentRuntime } from "../agents/runtime.ts";
 import type { ThreadService } from "../threads/service.ts";
-import {
-  type Connection,
-  type ConnectionArgs,
-  readPage,
-  toConnection,
-} from "../threads/connection.ts";
-import { decodeCursor, encodeCursor, isUuid } from "../threads/ids.ts";
+import { type Connection, type ConnectionArgs, seqConnection } from "../threads/connection.ts";
+import { isUuid } from "../threads/ids.ts";
 import { toMessageView } from "../threads/messages.ts";
 import { readState } from "../threads/state.ts";
 import type { EventBus } from "./event_bus.ts";
@@ -197,16 +192,10 @@ export function createRunService(deps: RunServiceDeps) {
     thread: { id: string; ownerId: string },
     args: ConnectionArgs,
   ): Promise<Connection<RunRecord>> {
-    const page = readPage(args);
-    const after = page.after === undefined
-      ? undefined
-      : decodeCursor("run", page.after, { pattern: /^\d+$/ });
-    const rows = await store.listForThread(thread.ownerId, thread.id, page.limit + 1, after);
-    return toConnection(
-      [...rows],
-      page.limit,
-      (r) => encodeCursor("run", r.seq),
-      after !== undefined,
+    return await seqConnection(
+      "run",
+      args,
+      (limit, afterSeq) => store.listForThread(thread.ownerId, thread.id, limit, afterSeq),
     );
   }
 
@@ -241,9 +230,7 @@ export function createRunService(deps: RunServiceDeps) {
         stop(run, { kind: "cancel", action: "interrupt", reason: "The thread was deleted." })
       ),
     );
-    for (const row of await store.listForThread(thread.ownerId, thread.id, 100_000, undefined)) {
-      bus.forget(row.id);
-    }
+    for (const id of await store.idsForThread(thread.ownerId, thread.id)) bus.forget(id);
   });
 
   return {

@@ -107,6 +107,13 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
         ORDER BY seq DESC LIMIT ${limit}`;
     },
 
+    /** Every run id of a thread, however many there are. */
+    async idsForThread(ownerId: string, threadId: string): Promise<string[]> {
+      const rows = await sql<{ id: string }[]>`
+        SELECT id::text AS id FROM runs WHERE thread_id = ${threadId} AND owner_id = ${ownerId}`;
+      return rows.map((row) => row.id);
+    },
+
     async latestForThread(ownerId: string, threadId: string): Promise<RunRecord | undefined> {
       const [row] = await sql<RunRecord[]>`
         SELECT ${columns()} FROM runs WHERE thread_id = ${threadId} AND owner_id = ${ownerId}

@@ -6,6 +6,7 @@
  * @module
  */
 import { BadUserInputError } from "../graphql/errors.ts";
+import { decodeCursor, encodeCursor } from "./ids.ts";
 
 /** The connection arguments the relay plugin adds. */
 export interface ConnectionArgs {
@@ -75,4 +76,26 @@ export function toConnection<T>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * A newest-first page of rows keyed by their `seq` column, with cursors of
+ * the given kind: the one paging path of threads and runs.
+ */
+export async function seqConnection<T extends { seq: string }>(
+  kind: string,
+  args: ConnectionArgs,
+  fetchRows: (limit: number, afterSeq: string | undefined) => Promise<readonly T[]>,
+): Promise<Connection<T>> {
+  const page = readPage(args);
+  const afterSeq = page.after === undefined
+    ? undefined
+    : decodeCursor(kind, page.after, { pattern: /^\d+$/ });
+  const rows = await fetchRows(page.limit + 1, afterSeq);
+  return toConnection(
+    [...rows],
+    page.limit,
+    (row) => encodeCursor(kind, row.seq),
+    afterSeq !== undefined,
+  );
 }

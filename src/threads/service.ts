@@ -16,7 +16,13 @@ import type { PostgresCheckpointer } from "./checkpointer.ts";
 import type { Viewer } from "../graphql/context.ts";
 import { NotFoundError } from "../graphql/errors.ts";
 import type { AgentRuntime } from "../agents/runtime.ts";
-import { type Connection, type ConnectionArgs, readPage, toConnection } from "./connection.ts";
+import {
+  type Connection,
+  type ConnectionArgs,
+  readPage,
+  seqConnection,
+  toConnection,
+} from "./connection.ts";
 import { copyCheckpoints, forkCheckpoints } from "./checkpoint_copy.ts";
 import { decodeCursor, encodeCursor, isUuid } from "./ids.ts";
 import { readHistory, readState, type StateView } from "./state.ts";
@@ -78,16 +84,10 @@ export function createThreadService(deps: ThreadServiceDeps) {
     viewer: Viewer,
     args: ConnectionArgs & { filter?: ThreadFilter | null | undefined },
   ): Promise<Connection<ThreadRecord>> {
-    const page = readPage(args);
-    const afterSeq = page.after === undefined
-      ? undefined
-      : decodeCursor("thread", page.after, { pattern: /^\d+$/ });
-    const rows = await store.list(viewer.id, args.filter ?? {}, page.limit + 1, afterSeq);
-    return toConnection(
-      rows,
-      page.limit,
-      (t) => encodeCursor("thread", t.seq),
-      afterSeq !== undefined,
+    return await seqConnection(
+      "thread",
+      args,
+      (limit, afterSeq) => store.list(viewer.id, args.filter ?? {}, limit, afterSeq),
     );
   }
 

@@ -1,6 +1,6 @@
 // deno-lint-ignore-file no-explicit-any
 import assert from "node:assert/strict";
-import { startRunsApp } from "./harness.ts";
+import { type RunsApp, startRunsApp } from "./harness.ts";
 
 const LONG = "Tell me everything about " + Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ");
 const MESSAGES = `query($id: ID!) { thread(id: $id) { status messages { role content } runs {
@@ -57,16 +57,7 @@ Deno.test("multitask strategies: REJECT, ENQUEUE, INTERRUPT, ROLLBACK", async (t
     });
 
     await t.step("INTERRUPT cancels the active run, keeps its checkpoints, then runs", async () => {
-      const threadId = await app.createThread("alice");
-      const first = await app.sendMessage("alice", { threadId, content: LONG });
-      await waitForStatus(app, first.id, "RUNNING");
-      const second = await app.sendMessage("alice", {
-        threadId,
-        content: "instead",
-        multitaskStrategy: "INTERRUPT",
-      });
-      const a = await app.waitForRun("alice", first.id);
-      const b = await app.waitForRun("alice", second.id);
+      const { threadId, second, a, b } = await replaceRunningRun(app, "INTERRUPT");
       assert.equal(a.status, "CANCELLED");
       assert.match(a.error, new RegExp(`Replaced by run ${second.id} .*INTERRUPT`));
       assert.equal(b.status, "SUCCESS");
@@ -78,16 +69,7 @@ Deno.test("multitask strategies: REJECT, ENQUEUE, INTERRUPT, ROLLBACK", async (t
     });
 
     await t.step("ROLLBACK cancels the active run and removes its checkpoints", async () => {
-      const threadId = await app.createThread("alice");
-      const first = await app.sendMessage("alice", { threadId, content: LONG });
-      await waitForStatus(app, first.id, "RUNNING");
-      const second = await app.sendMessage("alice", {
-        threadId,
-        content: "instead",
-        multitaskStrategy: "ROLLBACK",
-      });
-      const a = await app.waitForRun("alice", first.id);
-      const b = await app.waitForRun("alice", second.id);
+      const { threadId, a, b } = await replaceRunningRun(app, "ROLLBACK");
       assert.equal(a.status, "CANCELLED");
       assert.match(a.error, /ROLLBACK/);
       assert.equal(b.status, "SUCCESS");
@@ -111,4 +93,22 @@ async function waitForStatus(app: any, runId: string, status: string): Promise<v
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`run ${runId} never reached ${status}`);
+}
+
+/**
+ * Starts a long run on a new thread of alice's, sends "instead" with
+ * `strategy` while it runs, and waits for both runs to end.
+ */
+async function replaceRunningRun(app: RunsApp, strategy: "INTERRUPT" | "ROLLBACK") {
+  const threadId = await app.createThread("alice");
+  const first = await app.sendMessage("alice", { threadId, content: LONG });
+  await waitForStatus(app, first.id, "RUNNING");
+  const second = await app.sendMessage("alice", {
+    threadId,
+    content: "instead",
+    multitaskStrategy: strategy,
+  });
+  const a = await app.waitForRun("alice", first.id);
+  const b = await app.waitForRun("alice", second.id);
+  return { threadId, first, second, a, b };
 }
