@@ -31,7 +31,7 @@ export interface AgentGraphDeps {
 
 /** One agent of the registry. */
 export interface AgentDefinition {
-  /** Stable id clients pass as `agentId`; lower-case words and dashes. */
+  /** Stable id clients pass as `agentId`; lower-case words joined by dashes or underscores. */
   id: string;
   name: string;
   description: string;

@@ -11,13 +11,14 @@
  */
 import type { AgentDefinition } from "./definition.ts";
 import { assistant } from "./assistant.ts";
+import { content } from "./content.ts";
 import { resolveTools } from "./tools.ts";
 
 /** The agent a thread gets when `createThread` names none. */
 export const DEFAULT_AGENT_ID = "assistant";
 
 /** The shipped roster: each entry is declared once and compiled on first use. */
-export const DEFAULT_AGENTS: readonly AgentDefinition[] = [assistant];
+export const DEFAULT_AGENTS: readonly AgentDefinition[] = [assistant, content];
 
 /** A validated roster. */
 export interface AgentRegistry {
@@ -26,7 +27,8 @@ export interface AgentRegistry {
   get(id: string): AgentDefinition | undefined;
 }
 
-const ID_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
+/** Lower-case words joined by dashes or underscores (`data_analysis`). */
+const ID_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /** Validates and indexes a roster. */
 export function createAgentRegistry(
@@ -36,7 +38,9 @@ export function createAgentRegistry(
   const byId = new Map<string, AgentDefinition>();
   for (const definition of definitions) {
     if (!ID_PATTERN.test(definition.id)) {
-      throw new Error(`Agent id "${definition.id}" must be lower-case letters, digits and dashes.`);
+      throw new Error(
+        `Agent id "${definition.id}" must be lower-case letters, digits, dashes and underscores.`,
+      );
     }
     if (byId.has(definition.id)) throw new Error(`Two agents share the id "${definition.id}".`);
     resolveTools(definition.tools);

@@ -5,6 +5,11 @@
  * by word like a provider would, and honours the run's AbortSignal between
  * tokens. It is never used when a key is configured.
  *
+ * It calls the tools it is bound to as offline_turn.ts decides (a tool's
+ * offline arguments, structured output from a schema's defaults), streamed
+ * as tool-call chunks the way providers send them, so every agent's graph
+ * runs its tool path without a key.
+ *
  * @example
  * ```ts
  * import { HumanMessage } from "@langchain/core/messages";
@@ -20,6 +25,7 @@ import {
 } from "@langchain/core/language_models/chat_models";
 import type { BaseLanguageModelInput } from "@langchain/core/language_models/base";
 import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
+import { offlineTurn } from "./offline_turn.ts";
 import { ChatGenerationChunk, type ChatResult } from "@langchain/core/outputs";
 import type { CallbackManagerForLLMRun } from "@langchain/core/callbacks/manager";
 import type { Runnable } from "@langchain/core/runnables";
@@ -33,8 +39,13 @@ export interface OfflineChatModelParams extends BaseChatModelParams {
   tokenDelayMs?: number;
 }
 
+/** Call options: the bound tools ride along as they were given, offline arguments included. */
+export interface OfflineChatModelCallOptions extends BaseChatModelCallOptions {
+  tools?: unknown[];
+}
+
 /** A deterministic, local, streaming chat model. */
-export class OfflineChatModel extends BaseChatModel<BaseChatModelCallOptions, AIMessageChunk> {
+export class OfflineChatModel extends BaseChatModel<OfflineChatModelCallOptions, AIMessageChunk> {
   readonly tokenDelayMs: number;
 
   constructor(params: OfflineChatModelParams = {}) {
@@ -50,15 +61,12 @@ export class OfflineChatModel extends BaseChatModel<BaseChatModelCallOptions, AI
     return "graphmind-offline";
   }
 
-  /**
-   * Accepts tools so agents built for tool-calling models run unchanged; the
-   * offline model answers in text and never calls them.
-   */
+  /** Keeps the tools themselves (not their JSON schemas): their offline arguments drive calls. */
   override bindTools(
-    _tools: unknown[],
-    kwargs?: Partial<BaseChatModelCallOptions>,
-  ): Runnable<BaseLanguageModelInput, AIMessageChunk, BaseChatModelCallOptions> {
-    return this.withConfig(kwargs ?? {});
+    tools: unknown[],
+    kwargs?: Partial<OfflineChatModelCallOptions>,
+  ): Runnable<BaseLanguageModelInput, AIMessageChunk, OfflineChatModelCallOptions> {
+    return this.withConfig({ ...kwargs, tools });
   }
 
   override async *_streamResponseChunks(
@@ -66,7 +74,31 @@ export class OfflineChatModel extends BaseChatModel<BaseChatModelCallOptions, AI
     options: this["ParsedCallOptions"],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    const tokens = tokenize(offlineReply(messages));
+    const turn = offlineTurn(messages, options.tools ?? []);
+    if (turn.kind === "call") {
+      options.signal?.throwIfAborted();
+      // One chunk carrying the whole call, as a provider's would merge to.
+      const call = new ChatGenerationChunk({
+        text: "",
+        message: new AIMessageChunk({
+          content: "",
+          tool_call_chunks: [{
+            type: "tool_call_chunk",
+            id: turn.id,
+            name: turn.name,
+            args: JSON.stringify(turn.args),
+            index: 0,
+          }],
+          response_metadata: { model_name: OFFLINE_MODEL_NAME, finish_reason: "tool_calls" },
+        }),
+      });
+      yield call;
+      await runManager?.handleLLMNewToken("", undefined, undefined, undefined, undefined, {
+        chunk: call,
+      });
+      return;
+    }
+    const tokens = tokenize(turn.text);
     for (const [index, text] of tokens.entries()) {
       options.signal?.throwIfAborted();
       if (index > 0 && this.tokenDelayMs > 0) await delay(this.tokenDelayMs, options.signal);
@@ -98,21 +130,6 @@ export class OfflineChatModel extends BaseChatModel<BaseChatModelCallOptions, AI
     const message = final?.message ?? new AIMessageChunk({ content: "" });
     return { generations: [{ text: final?.text ?? "", message }] };
   }
-}
-
-/**
- * The reply to a conversation: it quotes the last user message and says
- * plainly that no model is configured, so nobody mistakes it for an answer.
- */
-export function offlineReply(messages: BaseMessage[]): string {
-  const lastUser = [...messages].reverse().find((m) => m.getType() === "human");
-  const said = lastUser === undefined ? "" : lastUser.text.trim().replace(/\s+/g, " ");
-  const quoted = said.length > 200 ? `${said.slice(0, 200)}…` : said;
-  const turn = messages.filter((m) => m.getType() === "human").length;
-  return said.length === 0
-    ? "Hello from the offline model. Set OPENAI_API_KEY to talk to a real model."
-    : `Offline model, turn ${turn}. You said: "${quoted}". ` +
-      "Set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server) for real answers.";
 }
 
 /** Splits text into word tokens that keep their leading space, as providers stream them. */
