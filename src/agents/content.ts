@@ -20,6 +20,7 @@ import {
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, START, StateGraph } from "@langchain/langgraph";
 import type { AgentDefinition, AgentGraph, AgentGraphDeps } from "./definition.ts";
+import { named } from "./named_message.ts";
 import { AgentState, type AgentStateValue } from "./state.ts";
 
 /** The name the draft messages carry, so later turns find the latest draft. */
@@ -77,18 +78,4 @@ function createContentGraph(deps: AgentGraphDeps): AgentGraph {
 /** The last draft this agent wrote in the thread, if any. */
 export function latestDraft(messages: BaseMessage[]): BaseMessage | undefined {
   return messages.findLast((m) => m.getType() === "ai" && m.name === DRAFT);
-}
-
-/**
- * The reply as an AI message carrying the step's name (set in the
- * constructor, so checkpoints keep it).
- */
-function named(reply: AIMessageChunk | AIMessage, name: string): AIMessage {
-  return new AIMessage({
-    content: reply.content,
-    name,
-    ...(reply.id === undefined ? {} : { id: reply.id }),
-    response_metadata: reply.response_metadata,
-    ...(reply.usage_metadata === undefined ? {} : { usage_metadata: reply.usage_metadata }),
-  });
 }
