@@ -12,7 +12,7 @@
 import type { AgentDefinition } from "./definition.ts";
 import { assistant } from "./assistant.ts";
 import { content } from "./content.ts";
-import { resolveTools } from "./tools.ts";
+import { assertKnownTools } from "../tools/catalogue.ts";
 
 /** The agent a thread gets when `createThread` names none. */
 export const DEFAULT_AGENT_ID = "assistant";
@@ -43,7 +43,7 @@ export function createAgentRegistry(
       );
     }
     if (byId.has(definition.id)) throw new Error(`Two agents share the id "${definition.id}".`);
-    resolveTools(definition.tools);
+    assertKnownTools(definition.tools);
     byId.set(definition.id, definition);
   }
   if (!byId.has(defaultId)) throw new Error(`The default agent "${defaultId}" is not registered.`);

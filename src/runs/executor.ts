@@ -21,6 +21,8 @@ export interface ExecutionRequest {
   runId: string;
   threadId: string;
   userId: string;
+  /** The caller's tool permissions, which the registry's tools check. */
+  permissions?: readonly string[] | undefined;
   graph: AgentGraph;
   input: AgentStateUpdate | Command;
   signal: AbortSignal;
@@ -50,6 +52,7 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
   const config = threadConfig({ id: request.threadId, ownerId: request.userId }, {}, {
     run_id: runId,
     user_id: request.userId,
+    ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
   });
   let tokenCount = 0;
   const tokens = createTokenHandler((text, messageId, node) => {
