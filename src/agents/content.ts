@@ -11,12 +11,7 @@
  *
  * @module
  */
-import {
-  AIMessage,
-  type AIMessageChunk,
-  type BaseMessage,
-  SystemMessage,
-} from "@langchain/core/messages";
+import { type BaseMessage, SystemMessage } from "@langchain/core/messages";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { END, START, StateGraph } from "@langchain/langgraph";
 import type { AgentDefinition, AgentGraph, AgentGraphDeps } from "./definition.ts";

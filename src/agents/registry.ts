@@ -12,13 +12,20 @@
 import type { AgentDefinition } from "./definition.ts";
 import { assistant } from "./assistant.ts";
 import { content } from "./content.ts";
+import { research } from "./research.ts";
+import { supervisor } from "./supervisor.ts";
 import { assertKnownTools } from "../tools/catalogue.ts";
 
 /** The agent a thread gets when `createThread` names none. */
-export const DEFAULT_AGENT_ID = "assistant";
+export const DEFAULT_AGENT_ID = "supervisor";
 
 /** The shipped roster: each entry is declared once and compiled on first use. */
-export const DEFAULT_AGENTS: readonly AgentDefinition[] = [assistant, content];
+export const DEFAULT_AGENTS: readonly AgentDefinition[] = [
+  supervisor,
+  assistant,
+  research,
+  content,
+];
 
 /** A validated roster. */
 export interface AgentRegistry {

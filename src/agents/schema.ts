@@ -11,7 +11,7 @@ import type { AgentInfo } from "./runtime.ts";
 export const AgentRef = builder.objectRef<AgentInfo>("Agent").implement({
   description: "An agent threads can talk to: its prompt, model and tools define it.",
   fields: (t) => ({
-    id: t.exposeID("id", { description: "Pass it as `agentId`, e.g. `assistant`." }),
+    id: t.exposeID("id", { description: "Pass it as `agentId`, e.g. `research`." }),
     name: t.exposeString("name", { description: "A human-readable name." }),
     description: t.exposeString("description", { description: "What the agent is for." }),
     model: t.exposeString("model", {
@@ -27,7 +27,7 @@ export const AgentRef = builder.objectRef<AgentInfo>("Agent").implement({
 builder.queryField("agents", (t) =>
   t.field({
     type: [AgentRef],
-    description: "Every agent, the default (`assistant`) first.",
+    description: "Every agent, the default (`supervisor`) first.",
     resolve: (_root, _args, { services }) => services.agents.list(),
   }));
 

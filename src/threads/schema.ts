@@ -133,7 +133,7 @@ builder.queryField("threads", (t) =>
 const CreateThreadInput = builder.inputType("CreateThreadInput", {
   description: "A new thread.",
   fields: (t) => ({
-    agentId: t.id({ description: "Its agent; the default agent (`assistant`) when omitted." }),
+    agentId: t.id({ description: "Its agent; the default agent (`supervisor`) when omitted." }),
     title: t.string({ description: "A title, up to 500 characters." }),
     metadata: t.field({ type: "JSON", description: "A JSON object, up to 16 KiB." }),
   }),

@@ -4,24 +4,28 @@ import { startRunsApp } from "../runs/harness.ts";
 import { createAgentRegistry } from "../../src/agents/registry.ts";
 import { assistant } from "../../src/agents/assistant.ts";
 
-Deno.test("agents lists the default assistant with its model, tools and offline flag", async () => {
+/** Every shipped agent and the tools it lists offline with memory on and no search key. */
+const ROSTER = {
+  supervisor: ["get_current_time", "ask_human", "manage_memory", "search_memory"],
+  assistant: ["get_current_time", "ask_human", "manage_memory", "search_memory"],
+  research: ["search_memory"],
+  content: [],
+};
+
+Deno.test("agents lists the roster, the default supervisor first, with model, tools and offline flag", async () => {
   const app = await startTestApp();
   try {
     const body = await app.graphql(
-      '{ agents { id name description model tools offline } agent(id: "assistant") { id } }',
+      '{ agents { id name description model tools offline } agent(id: "supervisor") { id } }',
     );
     assert.equal(body.errors, undefined);
     const agents = body.data?.agents as Record<string, unknown>[];
-    assert.equal(agents[0]?.id, "assistant");
-    assert.equal(agents[0]?.model, "graphmind-offline");
-    assert.equal(agents[0]?.offline, true);
-    assert.deepEqual(agents[0]?.tools, [
-      "get_current_time",
-      "ask_human",
-      "manage_memory",
-      "search_memory",
-    ]);
-    assert.deepEqual(body.data?.agent, { id: "assistant" });
+    assert.ok(agents.every((a) => a.model === "graphmind-offline" && a.offline === true));
+    assert.ok(agents.every((a) => typeof a.name === "string" && String(a.description).length > 20));
+    // Without WEB_SEARCH_API_KEY, web_search is absent everywhere.
+    assert.deepEqual(Object.fromEntries(agents.map((a) => [a.id, a.tools])), ROSTER);
+    assert.equal(agents[0]?.id, "supervisor");
+    assert.deepEqual(body.data?.agent, { id: "supervisor" });
   } finally {
     await app.close();
   }
@@ -30,8 +34,12 @@ Deno.test("agents lists the default assistant with its model, tools and offline 
 Deno.test("with ENABLE_MEMORY=false the memory tools are absent and the assistant still answers", async () => {
   const app = await startRunsApp({ ENABLE_MEMORY: "false", MEMORY_REFLECTION_DELAY_MS: "0" });
   try {
-    const data = await app.ok("carol", '{ agent(id: "assistant") { tools } }');
+    const data = await app.ok(
+      "carol",
+      '{ agent(id: "assistant") { tools } supervisor: agent(id: "supervisor") { tools } }',
+    );
     assert.deepEqual(data.agent, { tools: ["get_current_time", "ask_human"] });
+    assert.deepEqual(data.supervisor, { tools: ["get_current_time", "ask_human"] });
     const threadId = await app.createThread("carol");
     const run = await app.sendMessage("carol", { threadId, content: "I prefer green tea." });
     assert.equal((await app.waitForRun("carol", run.id)).status, "SUCCESS");
@@ -63,7 +71,7 @@ Deno.test("an unknown agent is NOT_FOUND and names the known ones", async () => 
   try {
     const body = await app.graphql('{ agent(id: "nope") { id } }');
     assert.equal(body.errors?.[0]?.extensions?.code, "NOT_FOUND");
-    assert.match(body.errors?.[0]?.message ?? "", /"nope".*"assistant"/);
+    assert.match(body.errors?.[0]?.message ?? "", /"nope".*"supervisor", "assistant"/);
     const empty = await app.graphql('{ agent(id: "") { id } }');
     assert.equal(empty.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   } finally {
@@ -79,4 +87,6 @@ Deno.test("the registry refuses duplicate ids, unknown tools and a missing defau
   );
   assert.throws(() => createAgentRegistry([{ ...assistant, id: "helper" }]), /default agent/);
   assert.throws(() => createAgentRegistry([{ ...assistant, id: "Bad Id" }]), /lower-case/);
+  const underscored = createAgentRegistry([{ ...assistant, id: "data_analysis" }], "data_analysis");
+  assert.equal(underscored.get("data_analysis")?.id, "data_analysis");
 });

@@ -49,7 +49,7 @@ async function checkpointRows(app: any, threadId: string) {
 async function tokensPublished(app: any): Promise<number> {
   const text = await (await app.fetch(new Request("http://localhost/metrics"))).text();
   const line = text.split("\n").find((l: string) =>
-    l.startsWith('agent_tokens_streamed_total{agent_type="assistant"}')
+    l.startsWith('agent_tokens_streamed_total{agent_type="supervisor"}')
   );
   return Number(line?.split(" ").at(-1) ?? 0);
 }
@@ -87,7 +87,7 @@ Deno.test("cancelRun really stops the graph and leaves the thread consistent", a
       assert.equal(last?.__typename, "RunStatusEvent");
       assert.equal(last?.status, "CANCELLED");
       const metrics = await (await app.fetch(new Request("http://localhost/metrics"))).text();
-      assert.match(metrics, /agent_requests_total\{agent_type="assistant",status="cancelled"\} 1/);
+      assert.match(metrics, /agent_requests_total\{agent_type="supervisor",status="cancelled"\} 1/);
       const thread = (await app.ok("alice", THREAD, { id: threadId })).thread;
       assert.equal(thread.status, "IDLE");
       assert.deepEqual(thread.messages.map((m: any) => m.role), ["USER"]);

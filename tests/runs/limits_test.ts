@@ -82,7 +82,7 @@ Deno.test("AGENT_TIMEOUT stops a run with an error that says so; the thread stay
     assert.equal(logs.length, 1);
     assert.equal(logs[0]?.thread_id, threadId);
     assert.equal(logs[0]?.user_id, "alice");
-    assert.equal(logs[0]?.agent_type, "assistant");
+    assert.equal(logs[0]?.agent_type, "supervisor");
   } finally {
     await app.close();
   }

@@ -21,11 +21,11 @@ Deno.test("a run records the agent metrics and logs agent_start and agent_respon
       assert.ok(line, `missing ${pattern}`);
       return Number(line.slice(pattern.length).trim());
     };
-    assert.equal(value('agent_requests_total{agent_type="assistant",status="success"}'), 1);
-    assert.equal(value('agent_response_time_seconds_count{agent_type="assistant"}'), 1);
-    assert.equal(value('active_agents_count{agent_type="assistant"}'), 0);
-    assert.equal(value('agent_tokens_streamed_total{agent_type="assistant"}'), tokens);
-    assert.equal(value('agent_time_to_first_token_seconds_count{agent_type="assistant"}'), 1);
+    assert.equal(value('agent_requests_total{agent_type="supervisor",status="success"}'), 1);
+    assert.equal(value('agent_response_time_seconds_count{agent_type="supervisor"}'), 1);
+    assert.equal(value('active_agents_count{agent_type="supervisor"}'), 0);
+    assert.equal(value('agent_tokens_streamed_total{agent_type="supervisor"}'), tokens);
+    assert.equal(value('agent_time_to_first_token_seconds_count{agent_type="supervisor"}'), 1);
     assert.match(metrics, /# TYPE agent_response_time_seconds histogram/);
     assert.match(metrics, /# TYPE active_agents_count gauge/);
 
@@ -33,7 +33,7 @@ Deno.test("a run records the agent metrics and logs agent_start and agent_respon
     const response = app.logs.find((l) => l.message === "agent_response");
     for (const line of [start, response]) {
       assert.equal(line?.thread_id, threadId);
-      assert.equal(line?.agent_type, "assistant");
+      assert.equal(line?.agent_type, "supervisor");
       assert.equal(line?.user_id, "alice");
       assert.equal(line?.run_id, run.id);
     }

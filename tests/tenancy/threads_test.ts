@@ -74,9 +74,9 @@ Deno.test("tenancy: threads", async (t) => {
         ["metadata with alice's topic", { f: { metadata: { topic: "probe-topic" } } }, false],
         ["empty metadata filter", { f: { metadata: {} } }, true],
         ["status INTERRUPTED", { f: { status: "INTERRUPTED" } }, false],
-        ["agentId assistant", { f: { agentId: "assistant" } }, true],
+        ["agentId supervisor (the default)", { f: { agentId: "supervisor" } }, true],
         ["every filter of alice's thread", {
-          f: { agentId: "assistant", status: "INTERRUPTED", metadata: { secret: marker } },
+          f: { agentId: "supervisor", status: "INTERRUPTED", metadata: { secret: marker } },
         }, false],
       ];
       // The probes do find alice's thread for alice, so an empty answer means something.

@@ -16,14 +16,14 @@ Deno.test("threads: create, read, list, update, copy, fork and delete", async (t
   const app = await startRunsApp();
   try {
     await t.step(
-      "createThread defaults to the assistant; state comes from checkpoints",
+      "createThread defaults to the supervisor; state comes from checkpoints",
       async () => {
         const created = (await app.ok(
           "alice",
           `mutation { createThread(input: {title: "Trip",
         metadata: {topic: "travel"}}) { ${FIELDS} messages { id } } }`,
         )).createThread;
-        assert.equal(created.agentId, "assistant");
+        assert.equal(created.agentId, "supervisor");
         assert.equal(created.status, "IDLE");
         assert.deepEqual(created.metadata, { topic: "travel" });
         assert.deepEqual(created.messages, []);
@@ -89,7 +89,7 @@ Deno.test("threads: create, read, list, update, copy, fork and delete", async (t
       const even = (await app.ok("bob", LIST, { filter: { metadata: { even: true } } })).threads;
       assert.deepEqual(even.edges.map((e: any) => e.node.title), ["t4", "t2", "t0"]);
       const byAgent = await app.ok("bob", LIST, {
-        filter: { agentId: "assistant", status: "IDLE" },
+        filter: { agentId: "supervisor", status: "IDLE" },
       });
       assert.equal(byAgent.threads.edges.length, 5);
       const busy = (await app.ok("bob", LIST, { filter: { status: "BUSY" } })).threads;

@@ -45,8 +45,15 @@ export const searchMemoryTool = defineTool({
   unavailable,
   run: (input, { config }) =>
     searchMemory(storeOf({ namespace: [] }, config), [...USER_MEMORY_NAMESPACE], input),
-  offlineArgs: (said) => said.trim() === "" ? undefined : { query: said },
+  // Only a question about the user: the offline model calls the first tool
+  // whose arguments apply, so an always-on search would precede every reply.
+  offlineArgs: (said) => isQuestionAboutUser(said) ? { query: said.trim() } : undefined,
 });
+
+/** "What tea do I like?", "Where do I live?": a question that mentions the user. */
+function isQuestionAboutUser(said: string): boolean {
+  return said.trim().endsWith("?") && /\b(I|me|my|mine)\b/i.test(said);
+}
 
 /** Names of the tools that use long-term memory. */
 export const MEMORY_TOOL_NAMES: ReadonlySet<string> = new Set([

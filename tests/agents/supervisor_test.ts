@@ -1,0 +1,128 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * The supervisor, the default agent, end to end through GraphQL: a plain
+ * reply takes one model call as the assistant's did; a handoff runs the
+ * research worker (its own model call and tool), and the supervisor then
+ * answers from what the worker found.
+ */
+import assert from "node:assert/strict";
+import {
+  chat,
+  chatRequests,
+  messagesOf,
+  offeredTools,
+  statusOf,
+  threadOf,
+  tokensByNode,
+  withMockApp,
+  withOfflineApp,
+} from "./agent_harness.ts";
+
+Deno.test("supervisor: a thread without agentId gets it; a text answer is one model call", async () => {
+  await withMockApp(async (app, mock) => {
+    const threadId = await app.createThread("alice");
+    mock.script({ kind: "text", text: "Hello Alice." });
+    const events = await chat(app, "alice", threadId, "hi");
+    assert.equal(statusOf(events), "SUCCESS");
+    assert.deepEqual(tokensByNode(events), { agent: "Hello Alice." });
+    assert.equal(chatRequests(mock).length, 1);
+    // The assistant's tools, plus a handoff per worker.
+    assert.deepEqual(offeredTools(chatRequests(mock)[0]!).sort(), [
+      "ask_human",
+      "get_current_time",
+      "manage_memory",
+      "search_memory",
+      "transfer_to_research",
+    ]);
+    const thread = await threadOf(app, "alice", threadId);
+    assert.equal(thread.agentId, "supervisor");
+  });
+});
+
+Deno.test("supervisor: a handoff runs the research worker, then the supervisor answers", async () => {
+  await withMockApp(async (app, mock) => {
+    await app.memory.put("alice", [{
+      namespace: ["memories"],
+      key: "tea",
+      value: { content: "Alice likes oolong tea" },
+    }]);
+    const threadId = await app.createThread("alice");
+    mock.script(
+      { kind: "tool_calls", calls: [{ id: "h1", name: "transfer_to_research", arguments: {} }] },
+      {
+        kind: "tool_calls",
+        calls: [{ id: "s1", name: "search_memory", arguments: { query: "tea" } }],
+      },
+      { kind: "text", text: "She likes oolong tea." },
+      { kind: "text", text: "You like oolong tea." },
+    );
+    const events = await chat(app, "alice", threadId, "Research what tea I like");
+    assert.equal(statusOf(events), "SUCCESS", JSON.stringify(events.at(-1)));
+    assert.deepEqual(tokensByNode(events), {
+      research: "She likes oolong tea.",
+      agent: "You like oolong tea.",
+    });
+    const messages = messagesOf(events);
+    assert.deepEqual(messages.map((m) => [m.role, m.node, m.toolCalls.map((c: any) => c.name)]), [
+      ["user", null, []],
+      ["assistant", "agent", ["transfer_to_research"]],
+      ["tool", "research", []],
+      ["assistant", "research", ["search_memory"]],
+      ["tool", "research", []],
+      ["assistant", "research", []],
+      ["assistant", "agent", []],
+    ]);
+    assert.match(messages[2]!.content, /Transferred to the Research agent/);
+    assert.match(messages[4]!.content, /oolong/);
+    // The worker was offered its own tools, not the supervisor's.
+    const requests = chatRequests(mock);
+    assert.deepEqual(offeredTools(requests[1]!), ["search_memory"]);
+    assert.match((requests[1]!.body?.messages as any[])[0].content, /research agent/);
+    // The supervisor's second call saw the worker's findings, named after it.
+    const last = requests[3]!.body?.messages as any[];
+    assert.deepEqual(last.at(-1), {
+      role: "assistant",
+      content: "She likes oolong tea.",
+      name: "research",
+    });
+    const thread = await threadOf(app, "alice", threadId);
+    assert.deepEqual(thread.messages.map((m: any) => m.role), [
+      "USER",
+      "ASSISTANT",
+      "TOOL",
+      "ASSISTANT",
+      "TOOL",
+      "ASSISTANT",
+      "ASSISTANT",
+    ]);
+    assert.equal(thread.messages.at(-1).content, "You like oolong tea.");
+    const usage = app.logs.filter((l) => l.event === "tool_usage");
+    assert.deepEqual(usage.map((l) => [l.tool_name, l.user_id]), [["search_memory", "alice"]]);
+  });
+});
+
+Deno.test("supervisor offline: a research request is handed off and answered without a key", async () => {
+  await withOfflineApp(async (app) => {
+    const threadId = await app.createThread("bob");
+    const plain = await chat(app, "bob", threadId, "hello");
+    assert.deepEqual(messagesOf(plain).map((m) => m.role), ["user", "assistant"]);
+
+    const events = await chat(app, "bob", threadId, "Search what do I like?");
+    assert.equal(statusOf(events), "SUCCESS");
+    const messages = messagesOf(events);
+    assert.deepEqual(
+      messages.map((m) => [m.role, m.node, m.toolCalls.map((c: any) => c.name).join()]),
+      [
+        ["user", null, ""],
+        ["assistant", "agent", "transfer_to_research"],
+        ["tool", "research", ""],
+        ["assistant", "research", "search_memory"],
+        ["tool", "research", ""],
+        ["assistant", "research", ""],
+        ["assistant", "agent", ""],
+      ],
+    );
+    assert.match(messages[5]!.content, /search_memory said/);
+    assert.match(messages[6]!.content, /I found: "Offline model/);
+  });
+});
