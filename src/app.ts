@@ -30,6 +30,8 @@ import { createProjectService } from "./project/service.ts";
 import { createAgentRuntime } from "./agents/runtime.ts";
 import { createToolRegistry } from "./tools/registry.ts";
 import { createToolMetrics } from "./tools/metrics.ts";
+import { loadToolModules } from "./tools/loader.ts";
+import { TOOL_CATALOGUE } from "./tools/catalogue.ts";
 import { createThreadService } from "./threads/service.ts";
 import { createCheckpointer } from "./threads/checkpointer.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
@@ -135,12 +137,20 @@ async function assemble(
   // run reported `success` must survive a database crash.
   const checkpointer = createCheckpointer(database.sql);
   const agentLogger = logger.child({ logger: "graphmind.agents" });
+  const plugins = await loadToolModules(config.tools.modules);
   const tools = createToolRegistry({
+    definitions: [...TOOL_CATALOGUE, ...plugins.definitions],
     services: { config, logger: agentLogger },
     logger: agentLogger,
     metrics: createToolMetrics(metrics.registry),
   });
-  const agents = createAgentRuntime({ config, checkpointer, logger: agentLogger, tools });
+  const agents = createAgentRuntime({
+    config,
+    checkpointer,
+    logger: agentLogger,
+    tools,
+    attach: plugins.attach,
+  });
   const threads = createThreadService({ sql: database.sql, agents, checkpointer });
   // Memory in runs: the user's store for the tools, reflection after success.
   // Closed after the runs (closers run in reverse), so no run outlives it.

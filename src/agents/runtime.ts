@@ -58,6 +58,8 @@ export interface AgentRuntimeDeps {
   logger: Logger;
   /** The tools agents attach by name. */
   tools: ToolRegistry;
+  /** Extra tools per agent id, from TOOL_MODULES. */
+  attach?: Readonly<Record<string, readonly string[]>>;
   registry?: AgentRegistry;
 }
 
@@ -72,8 +74,16 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntime {
   const registry = deps.registry ?? createAgentRegistry();
   const loaded = new Map<string, LoadedAgent>();
 
+  const attach = deps.attach ?? {};
+  for (const [agentId, names] of Object.entries(attach)) {
+    if (registry.get(agentId) === undefined) {
+      throw new Error(`TOOL_MODULES attach tools to "${agentId}", which is not an agent.`);
+    }
+    deps.tools.enabled(names); // throws on an unknown tool name
+  }
   // Disabled and unavailable tools (no key, memory off) are left out.
-  const toolsOf = (definition: AgentDefinition) => deps.tools.enabled(definition.tools);
+  const toolsOf = (definition: AgentDefinition) =>
+    deps.tools.enabled([...new Set([...definition.tools, ...(attach[definition.id] ?? [])])]);
 
   function infoOf(definition: AgentDefinition): AgentInfo {
     return {

@@ -92,6 +92,7 @@ export function build(raw: RawEnv, environment: Environment): Config {
     },
     tools: {
       disabled: list(raw.TOOLS_DISABLED ?? ""),
+      modules: list(raw.TOOL_MODULES ?? ""),
       webSearch: {
         apiKey: raw.WEB_SEARCH_API_KEY,
         url: raw.WEB_SEARCH_URL ?? "https://api.tavily.com/search",

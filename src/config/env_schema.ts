@@ -115,6 +115,7 @@ export const envSchema = z.object({
   RUN_LEASE_SECONDS: int(1, 3600).optional(),
   OFFLINE_TOKEN_DELAY_MS: int(0, 10_000).optional(),
   TOOLS_DISABLED: z.string().optional(),
+  TOOL_MODULES: z.string().optional(),
   WEB_SEARCH_API_KEY: z.string().min(1).optional(),
   WEB_SEARCH_URL: url.optional(),
   REQUESTS_PER_MINUTE: int(1).optional(),

@@ -92,6 +92,8 @@ export interface Config {
   tools: {
     /** Tool names switched off for every agent. */
     disabled: string[];
+    /** Local modules exporting extra tools, imported at start. */
+    modules: string[];
     /** A Tavily-compatible search API; `web_search` exists only with a key. */
     webSearch: { apiKey: string | undefined; url: string };
   };

@@ -15,6 +15,7 @@ import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
 import { threadConfig } from "../threads/thread_config.ts";
 import type { EventBus } from "./event_bus.ts";
 import { createTokenHandler } from "./token_handler.ts";
+import { createToolEventHandler } from "./tool_event_handler.ts";
 
 /** What one execution needs. */
 export interface ExecutionRequest {
@@ -62,7 +63,7 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
   });
   const stream = await request.graph.stream(request.input, {
     ...config,
-    callbacks: [tokens],
+    callbacks: [tokens, createToolEventHandler((event) => bus.publish(runId, event))],
     streamMode: "updates" as const,
     signal: request.signal,
     recursionLimit: RECURSION_LIMIT,

@@ -51,7 +51,6 @@ export function isPermitted(definition: ToolDefinition, config: RunnableConfig |
 }
 
 class MeteredTool extends DynamicStructuredTool {
-  readonly #definition: ToolDefinition;
   readonly #options: MeteredToolOptions;
 
   constructor(definition: ToolDefinition, options: MeteredToolOptions) {
@@ -62,11 +61,17 @@ class MeteredTool extends DynamicStructuredTool {
       schema: definition.schema as any,
       responseFormat: "content_and_artifact",
       func: async (input: Record<string, unknown>, _runManager, config) => {
+        // Checked inside the call, so tool callbacks (the run's ToolEvents) see the refusal.
+        if (!isPermitted(definition, config)) {
+          throw new ToolPermissionError(
+            `You lack the "${definition.permission}" permission that ${definition.name} ` +
+              "needs; ask an administrator for a token whose scope includes it.",
+          );
+        }
         const result = await definition.run(input, contextOf(definition, options, config));
         return typeof result === "string" ? [result, undefined] : [result.content, result.artifact];
       },
     });
-    this.#definition = definition;
     this.#options = options;
   }
 
@@ -76,12 +81,6 @@ class MeteredTool extends DynamicStructuredTool {
     let status: ToolCallStatus = "success";
     let reason: string | undefined;
     try {
-      if (!isPermitted(this.#definition, config)) {
-        throw new ToolPermissionError(
-          `You lack the "${this.#definition.permission}" permission that ${this.name} needs; ` +
-            "ask an administrator for a token whose scope includes it.",
-        );
-      }
       return await super.invoke(input, config);
     } catch (error) {
       status = error instanceof ToolPermissionError
