@@ -30,8 +30,10 @@ export interface MessageView {
   toolCalls: ToolCallView[];
   /** On tool results: the call they answer. */
   toolCallId: string | null;
-  /** On tool results: the tool's name. */
+  /** On tool results: the tool's name; on assistant messages: the agent or step that wrote it. */
   name: string | null;
+  /** On tool results: the structured artifact (a chart specification, citations), if any. */
+  artifact: unknown;
 }
 
 const ROLES: Record<string, MessageRole> = {
@@ -56,7 +58,8 @@ export function toMessageView(message: BaseMessage): MessageView {
       args: call.args,
     })),
     toolCallId: type === "tool" ? (message as ToolMessage).tool_call_id : null,
-    name: type === "tool" ? message.name ?? null : null,
+    name: type === "tool" || type === "ai" ? message.name ?? null : null,
+    artifact: type === "tool" ? (message as ToolMessage).artifact ?? null : null,
   };
 }
 

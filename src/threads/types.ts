@@ -49,7 +49,20 @@ export const MessageRef = builder.objectRef<MessageView>("Message").implement({
       nullable: true,
       description: "On a tool result: the id of the call it answers.",
     }),
-    name: t.exposeString("name", { nullable: true, description: "On a tool result: the tool." }),
+    name: t.exposeString("name", {
+      nullable: true,
+      description: "On a tool result: the tool. On an assistant message: the agent or step that " +
+        "wrote it when it is not the thread's agent itself (e.g. `research` for a supervisor's " +
+        "worker, `outline` or `draft` for the content agent).",
+    }),
+    artifact: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "On a tool result: its structured artifact, which the model never sees, e.g. " +
+        '`{type: "vega-lite", spec}` from `render_chart` or the passages `search_documents` ' +
+        "cited. Null otherwise.",
+      resolve: (m) => m.artifact ?? null,
+    }),
   }),
 });
 
