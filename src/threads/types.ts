@@ -58,9 +58,8 @@ export const MessageRef = builder.objectRef<MessageView>("Message").implement({
     artifact: t.field({
       type: "JSON",
       nullable: true,
-      description: "On a tool result: its structured artifact, which the model never sees, e.g. " +
-        '`{type: "vega-lite", spec}` from `render_chart` or the passages `search_documents` ' +
-        "cited. Null otherwise.",
+      description: "On a tool result: the structured output of the tool, e.g. a Vega-Lite " +
+        'chart specification (`{type: "vega-lite", spec}`); never sent to the model.',
       resolve: (m) => m.artifact ?? null,
     }),
   }),
