@@ -166,9 +166,8 @@ function latestResults(turn: BaseMessage[]): string[] {
     .map((m) => m.text);
 }
 
-/** An artifact listing no passages (an array, or an object with an empty `passages`). */
+/** A search artifact citing no passage: the search found nothing to grade. */
 function isEmptyArtifact(artifact: unknown): boolean {
-  if (Array.isArray(artifact)) return artifact.length === 0;
-  const passages = (artifact as { passages?: unknown } | null | undefined)?.passages;
-  return Array.isArray(passages) && passages.length === 0;
+  const citations = (artifact as { citations?: unknown } | null | undefined)?.citations;
+  return Array.isArray(citations) && citations.length === 0;
 }
