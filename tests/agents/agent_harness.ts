@@ -99,7 +99,7 @@ export function tokensByNode(events: Event[]): Record<string, string> {
 }
 
 const THREAD = `query($id: ID!) { thread(id: $id) { agentId status
-  messages { id role content toolCalls { id name args } } } }`;
+  messages { id role content name artifact toolCalls { id name args } } } }`;
 
 /** The thread as a client reads it. */
 export async function threadOf(app: RunsApp, user: string, id: string): Promise<any> {
