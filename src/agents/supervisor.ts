@@ -72,7 +72,9 @@ export const supervisor: AgentDefinition = {
 };
 
 function createSupervisorGraph(deps: AgentGraphDeps): AgentGraph {
-  const pick = (names: readonly string[]) => deps.tools.filter((t) => names.includes(t.name));
+  // In the order the agent lists them: the offline model demonstrates the first that applies.
+  const pick = (names: readonly string[]) =>
+    names.flatMap((name) => deps.tools.filter((t) => t.name === name));
   // A worker none of whose tools are available here gets no handoff.
   const workers = WORKERS.map((worker) => ({ ...worker, tools: pick(worker.definition.tools) }))
     .filter((worker) => worker.tools.length > 0);
