@@ -123,6 +123,6 @@ Deno.test("supervisor offline: a research request is handed off and answered wit
       ],
     );
     assert.match(messages[5]!.content, /search_memory said/);
-    assert.match(messages[6]!.content, /I found: "Offline model/);
+    assert.match(messages[6]!.content, /I found: search_memory said/);
   });
 });
