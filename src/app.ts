@@ -184,6 +184,7 @@ async function assemble(
   });
   const websocket = createWebSocketTransport(yoga, logger, {
     maxMessageBytes: config.graphql.maxRequestBytes,
+    maxSocketsPerClient: config.graphql.maxSocketsPerClient,
   });
   closers.push(() => websocket.closeAll());
   closers.push(startSystemGauges(metrics));

@@ -114,6 +114,7 @@ export function build(raw: RawEnv, environment: Environment): Config {
       // GraphiQL (useless without it) are opt-in there.
       introspection: raw.GRAPHQL_INTROSPECTION ?? environment !== "production",
       graphiql: raw.GRAPHIQL ?? environment !== "production",
+      maxSocketsPerClient: raw.WS_MAX_CONNECTIONS_PER_IP ?? 100,
     },
     input: {
       maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,

@@ -106,6 +106,8 @@ export interface Config {
     maxRequestBytes: number;
     introspection: boolean;
     graphiql: boolean;
+    /** Open WebSockets one client address may hold. */
+    maxSocketsPerClient: number;
   };
   /** Bounds on what clients may send inside GraphQL inputs. */
   input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
