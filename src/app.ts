@@ -35,6 +35,8 @@ import { createMemoryEventBus } from "./runs/event_bus.ts";
 import { createAgentMetrics } from "./runs/metrics.ts";
 import { parseTrustedProxies } from "./http/client_address.ts";
 import { createRateLimiter } from "./ratelimit/rate_limiter.ts";
+import { createDocumentService, type DocumentService } from "./documents/service.ts";
+import { createDocumentMetrics } from "./documents/metrics.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -47,6 +49,7 @@ export interface App {
   health: HealthService;
   runs: RunService;
   memory: MemoryService;
+  documents: DocumentService;
   /** Fails readiness so balancers stop sending new work; serving goes on. */
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
@@ -117,6 +120,15 @@ async function assemble(
   const memory = createMemoryService({ sql: database.sql, config, cache, metrics, logger });
   closers.push(() => memory.close());
   await memory.start();
+  // Documents share memory's embedder: one model, one dimension, one key.
+  const documents = createDocumentService({
+    sql: database.sql,
+    config,
+    embedder: memory.embedder,
+    metrics: createDocumentMetrics(metrics.registry),
+    logger: logger.child({ logger: "graphmind.documents" }),
+  });
+  await documents.start();
 
   const health = createHealthService({
     version: config.app.version,
@@ -159,7 +171,7 @@ async function assemble(
   closers.push(() => runs.close());
   await runs.recover();
 
-  const services = { config, health, project, agents, threads, runs, memory };
+  const services = { config, health, project, agents, threads, runs, memory, documents };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
   const yoga = createGraphQLHandler({
     schema,
@@ -207,6 +219,7 @@ async function assemble(
     health,
     runs,
     memory,
+    documents,
     drain() {
       health.drain();
     },
