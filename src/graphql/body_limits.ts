@@ -39,10 +39,22 @@ export function bodyKind(request: Request): BodyKind {
   return request.method === "POST" && type.startsWith("multipart/form-data") ? "multipart" : "json";
 }
 
+/** Yoga's multipart parser maps only errors with this prefix to 413 (others to 400). */
+const MULTIPART_TOO_LARGE = "File size limit exceeded: ";
+
+/**
+ * True for a 413 about an upload. Yoga's multipart parser re-creates the
+ * error a cut stream raised and keeps only its message, so the message
+ * prefix tells, beside the `bodyKind` extension.
+ */
+export function isUploadTooLarge(error: GraphQLError): boolean {
+  return error.extensions?.bodyKind === "multipart" ||
+    error.message.startsWith(MULTIPART_TOO_LARGE);
+}
+
 /** The 413 error; useErrorCodes (yoga.ts) turns it into the client's message. */
 function tooLarge(kind: BodyKind, limit: number): GraphQLError {
-  // Yoga's multipart parser maps only errors with this prefix to 413 (others to 400).
-  const prefix = kind === "multipart" ? "File size limit exceeded: " : "";
+  const prefix = kind === "multipart" ? MULTIPART_TOO_LARGE : "";
   return new GraphQLError(`${prefix}Request body too large`, {
     extensions: {
       http: { status: 413 },
@@ -91,7 +103,8 @@ function limitStream(request: Request, kind: BodyKind, limit: number): Request {
   return new Request(request.url, {
     method: request.method,
     headers: request.headers,
-    signal: request.signal,
+    // No `signal`: reading request.signal makes Deno.serve warn about its legacy
+    // abort-on-success behaviour, and a dropped client already errors the body stream.
     body,
     // @ts-expect-error: Deno's RequestInit lacks `duplex`, which streamed bodies need elsewhere.
     duplex: "half",

@@ -17,7 +17,12 @@ import { rateLimitIdentity } from "../ratelimit/identity.ts";
 import { createOriginPolicy } from "../http/origins.ts";
 import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
-import { type BodyLimits, MULTIPART_ENVELOPE_BYTES, useBodyLimits } from "./body_limits.ts";
+import {
+  type BodyLimits,
+  isUploadTooLarge,
+  MULTIPART_ENVELOPE_BYTES,
+  useBodyLimits,
+} from "./body_limits.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
 export interface RequestScope {
@@ -212,7 +217,7 @@ function useErrorCodes(limits: BodyLimits): Plugin {
     const rewrite = (code: string, message: string, extensions: Record<string, unknown>) =>
       new GraphQLError(message, { extensions: { ...error.extensions, ...extensions, code } });
     if (status === 413) {
-      if (error.extensions?.bodyKind === "multipart") {
+      if (isUploadTooLarge(error)) {
         return rewrite(
           "BAD_USER_INPUT",
           `Upload is larger than the limit of ${limits.multipart} bytes (MAX_FILE_SIZE plus ` +

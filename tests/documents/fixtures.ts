@@ -89,3 +89,38 @@ export function zip(files: Zippable): Uint8Array<ArrayBuffer> {
 export function fileOf(name: string, content: Uint8Array<ArrayBuffer> | string): File {
   return new File([content], name);
 }
+
+/** The words {@linkcode prose} draws from. */
+export const PROSE_WORDS = (
+  "the a of and to in is for on with as by at from river market report growth energy data " +
+  "model city water policy season forest budget school health travel garden engine network " +
+  "science history music coffee winter harvest station council museum bridge island storm"
+).split(" ");
+
+/** Deterministic prose: sentences in paragraphs, about `bytes` long. */
+export function prose(bytes: number, seed = 1): string {
+  let state = seed;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const paragraphs: string[] = [];
+  let size = 0;
+  while (size < bytes) {
+    const sentences: string[] = [];
+    const count = 3 + Math.floor(random() * 5);
+    for (let s = 0; s < count; s++) {
+      const length = 8 + Math.floor(random() * 14);
+      const words = Array.from(
+        { length },
+        () => PROSE_WORDS[Math.floor(random() * PROSE_WORDS.length)],
+      );
+      const sentence = words.join(" ");
+      sentences.push(sentence[0]!.toUpperCase() + sentence.slice(1) + ".");
+    }
+    const paragraph = sentences.join(" ");
+    paragraphs.push(paragraph);
+    size += paragraph.length + 2;
+  }
+  return paragraphs.join("\n\n").slice(0, bytes);
+}
