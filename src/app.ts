@@ -28,6 +28,8 @@ import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { createProjectService } from "./project/service.ts";
 import { createAgentRuntime } from "./agents/runtime.ts";
+import { createToolRegistry } from "./tools/registry.ts";
+import { createToolMetrics } from "./tools/metrics.ts";
 import { createThreadService } from "./threads/service.ts";
 import { createCheckpointer } from "./threads/checkpointer.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
@@ -144,11 +146,13 @@ async function assemble(
   // (a few per run, never per token), so the WAL flush costs little, and a
   // run reported `success` must survive a database crash.
   const checkpointer = createCheckpointer(database.sql);
-  const agents = createAgentRuntime({
-    config,
-    checkpointer,
-    logger: logger.child({ logger: "graphmind.agents" }),
+  const agentLogger = logger.child({ logger: "graphmind.agents" });
+  const tools = createToolRegistry({
+    services: { config, logger: agentLogger, documents },
+    logger: agentLogger,
+    metrics: createToolMetrics(metrics.registry),
   });
+  const agents = createAgentRuntime({ config, checkpointer, logger: agentLogger, tools });
   const threads = createThreadService({ sql: database.sql, agents, checkpointer });
   // Memory in runs: the user's store for the tools, reflection after success.
   // Closed after the runs (closers run in reverse), so no run outlives it.
@@ -171,7 +175,7 @@ async function assemble(
   closers.push(() => runs.close());
   await runs.recover();
 
-  const services = { config, health, project, agents, threads, runs, memory, documents };
+  const services = { config, health, project, agents, tools, threads, runs, memory, documents };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
   const yoga = createGraphQLHandler({
     schema,

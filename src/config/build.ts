@@ -91,6 +91,13 @@ export function build(raw: RawEnv, environment: Environment): Config {
       eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 300,
       runLeaseSeconds: raw.RUN_LEASE_SECONDS ?? 30,
     },
+    tools: {
+      disabled: list(raw.TOOLS_DISABLED ?? ""),
+      webSearch: {
+        apiKey: raw.WEB_SEARCH_API_KEY,
+        url: raw.WEB_SEARCH_URL ?? "https://api.tavily.com/search",
+      },
+    },
     rateLimit: {
       enabled: raw.RATE_LIMIT_ENABLED ?? true,
       perMinute: raw.REQUESTS_PER_MINUTE ?? 60,

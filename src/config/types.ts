@@ -90,6 +90,12 @@ export interface Config {
     /** A running run's lease; another instance may fail it once this lapses. */
     runLeaseSeconds: number;
   };
+  tools: {
+    /** Tool names switched off for every agent. */
+    disabled: string[];
+    /** A Tavily-compatible search API; `web_search` exists only with a key. */
+    webSearch: { apiKey: string | undefined; url: string };
+  };
   rateLimit: { enabled: boolean; perMinute: number; perHour: number; burst: number };
   graphql: {
     maxDepth: number;

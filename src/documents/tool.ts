@@ -53,7 +53,7 @@ export const searchDocumentsTool = defineTool({
     ),
   }),
   unavailable: (services: ToolServices) =>
-    services.documents === undefined ? "document search is not configured" : undefined,
+    services.documents === undefined ? "Document search is not configured." : undefined,
   async run({ query, limit }, context) {
     const documents = context.services.documents;
     if (documents === undefined) throw new Error("Document search is not configured.");
