@@ -4,7 +4,8 @@
  * of the same file measured on its own so the table shows where the time
  * goes (parse vs chunk, embed and store). Runs with the offline embedder
  * and with the real `@langchain/openai` client against the mock OpenAI
- * server (1536 dims, batches of 256 over HTTP).
+ * server (1536 dims, batches of 256 over HTTP), on embedded PGlite and, when
+ * it is there, the local PostgreSQL server.
  *
  * `DOCUMENT_BENCH_TEXT_MB=1,10` sets the text sizes (default 1);
  * `DOCUMENT_BENCH_PDF_PAGES=50` the PDF's pages.
@@ -13,6 +14,7 @@
  */
 import { startTestApp } from "../tests/support/app.ts";
 import { startMockOpenAI } from "../tests/support/mock_openai.ts";
+import { createThrowawayDatabase, localPostgres } from "../tests/support/local_postgres.ts";
 import { fileOf, makeDocx, makePdf, prose, PROSE_WORDS } from "../tests/documents/fixtures.ts";
 import { serve, uploadOver } from "../tests/documents/support.ts";
 import { extractText } from "../src/documents/extract.ts";
@@ -20,6 +22,7 @@ import type { DocumentExtension } from "../src/documents/file_types.ts";
 
 /** One row of the table. */
 export interface DocumentBenchRow {
+  database: string;
   embedder: string;
   file: string;
   bytes: number;
@@ -44,7 +47,11 @@ async function parseMs(name: string, extension: DocumentExtension, bytes: Uint8A
   return Math.round(performance.now() - start);
 }
 
-async function run(embedder: string, env: Record<string, string>): Promise<DocumentBenchRow[]> {
+async function run(
+  database: string,
+  embedder: string,
+  env: Record<string, string>,
+): Promise<DocumentBenchRow[]> {
   const app = await startTestApp({ LOG_LEVEL: "warning", ...env });
   const server = serve(app.fetch);
   const rows: DocumentBenchRow[] = [];
@@ -70,6 +77,7 @@ async function run(embedder: string, env: Record<string, string>): Promise<Docum
         throw new Error(`${name}: ${status} ${JSON.stringify(body.errors)}`);
       }
       rows.push({
+        database,
         embedder,
         file: name,
         bytes: bytes.length,
@@ -98,15 +106,24 @@ async function run(embedder: string, env: Record<string, string>): Promise<Docum
 
 /** Runs the benchmark. */
 export async function benchDocuments(): Promise<DocumentBenchRow[]> {
-  const rows = await run("offline", {});
+  const rows = await run("embedded PGlite", "offline", {});
   const mock = await startMockOpenAI();
   try {
-    rows.push(
-      ...await run("openai (mock server)", {
-        OPENAI_API_KEY: "sk-bench",
-        OPENAI_BASE_URL: mock.url,
-      }),
-    );
+    const openai = { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: mock.url };
+    rows.push(...await run("embedded PGlite", "openai (mock server)", openai));
+    if ((await localPostgres()).available) {
+      const database = await createThrowawayDatabase();
+      try {
+        rows.push(
+          ...await run("server 127.0.0.1", "openai (mock server)", {
+            ...openai,
+            DATABASE_URL: database.url,
+          }),
+        );
+      } finally {
+        await database.drop();
+      }
+    }
   } finally {
     await mock.close();
   }
