@@ -16,7 +16,9 @@ import { type IndexIdentity, MAX_INDEXED_DIMS } from "../memories/index_meta.ts"
 
 /** The HNSW index's name, for EXPLAIN checks. */
 export const DOCUMENT_HNSW_INDEX = "document_chunks_embedding_hnsw";
-const HNSW_DDL = `CREATE INDEX IF NOT EXISTS ${DOCUMENT_HNSW_INDEX} ON document_chunks ` +
+/** The index's definition (pgvector's defaults: m = 16, ef_construction = 64). */
+export const DOCUMENT_HNSW_DDL =
+  `CREATE INDEX IF NOT EXISTS ${DOCUMENT_HNSW_INDEX} ON document_chunks ` +
   "USING hnsw (embedding vector_cosine_ops)";
 /** "docindex" in ASCII: serialises index changes across replicas. */
 const LOCK_KEY = BigInt("0x646f63696e646578").toString();
@@ -64,7 +66,7 @@ export async function ensureDocumentIndex(
       await tx.unsafe(`DROP INDEX IF EXISTS ${DOCUMENT_HNSW_INDEX}`);
       await tx.unsafe(`ALTER TABLE document_chunks ALTER COLUMN embedding TYPE ${wanted}`);
     }
-    await tx.unsafe(HNSW_DDL);
+    await tx.unsafe(DOCUMENT_HNSW_DDL);
     const [other] = await tx<{ n: number }[]>`
       SELECT count(*)::int AS n FROM documents WHERE embedding_model <> ${identity.model}`;
     return { otherModel: other?.n ?? 0 };

@@ -24,18 +24,10 @@ export interface DocumentRecord {
   createdAt: Date;
 }
 
-/** A new document with its embedded chunks, in order. */
-export interface NewDocument {
-  ownerId: string;
-  filename: string;
-  title: string | null;
-  mediaType: string;
-  sizeBytes: number;
-  contentSha256: string;
-  textChars: number;
-  embeddingModel: string;
+/** A new document with its embedded chunks, in order; the database fills in the rest. */
+export type NewDocument = Omit<DocumentRecord, "id" | "seq" | "chunkCount" | "createdAt"> & {
   chunks: { content: string; embedding: number[] }[];
-}
+};
 
 /**
  * Chunks per INSERT. Each statement carries its rows as one JSON parameter;
