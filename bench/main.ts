@@ -5,6 +5,7 @@
  * @module
  */
 import { benchCheckpointer } from "./checkpointer.ts";
+import { benchDocuments } from "./documents.ts";
 import { benchColdStart } from "./cold_start.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
@@ -14,6 +15,7 @@ import { benchStreaming } from "./streaming.ts";
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
   checkpointer: () => benchCheckpointer(),
+  documents: () => benchDocuments(),
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),

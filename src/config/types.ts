@@ -4,6 +4,7 @@
  * @module
  */
 import type { Environment, LogLevel } from "./profiles.ts";
+import type { DocumentExtension } from "../documents/file_types.ts";
 
 /** The validated, structured configuration. */
 export interface Config {
@@ -111,4 +112,11 @@ export interface Config {
   };
   /** Bounds on what clients may send inside GraphQL inputs. */
   input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
+  /** Uploaded documents (`uploadDocument`). */
+  documents: {
+    /** Largest accepted file, in bytes. */
+    maxFileBytes: number;
+    /** The file types accepted, by extension. */
+    allowedExtensions: DocumentExtension[];
+  };
 }
