@@ -112,5 +112,10 @@ export function build(raw: RawEnv, environment: Environment): Config {
       maxJsonBytes: raw.MAX_JSON_BYTES ?? 65_536,
       maxJsonDepth: raw.MAX_JSON_DEPTH ?? 16,
     },
+    code: {
+      timeoutSeconds: raw.CODE_TIMEOUT_SECONDS ?? 5,
+      memoryMb: raw.CODE_MEMORY_MB ?? 128,
+      maxOutputBytes: raw.CODE_MAX_OUTPUT_BYTES ?? 65_536,
+    },
   };
 }

@@ -128,6 +128,9 @@ export const envSchema = z.object({
   MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
   MAX_JSON_BYTES: int(2, 100_000_000).optional(),
   MAX_JSON_DEPTH: int(1, 1000).optional(),
+  CODE_TIMEOUT_SECONDS: int(1, 600).optional(),
+  CODE_MEMORY_MB: int(16, 16384).optional(),
+  CODE_MAX_OUTPUT_BYTES: int(256, 16 * 1024 * 1024).optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;
