@@ -5,6 +5,7 @@
  * @module
  */
 import { benchCheckpointer } from "./checkpointer.ts";
+import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
@@ -13,6 +14,7 @@ import { benchStreaming } from "./streaming.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { runCode } from "../../src/tools/code/run_code.ts";
 import { sandboxUnavailable } from "../../src/tools/code/sandbox.ts";
+import { SandboxSlots } from "../../src/tools/code/sandbox_slots.ts";
 import { type CallOptions, callTool } from "./support.ts";
 
 interface Report {
@@ -242,4 +243,28 @@ Deno.test("offline arguments come from a fenced block, arithmetic or a request t
     max: 10,
   });
   assert.equal(offline("Tell me a story about a fox"), undefined);
+});
+
+Deno.test("parallel calls beyond the core count wait for a free sandbox", async () => {
+  const limit = navigator.hardwareConcurrency ?? 2;
+  const code = "const start = Date.now();\n" +
+    "await new Promise((resolve) => setTimeout(resolve, 800));\n" +
+    "({ start, end: Date.now() })";
+  const reports = await Promise.all(Array.from({ length: limit + 2 }, () => run(code)));
+  const spans = reports.map((r) => r.result as { start: number; end: number });
+  const mostAtOnce = Math.max(
+    ...spans.map(({ start }) => spans.filter((s) => s.start <= start && start < s.end).length),
+  );
+  assert.equal(mostAtOnce, limit);
+});
+
+Deno.test("a call waiting for a sandbox can be aborted", async () => {
+  const slots = new SandboxSlots(1);
+  const release = await slots.acquire();
+  const controller = new AbortController();
+  const waiting = slots.acquire(controller.signal);
+  controller.abort(new Error("gave up"));
+  await assert.rejects(waiting, /gave up/);
+  release();
+  (await slots.acquire())();
 });

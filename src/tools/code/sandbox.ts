@@ -30,6 +30,7 @@
 import { fileURLToPath } from "node:url";
 import { isDenoDeploy } from "../../deno_deploy.ts";
 import { OutputBuffer } from "./output_buffer.ts";
+import { SandboxSlots } from "./sandbox_slots.ts";
 import type { SnippetModule } from "./snippet_module.ts";
 
 /** The limits of one run. */
@@ -99,16 +100,36 @@ function ownExecutable(): string | undefined {
   }
 }
 
-/** Runs one snippet; aborting `signal` kills the sandbox and rejects with its reason. */
+/** Sandboxes running at once; more calls wait (their time limit starts when they run). */
+export const SANDBOX_SLOTS = new SandboxSlots(navigator.hardwareConcurrency ?? 2);
+
+/**
+ * Runs one snippet, waiting for a free slot first; aborting `signal` kills
+ * the sandbox (or stops the wait) and rejects with its reason.
+ */
 export async function runInSandbox(
   snippet: SnippetModule,
   limits: SandboxLimits,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<SandboxOutcome> {
-  const { signal } = options;
+  const release = await SANDBOX_SLOTS.acquire(options.signal);
+  try {
+    return await runOne(snippet, limits, options.signal);
+  } finally {
+    release();
+  }
+}
+
+async function runOne(
+  snippet: SnippetModule,
+  limits: SandboxLimits,
+  signal: AbortSignal | undefined,
+): Promise<SandboxOutcome> {
   signal?.throwIfAborted();
   const command = sandboxCommand();
-  if (command === undefined) throw new Error(sandboxUnavailable(Deno.env.toObject()));
+  if (command === undefined) {
+    throw new Error(sandboxUnavailable({ DENO_DEPLOY: Deno.env.get("DENO_DEPLOY") }));
+  }
   const started = performance.now();
   const nonce = crypto.randomUUID();
   const child = new Deno.Command(command, {
