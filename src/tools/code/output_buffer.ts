@@ -8,6 +8,8 @@
  * @module
  */
 
+import { concatBytes as concat } from "../../cache/resp.ts";
+
 /** A bounded view of one output stream. */
 export class OutputBuffer {
   readonly #headBytes: number;
@@ -62,14 +64,4 @@ export class OutputBuffer {
     const bytes = concat(this.#tail);
     return { bytes, offset: this.total - bytes.length };
   }
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }

@@ -29,6 +29,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { isDenoDeploy } from "../../deno_deploy.ts";
+import { concatBytes } from "../../cache/resp.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { SandboxSlots } from "./sandbox_slots.ts";
 import type { SnippetModule } from "./snippet_module.ts";
@@ -242,9 +243,7 @@ function markerWatch(marker: string, onFound: () => void): (chunk: Uint8Array) =
   let found = false;
   return (chunk) => {
     if (found) return;
-    const joined = new Uint8Array(carry.length + chunk.length);
-    joined.set(carry);
-    joined.set(chunk, carry.length);
+    const joined = concatBytes([carry, chunk]);
     if (lastIndexOf(joined, needle) >= 0) {
       found = true;
       onFound();
