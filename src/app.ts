@@ -28,6 +28,10 @@ import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { createProjectService } from "./project/service.ts";
 import { createAgentRuntime } from "./agents/runtime.ts";
+import { createToolRegistry } from "./tools/registry.ts";
+import { createToolMetrics } from "./tools/metrics.ts";
+import { loadToolModules } from "./tools/loader.ts";
+import { TOOL_CATALOGUE } from "./tools/catalogue.ts";
 import { createThreadService } from "./threads/service.ts";
 import { createCheckpointer } from "./threads/checkpointer.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
@@ -132,10 +136,20 @@ async function assemble(
   // (a few per run, never per token), so the WAL flush costs little, and a
   // run reported `success` must survive a database crash.
   const checkpointer = createCheckpointer(database.sql);
+  const agentLogger = logger.child({ logger: "graphmind.agents" });
+  const plugins = await loadToolModules(config.tools.modules);
+  const tools = createToolRegistry({
+    definitions: [...TOOL_CATALOGUE, ...plugins.definitions],
+    services: { config, logger: agentLogger },
+    logger: agentLogger,
+    metrics: createToolMetrics(metrics.registry),
+  });
   const agents = createAgentRuntime({
     config,
     checkpointer,
-    logger: logger.child({ logger: "graphmind.agents" }),
+    logger: agentLogger,
+    tools,
+    attach: plugins.attach,
   });
   const threads = createThreadService({ sql: database.sql, agents, checkpointer });
   // Memory in runs: the user's store for the tools, reflection after success.
@@ -159,7 +173,7 @@ async function assemble(
   closers.push(() => runs.close());
   await runs.recover();
 
-  const services = { config, health, project, agents, threads, runs, memory };
+  const services = { config, health, project, agents, tools, threads, runs, memory };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
   const yoga = createGraphQLHandler({
     schema,
@@ -170,6 +184,7 @@ async function assemble(
   });
   const websocket = createWebSocketTransport(yoga, logger, {
     maxMessageBytes: config.graphql.maxRequestBytes,
+    maxSocketsPerClient: config.graphql.maxSocketsPerClient,
   });
   closers.push(() => websocket.closeAll());
   closers.push(startSystemGauges(metrics));

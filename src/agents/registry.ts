@@ -11,7 +11,7 @@
  */
 import type { AgentDefinition } from "./definition.ts";
 import { assistant } from "./assistant.ts";
-import { resolveTools } from "./tools.ts";
+import { assertKnownTools } from "../tools/catalogue.ts";
 
 /** The agent a thread gets when `createThread` names none. */
 export const DEFAULT_AGENT_ID = "assistant";
@@ -39,7 +39,7 @@ export function createAgentRegistry(
       throw new Error(`Agent id "${definition.id}" must be lower-case letters, digits and dashes.`);
     }
     if (byId.has(definition.id)) throw new Error(`Two agents share the id "${definition.id}".`);
-    resolveTools(definition.tools);
+    assertKnownTools(definition.tools);
     byId.set(definition.id, definition);
   }
   if (!byId.has(defaultId)) throw new Error(`The default agent "${defaultId}" is not registered.`);

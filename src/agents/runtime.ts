@@ -6,7 +6,8 @@
  *
  * @example
  * ```ts
- * const agents = createAgentRuntime({ config, checkpointer: createCheckpointer(sql), logger });
+ * const tools = createToolRegistry({ services: { config, logger }, logger });
+ * const agents = createAgentRuntime({ config, checkpointer: createCheckpointer(sql), logger, tools });
  * const graph = agents.require("assistant").graph;
  * ```
  * @module
@@ -18,7 +19,8 @@ import type { Logger } from "../observability/logger.ts";
 import { NotFoundError } from "../graphql/errors.ts";
 import type { AgentDefinition, AgentGraph } from "./definition.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
-import { availableTools, MEMORY_PROMPT, MEMORY_TOOLS, resolveTools } from "./tools.ts";
+import type { ToolRegistry } from "../tools/registry.ts";
+import { MEMORY_TOOL_NAMES } from "../tools/builtin/memory.ts";
 
 /** An agent as clients see it. */
 export interface AgentInfo {
@@ -54,16 +56,34 @@ export interface AgentRuntimeDeps {
   config: Config;
   checkpointer: BaseCheckpointSaver;
   logger: Logger;
+  /** The tools agents attach by name. */
+  tools: ToolRegistry;
+  /** Extra tools per agent id, from TOOL_MODULES. */
+  attach?: Readonly<Record<string, readonly string[]>>;
   registry?: AgentRegistry;
 }
+
+/** What the system prompt adds when an agent has the memory tools. */
+export const MEMORY_PROMPT = "You have a long-term memory about the user that outlives this " +
+  "conversation. Use search_memory when earlier context about the user would help, and " +
+  "manage_memory to remember durable facts and preferences the user shares, to correct a " +
+  "memory that changed, or to forget one that is wrong.";
 
 /** Builds the runtime. */
 export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntime {
   const registry = deps.registry ?? createAgentRegistry();
   const loaded = new Map<string, LoadedAgent>();
 
+  const attach = deps.attach ?? {};
+  for (const [agentId, names] of Object.entries(attach)) {
+    if (registry.get(agentId) === undefined) {
+      throw new Error(`TOOL_MODULES attach tools to "${agentId}", which is not an agent.`);
+    }
+    deps.tools.enabled(names); // throws on an unknown tool name
+  }
+  // Disabled and unavailable tools (no key, memory off) are left out.
   const toolsOf = (definition: AgentDefinition) =>
-    availableTools(definition.tools, { memory: deps.config.memory.enabled });
+    deps.tools.enabled([...new Set([...definition.tools, ...(attach[definition.id] ?? [])])]);
 
   function infoOf(definition: AgentDefinition): AgentInfo {
     return {
@@ -82,10 +102,10 @@ export function createAgentRuntime(deps: AgentRuntimeDeps): AgentRuntime {
     const definition = registry.get(id);
     if (definition === undefined) return undefined;
     const tools = toolsOf(definition);
-    const remembers = tools.some((name) => MEMORY_TOOLS.has(name));
+    const remembers = tools.some((name) => MEMORY_TOOL_NAMES.has(name));
     const graph = definition.createGraph({
       model: createChatModel(deps.config.llm, definition.model),
-      tools: resolveTools(tools),
+      tools: deps.tools.forAgent(definition.id, tools),
       systemPrompt: remembers
         ? `${definition.systemPrompt}\n\n${MEMORY_PROMPT}`
         : definition.systemPrompt,

@@ -1,8 +1,9 @@
 /**
- * The graph node that runs the tool calls of the last AI message and logs a
- * `tool_usage` event (tool name, execution time) for each. A tool that
- * throws answers the model with the error instead of failing the run, so the
- * model can correct itself; an `interrupt()` inside a tool passes through.
+ * The graph node that runs the tool calls of the last AI message. The
+ * registry's tools log and meter themselves (src/tools/metered_tool.ts); a
+ * call to a tool the agent does not have is logged here. A tool that throws
+ * answers the model with the error instead of failing the run, so the model
+ * can correct itself; an `interrupt()` inside a tool passes through.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { isGraphBubbleUp } from "@langchain/langgraph";
 import type { Logger } from "../observability/logger.ts";
+import { recordToolUsage } from "../tools/usage.ts";
 import type { AgentStateUpdate, AgentStateValue } from "./state.ts";
 
 /** What a tool node needs. */
@@ -24,39 +26,51 @@ export interface ToolNodeOptions {
 export function createToolNode(options: ToolNodeOptions) {
   const byName = new Map(options.tools.map((t) => [t.name, t]));
 
+  async function runOne(
+    call: NonNullable<AIMessage["tool_calls"]>[number],
+    config: RunnableConfig,
+  ): Promise<ToolMessage> {
+    const id = call.id ?? crypto.randomUUID();
+    const found = byName.get(call.name);
+    if (found === undefined) {
+      const known = [...byName.keys()].join(", ") || "none";
+      const error = `Unknown tool "${call.name}"; your tools: ${known}.`;
+      recordToolUsage(options, {
+        tool: call.name,
+        agentId: options.agentId,
+        status: "unknown_tool",
+        seconds: 0,
+        config,
+        error,
+      });
+      return new ToolMessage({
+        content: `Error: ${error}`,
+        tool_call_id: id,
+        name: call.name,
+        status: "error",
+      });
+    }
+    try {
+      // Invoked with the whole call, a tool answers with a ToolMessage that
+      // keeps its artifact (a chart, citations) beside the text.
+      const output = await found.invoke({ ...call, id, type: "tool_call" }, config);
+      if (output instanceof ToolMessage) return output;
+      const content = typeof output === "string" ? output : JSON.stringify(output);
+      return new ToolMessage({ content, tool_call_id: id, name: call.name });
+    } catch (error) {
+      if (isGraphBubbleUp(error)) throw error;
+      const content = `Error: ${error instanceof Error ? error.message : String(error)}`;
+      return new ToolMessage({ content, tool_call_id: id, name: call.name, status: "error" });
+    }
+  }
+
   return async function runTools(
     state: AgentStateValue,
     config: RunnableConfig,
   ): Promise<AgentStateUpdate> {
-    const calls = toolCallsOf(state.messages.at(-1));
     const results: ToolMessage[] = [];
-    for (const call of calls) {
-      const id = call.id ?? crypto.randomUUID();
-      const found = byName.get(call.name);
-      const started = performance.now();
-      let content: string;
-      let status: "success" | "error" = "success";
-      try {
-        if (found === undefined) throw new Error(`Unknown tool "${call.name}".`);
-        const output = await found.invoke(call.args, config);
-        content = typeof output === "string" ? output : JSON.stringify(output);
-      } catch (error) {
-        if (isGraphBubbleUp(error)) throw error;
-        status = "error";
-        content = `Error: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      options.logger.info("tool_usage", {
-        event: "tool_usage",
-        tool_name: call.name,
-        execution_time: (performance.now() - started) / 1000,
-        status,
-        agent_type: options.agentId,
-        thread_id: config.configurable?.thread_id,
-        user_id: config.configurable?.user_id,
-        run_id: config.configurable?.run_id,
-      });
-      results.push(new ToolMessage({ content, tool_call_id: id, name: call.name, status }));
-    }
+    // One at a time: ask_human may interrupt, and tools share the run's budget.
+    for (const call of toolCallsOf(state.messages.at(-1))) results.push(await runOne(call, config));
     return { messages: results };
   };
 }

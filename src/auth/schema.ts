@@ -5,6 +5,7 @@
  */
 import { builder } from "../graphql/builder.ts";
 import type { Viewer } from "../graphql/context.ts";
+import { TOOL_PERMISSIONS } from "../tools/definition.ts";
 
 const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
   description: "The user a request acts for.",
@@ -13,6 +14,11 @@ const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
     roles: t.exposeStringList("roles", { description: "The user's roles, e.g. `admin`." }),
     anonymous: t.exposeBoolean("anonymous", {
       description: "True for the development profile's tokenless local user.",
+    }),
+    permissions: t.stringList({
+      description: "What this user's agents may do with tools, e.g. `memory:read`: the " +
+        "token's `scope`, or every permission when it has none.",
+      resolve: (viewer) => [...(viewer.permissions ?? TOOL_PERMISSIONS)],
     }),
   }),
 });

@@ -23,6 +23,7 @@ import type { Config } from "../config.ts";
 import type { Viewer } from "../graphql/context.ts";
 import { AppError, UnauthenticatedError } from "../graphql/errors.ts";
 import { type JwtClaims, JwtError, verifyJwt } from "./jwt.ts";
+import { permissionsOf } from "./permissions.ts";
 import { createJwksVerifier, JwksUnavailableError } from "./jwks.ts";
 
 /** The development profile's anonymous user. */
@@ -102,7 +103,13 @@ export async function resolveViewer(
   }
   try {
     const claims = await verifierFor(config)(token);
-    return { id: claims.sub, roles: claims.roles ?? [], anonymous: false };
+    const permissions = permissionsOf(claims);
+    return {
+      id: claims.sub,
+      roles: claims.roles ?? [],
+      anonymous: false,
+      ...(permissions === undefined ? {} : { permissions }),
+    };
   } catch (error) {
     if (error instanceof JwtError) {
       throw new UnauthenticatedError(`Invalid token: ${error.message}`);

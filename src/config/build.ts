@@ -90,6 +90,14 @@ export function build(raw: RawEnv, environment: Environment): Config {
       eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 300,
       runLeaseSeconds: raw.RUN_LEASE_SECONDS ?? 30,
     },
+    tools: {
+      disabled: list(raw.TOOLS_DISABLED ?? ""),
+      modules: list(raw.TOOL_MODULES ?? ""),
+      webSearch: {
+        apiKey: raw.WEB_SEARCH_API_KEY,
+        url: raw.WEB_SEARCH_URL ?? "https://api.tavily.com/search",
+      },
+    },
     rateLimit: {
       enabled: raw.RATE_LIMIT_ENABLED ?? true,
       perMinute: raw.REQUESTS_PER_MINUTE ?? 60,
@@ -106,6 +114,7 @@ export function build(raw: RawEnv, environment: Environment): Config {
       // GraphiQL (useless without it) are opt-in there.
       introspection: raw.GRAPHQL_INTROSPECTION ?? environment !== "production",
       graphiql: raw.GRAPHIQL ?? environment !== "production",
+      maxSocketsPerClient: raw.WS_MAX_CONNECTIONS_PER_IP ?? 100,
     },
     input: {
       maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,

@@ -89,6 +89,14 @@ export interface Config {
     /** A running run's lease; another instance may fail it once this lapses. */
     runLeaseSeconds: number;
   };
+  tools: {
+    /** Tool names switched off for every agent. */
+    disabled: string[];
+    /** Local modules exporting extra tools, imported at start. */
+    modules: string[];
+    /** A Tavily-compatible search API; `web_search` exists only with a key. */
+    webSearch: { apiKey: string | undefined; url: string };
+  };
   rateLimit: { enabled: boolean; perMinute: number; perHour: number; burst: number };
   graphql: {
     maxDepth: number;
@@ -98,6 +106,8 @@ export interface Config {
     maxRequestBytes: number;
     introspection: boolean;
     graphiql: boolean;
+    /** Open WebSockets one client address may hold. */
+    maxSocketsPerClient: number;
   };
   /** Bounds on what clients may send inside GraphQL inputs. */
   input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ToolRegistry } from "../tools/registry.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { HealthService } from "../health/health.ts";
@@ -19,6 +20,11 @@ export interface Viewer {
   roles: string[];
   /** True for the development profile's anonymous local user. */
   anonymous: boolean;
+  /**
+   * What the viewer's agents may do with tools (src/tools/definition.ts);
+   * undefined grants every permission, as a token without `scope` does.
+   */
+  permissions?: readonly string[];
 }
 
 /** The long-lived services resolvers call; one set per app. */
@@ -27,6 +33,7 @@ export interface Services {
   health: HealthService;
   project: ProjectService;
   agents: AgentRuntime;
+  tools: ToolRegistry;
   threads: ThreadService;
   runs: RunService;
   memory: MemoryService;

@@ -10,6 +10,7 @@ import "../health/schema.ts";
 import "../auth/schema.ts";
 import "../project/schema.ts";
 import "../agents/schema.ts";
+import "../tools/schema.ts";
 import "../threads/schema.ts";
 import "../runs/schema.ts";
 import "../memories/schema.ts";

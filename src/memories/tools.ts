@@ -38,13 +38,15 @@ export interface MemoryToolOptions {
   name?: string;
 }
 
-const manageSchema = z.object({
+/** The input of `manage_memory`. */
+export const manageSchema = z.object({
   action: z.enum(["create", "update", "delete"]).describe("What to do with the memory."),
   content: z.string().optional().describe("The memory, for create and update."),
   id: z.string().optional().describe("The memory's id, for update and delete."),
 });
 
-const searchSchema = z.object({
+/** The input of `search_memory`. */
+export const searchSchema = z.object({
   query: z.string().describe("What to look for, in plain words."),
   limit: z.number().int().min(1).max(50).optional().describe("Most results. Default 10."),
   offset: z.number().int().min(0).optional().describe("Results to skip. Default 0."),
@@ -53,58 +55,89 @@ const searchSchema = z.object({
   ),
 });
 
+/** What `manage_memory` takes. */
+export type ManageMemoryInput = z.infer<typeof manageSchema>;
+
+/** What `search_memory` takes. */
+export type SearchMemoryInput = z.infer<typeof searchSchema>;
+
+/** The model-facing description of `manage_memory`. */
+export const MANAGE_MEMORY_DESCRIPTION = "Create, update or delete a long-term memory about " +
+  "the user. Store durable facts, preferences and plans; update a memory when it changes; " +
+  "delete it when it is wrong. Use the id returned by search_memory to update or delete.";
+
+/** The model-facing description of `search_memory`. */
+export const SEARCH_MEMORY_DESCRIPTION = "Search long-term memories about the user by meaning. " +
+  "Returns a JSON list of {id, value, score, updatedAt}, best match first.";
+
+/** `manage_memory`'s work: create, update or delete one memory; returns the model's answer. */
+export async function manageMemory(
+  store: BaseStore,
+  namespace: string[],
+  input: ManageMemoryInput,
+): Promise<string> {
+  if (input.action === "create") {
+    if (!input.content) return "Error: `content` is required to create a memory.";
+    const id = crypto.randomUUID();
+    await store.put(namespace, id, { content: input.content });
+    return `Created memory ${id}.`;
+  }
+  if (!input.id) return `Error: \`id\` is required to ${input.action} a memory.`;
+  const existing = await store.get(namespace, input.id);
+  if (existing === null) return `Error: no memory ${input.id}; search for it first.`;
+  if (input.action === "delete") {
+    await store.delete(namespace, input.id);
+    return `Deleted memory ${input.id}.`;
+  }
+  if (!input.content) return "Error: `content` is required to update a memory.";
+  await store.put(namespace, input.id, { ...existing.value, content: input.content });
+  return `Updated memory ${input.id}.`;
+}
+
+/** `search_memory`'s work: the hits as the JSON text the model reads. */
+export async function searchMemory(
+  store: BaseStore,
+  namespace: string[],
+  input: SearchMemoryInput,
+): Promise<string> {
+  const hits = await store.search(namespace, {
+    query: input.query,
+    limit: input.limit ?? 10,
+    offset: input.offset ?? 0,
+    ...(input.filter === undefined ? {} : { filter: input.filter }),
+  });
+  return JSON.stringify(hits.map((hit) => ({
+    id: hit.key,
+    value: hit.value,
+    score: hit.score === undefined ? null : Math.round(hit.score * 1000) / 1000,
+    updatedAt: new Date(hit.updatedAt).toISOString(),
+  })));
+}
+
 /** `manage_memory`: create, update or delete one memory. */
 export function createManageMemoryTool(options: MemoryToolOptions) {
-  return tool(async (input, config) => {
-    const store = storeOf(options, config);
-    const namespace = resolveNamespace(options.namespace, config);
-    if (input.action === "create") {
-      if (!input.content) return "Error: `content` is required to create a memory.";
-      const id = crypto.randomUUID();
-      await store.put(namespace, id, { content: input.content });
-      return `Created memory ${id}.`;
-    }
-    if (!input.id) return `Error: \`id\` is required to ${input.action} a memory.`;
-    const existing = await store.get(namespace, input.id);
-    if (existing === null) return `Error: no memory ${input.id}; search for it first.`;
-    if (input.action === "delete") {
-      await store.delete(namespace, input.id);
-      return `Deleted memory ${input.id}.`;
-    }
-    if (!input.content) return "Error: `content` is required to update a memory.";
-    await store.put(namespace, input.id, { ...existing.value, content: input.content });
-    return `Updated memory ${input.id}.`;
-  }, {
-    name: options.name ?? "manage_memory",
-    description: "Create, update or delete a long-term memory about the user. Store durable " +
-      "facts, preferences and plans; update a memory when it changes; delete it when it is " +
-      "wrong. Use the id returned by search_memory to update or delete.",
-    schema: manageSchema,
-  });
+  return tool(
+    (input, config) =>
+      manageMemory(storeOf(options, config), resolveNamespace(options.namespace, config), input),
+    {
+      name: options.name ?? "manage_memory",
+      description: MANAGE_MEMORY_DESCRIPTION,
+      schema: manageSchema,
+    },
+  );
 }
 
 /** `search_memory`: find memories by meaning, with an optional value filter. */
 export function createSearchMemoryTool(options: MemoryToolOptions) {
-  return tool(async (input, config) => {
-    const store = storeOf(options, config);
-    const hits = await store.search(resolveNamespace(options.namespace, config), {
-      query: input.query,
-      limit: input.limit ?? 10,
-      offset: input.offset ?? 0,
-      ...(input.filter === undefined ? {} : { filter: input.filter }),
-    });
-    return JSON.stringify(hits.map((hit) => ({
-      id: hit.key,
-      value: hit.value,
-      score: hit.score === undefined ? null : Math.round(hit.score * 1000) / 1000,
-      updatedAt: new Date(hit.updatedAt).toISOString(),
-    })));
-  }, {
-    name: options.name ?? "search_memory",
-    description: "Search long-term memories about the user by meaning. Returns a JSON list of " +
-      "{id, value, score, updatedAt}, best match first.",
-    schema: searchSchema,
-  });
+  return tool(
+    (input, config) =>
+      searchMemory(storeOf(options, config), resolveNamespace(options.namespace, config), input),
+    {
+      name: options.name ?? "search_memory",
+      description: SEARCH_MEMORY_DESCRIPTION,
+      schema: searchSchema,
+    },
+  );
 }
 
 /** Fills `{name}` labels from `config.configurable`. */
@@ -124,7 +157,8 @@ export function resolveNamespace(namespace: string[], config?: RunnableConfig): 
   });
 }
 
-function storeOf(options: MemoryToolOptions, config: RunnableConfig | undefined): BaseStore {
+/** The store a memory tool uses: its own, else the graph's. */
+export function storeOf(options: MemoryToolOptions, config: RunnableConfig | undefined): BaseStore {
   const store = options.store ?? getStore(config);
   if (store === undefined) {
     throw new Error(

@@ -56,6 +56,7 @@ export function createRunControl(deps: RunControlDeps) {
     const run: ActiveRun = {
       record,
       userId: viewer.id,
+      permissions: viewer.permissions,
       graph: row.agent.graph,
       input,
       message,

@@ -1,6 +1,6 @@
 /**
- * The GraphQL types of run events: the `RunEvent` interface and its five
- * implementations, and the `RunStatus` enum.
+ * The GraphQL types of run events: the `RunEvent` interface and its six
+ * implementations, and the `RunStatus` and `ToolEventPhase` enums.
  *
  * @module
  */
@@ -29,6 +29,7 @@ const TYPE_NAMES = {
   message: "MessageEvent",
   state_update: "StateUpdateEvent",
   interrupt: "InterruptEvent",
+  tool: "ToolEvent",
   status: "RunStatusEvent",
 } as const;
 
@@ -95,6 +96,53 @@ builder.objectRef<Of<"interrupt">>("InterruptEvent").implement({
       resolve: (e) => e.value,
     }),
     node: t.exposeString("node", { nullable: true, description: "The node, when known." }),
+  }),
+});
+
+const ToolEventPhaseRef = builder.enumType("ToolEventPhase", {
+  description: "Where a tool call is.",
+  values: {
+    STARTED: { value: "started", description: "The tool was called; `input` has the arguments." },
+    FINISHED: { value: "finished", description: "It returned; `output` and `artifact` hold it." },
+    FAILED: { value: "failed", description: "It failed or was refused; `output` says why." },
+  } as const,
+});
+
+builder.objectRef<Of<"tool">>("ToolEvent").implement({
+  description: "A tool call started or ended. Its result also arrives as a `MessageEvent` " +
+    "with a `TOOL` message; these events show progress while it runs.",
+  interfaces: [RunEventRef],
+  fields: (t) => ({
+    phase: t.field({
+      type: ToolEventPhaseRef,
+      description: "Started, finished or failed.",
+      resolve: (e) => e.phase,
+    }),
+    toolCallId: t.exposeID("toolCallId", {
+      description: "The call's id, as in the assistant message's `toolCalls`.",
+    }),
+    name: t.exposeString("name", { description: "The tool's name." }),
+    input: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "The arguments, on STARTED.",
+      resolve: (e) => e.input ?? null,
+    }),
+    output: t.exposeString("output", {
+      nullable: true,
+      description: "The result's text (at most 2000 characters) or the error, once ended.",
+    }),
+    artifact: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "Structured output (a Vega-Lite chart, citations), on FINISHED.",
+      resolve: (e) => e.artifact ?? null,
+    }),
+    durationMs: t.exposeFloat("durationMs", {
+      nullable: true,
+      description: "How long the call took, once ended.",
+    }),
+    node: t.exposeString("node", { nullable: true, description: "The graph node running it." }),
   }),
 });
 

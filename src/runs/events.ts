@@ -49,6 +49,26 @@ export interface InterruptPayload {
   node: string | null;
 }
 
+/** Where a tool call is. */
+export type ToolPhase = "started" | "finished" | "failed";
+
+/** A tool call started or ended: live progress between the model's messages. */
+export interface ToolPayload {
+  type: "tool";
+  phase: ToolPhase;
+  toolCallId: string;
+  name: string;
+  /** The arguments, on `started`. */
+  input: unknown;
+  /** The result's text or the error, on `finished` and `failed`. */
+  output: string | null;
+  /** The result's artifact (a chart, citations), on `finished`. */
+  artifact: unknown;
+  /** Milliseconds the call took, on `finished` and `failed`. */
+  durationMs: number | null;
+  node: string | null;
+}
+
 /** The run's status changed: sent when it starts and when it ends. */
 export interface StatusPayload {
   type: "status";
@@ -62,6 +82,7 @@ export type RunEventPayload =
   | MessagePayload
   | StateUpdatePayload
   | InterruptPayload
+  | ToolPayload
   | StatusPayload;
 
 /** An event as subscribers receive it. */

@@ -15,12 +15,15 @@ import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
 import { threadConfig } from "../threads/thread_config.ts";
 import type { EventBus } from "./event_bus.ts";
 import { createTokenHandler } from "./token_handler.ts";
+import { createToolEventHandler } from "./tool_event_handler.ts";
 
 /** What one execution needs. */
 export interface ExecutionRequest {
   runId: string;
   threadId: string;
   userId: string;
+  /** The caller's tool permissions, which the registry's tools check. */
+  permissions?: readonly string[] | undefined;
   graph: AgentGraph;
   input: AgentStateUpdate | Command;
   signal: AbortSignal;
@@ -50,6 +53,7 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
   const config = threadConfig({ id: request.threadId, ownerId: request.userId }, {}, {
     run_id: runId,
     user_id: request.userId,
+    ...(request.permissions === undefined ? {} : { permissions: request.permissions }),
   });
   let tokenCount = 0;
   const tokens = createTokenHandler((text, messageId, node) => {
@@ -59,7 +63,7 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
   });
   const stream = await request.graph.stream(request.input, {
     ...config,
-    callbacks: [tokens],
+    callbacks: [tokens, createToolEventHandler((event) => bus.publish(runId, event))],
     streamMode: "updates" as const,
     signal: request.signal,
     recursionLimit: RECURSION_LIMIT,

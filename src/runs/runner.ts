@@ -34,6 +34,8 @@ export type StopReason =
 export interface ActiveRun {
   record: RunRecord;
   userId: string;
+  /** The caller's tool permissions; undefined grants all (src/auth/permissions.ts). */
+  permissions: readonly string[] | undefined;
   graph: AgentGraph;
   input: AgentStateUpdate | Command;
   /** The user's message, published as a MessageEvent when the run starts. */
@@ -155,6 +157,7 @@ export function createRunner(deps: RunnerDeps) {
         runId: record.id,
         threadId: record.threadId,
         userId: active.userId,
+        permissions: active.permissions,
         graph: active.graph,
         input: active.input,
         signal: active.controller.signal,

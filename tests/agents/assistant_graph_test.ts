@@ -5,9 +5,16 @@ import { createToolCallingGraph } from "../../src/agents/assistant.ts";
 import { AgentState } from "../../src/agents/state.ts";
 import { answerDanglingToolCalls, createToolNode } from "../../src/agents/tool_node.ts";
 import { readDecision } from "../../src/agents/review_node.ts";
-import { resolveTools } from "../../src/agents/tools.ts";
+import { loadConfig } from "../../src/config.ts";
+import { createToolRegistry } from "../../src/tools/registry.ts";
 import { OfflineChatModel } from "../../src/llm/offline_chat_model.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+
+/** The registry's metered tools, as an agent named `agentId` gets them. */
+function toolsFor(names: string[], logger = collectingLogger().logger, agentId = "assistant") {
+  const registry = createToolRegistry({ services: { config: loadConfig({}), logger }, logger });
+  return registry.forAgent(agentId, names);
+}
 
 function collectingLogger() {
   const lines: Record<string, unknown>[] = [];
@@ -23,7 +30,7 @@ Deno.test("aborting a run's signal stops the model call itself, not just the str
   const { logger } = collectingLogger();
   const graph = createToolCallingGraph({
     model: new OfflineChatModel({ tokenDelayMs: 10 }),
-    tools: resolveTools(["get_current_time"]),
+    tools: toolsFor(["get_current_time"]),
     systemPrompt: "test",
     checkpointer: new MemorySaver(),
     agentId: "assistant",
@@ -61,7 +68,7 @@ Deno.test("aborting a run's signal stops the model call itself, not just the str
 Deno.test("the tool node runs tools, answers errors to the model and logs tool_usage", async () => {
   const { lines, logger } = collectingLogger();
   const node = createToolNode({
-    tools: resolveTools(["get_current_time"]),
+    tools: toolsFor(["get_current_time"], logger),
     agentId: "assistant",
     logger,
   });
@@ -81,13 +88,13 @@ Deno.test("the tool node runs tools, answers errors to the model and logs tool_u
   assert.equal(clock?.tool_call_id, "c1");
   assert.match(String(clock?.content), new RegExp(String(new Date().getUTCFullYear())));
   assert.equal(missing?.status, "error");
-  assert.match(String(missing?.content), /Unknown tool "launch_rockets"/);
+  assert.match(String(missing?.content), /Unknown tool "launch_rockets"; your tools: get_current/);
   const usage = lines.filter((l) => l.message === "tool_usage");
   assert.deepEqual(
     usage.map((l) => [l.tool_name, l.status, l.thread_id, l.user_id, l.agent_type]),
     [
       ["get_current_time", "success", "t1", "alice", "assistant"],
-      ["launch_rockets", "error", "t1", "alice", "assistant"],
+      ["launch_rockets", "unknown_tool", "t1", "alice", "assistant"],
     ],
   );
   assert.ok(usage.every((l) => typeof l.execution_time === "number"));
@@ -96,11 +103,14 @@ Deno.test("the tool node runs tools, answers errors to the model and logs tool_u
 Deno.test("ask_human interrupts inside the tool node and returns the human's answer", async () => {
   const { logger } = collectingLogger();
   const graph = new StateGraph(AgentState)
-    .addNode("tools", createToolNode({ tools: resolveTools(["ask_human"]), agentId: "a", logger }))
+    .addNode(
+      "tools",
+      createToolNode({ tools: toolsFor(["ask_human"], logger, "a"), agentId: "a", logger }),
+    )
     .addEdge(START, "tools")
     .addEdge("tools", END)
     .compile({ checkpointer: new MemorySaver() });
-  const config = { configurable: { thread_id: "t" } };
+  const config = { configurable: { thread_id: "t", user_id: "alice" } };
   const call = { id: "q1", name: "ask_human", args: { question: "Which city?" } };
   await graph.invoke({ messages: [new AIMessage({ content: "", tool_calls: [call] })] }, config);
   const paused = await graph.getState(config);

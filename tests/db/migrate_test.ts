@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
-import postgres from "postgres";
 import { openDatabase } from "../../src/db/client.ts";
 import { explain, migrate, MigrationError, readMigrations } from "../../src/db/migrate.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
-import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
+import {
+  createThrowawayDatabase,
+  localPostgres,
+  withReplicaPools,
+} from "../support/local_postgres.ts";
 
 const logger = createLogger({ level: "error", name: "test", write: () => {} });
 const local = await localPostgres();
@@ -141,12 +144,7 @@ Deno.test({
   ignore: local.ignore,
   async fn() {
     assert.ok(local.available, local.reason);
-    const database = await createThrowawayDatabase();
-    const pools = Array.from(
-      { length: 4 },
-      () => postgres(database.url, { max: 2, onnotice: () => {} }),
-    );
-    try {
+    await withReplicaPools(4, async (pools) => {
       const results = await Promise.all(pools.map((sql) => migrate(sql, { logger })));
       const applied = results.flatMap((r) => r.applied);
       const all = await readMigrations();
@@ -157,10 +155,7 @@ Deno.test({
       assert.equal(results.filter((r) => r.applied.length > 0).length, 1, "only one pool applied");
       const [row] = await pools[0]!`SELECT count(*)::int AS n FROM schema_migrations`;
       assert.equal(row?.n, all.length);
-    } finally {
-      await Promise.all(pools.map((sql) => sql.end({ timeout: 1 })));
-      await database.drop();
-    }
+    });
   },
 });
 

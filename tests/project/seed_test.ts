@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
-import postgres from "postgres";
 import { migrate } from "../../src/db/migrate.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { createProjectService } from "../../src/project/service.ts";
-import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
+import {
+  createThrowawayDatabase,
+  localPostgres,
+  withReplicaPools,
+} from "../support/local_postgres.ts";
 import { dataOf, day, signUsers, startProjectApp, today } from "./support.ts";
 
 const quiet = createLogger({ level: "error", name: "test", write: () => {} });
@@ -89,12 +92,7 @@ Deno.test({
   ignore: local.ignore,
   async fn() {
     assert.ok(local.available, local.reason);
-    const database = await createThrowawayDatabase();
-    const pools = Array.from(
-      { length: 4 },
-      () => postgres(database.url, { max: 2, onnotice: () => {} }),
-    );
-    try {
+    await withReplicaPools(4, async (pools) => {
       await migrate(pools[0]!, { logger: quiet });
       const services = pools.map((sql) => createProjectService({ sql, logger: quiet }));
       const seeded = await Promise.all(services.map((s) => s.seedDefaultPlan()));
@@ -105,10 +103,7 @@ Deno.test({
           (SELECT count(*) FROM project_tasks)::int AS tasks,
           (SELECT count(*) FROM project_task_dependencies)::int AS dependencies`;
       assert.deepEqual({ ...row }, { plans: 1, phases: 5, tasks: 22, dependencies: 9 });
-    } finally {
-      await Promise.all(pools.map((sql) => sql.end({ timeout: 1 })));
-      await database.drop();
-    }
+    });
   },
 });
 

@@ -112,6 +112,7 @@ export const EVENT_FIELDS = `__typename id runId sequence at
   ... on MessageEvent { node message { id role content toolCalls { id name args } } }
   ... on StateUpdateEvent { node update }
   ... on InterruptEvent { interruptId value }
+  ... on ToolEvent { phase toolCallId name input output artifact durationMs node }
   ... on RunStatusEvent { status error }`;
 
 export const RUN_EVENTS = `subscription($runId: ID!, $after: Int) {

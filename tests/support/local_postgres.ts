@@ -77,3 +77,24 @@ export async function createThrowawayDatabase(): Promise<ThrowawayDatabase> {
     },
   };
 }
+
+/**
+ * Runs `fn` with `count` separate pools (replicas, as far as the server can
+ * tell) on a fresh throwaway database, then ends them and drops it.
+ */
+export async function withReplicaPools<T>(
+  count: number,
+  fn: (pools: postgres.Sql[]) => Promise<T>,
+): Promise<T> {
+  const database = await createThrowawayDatabase();
+  const pools = Array.from(
+    { length: count },
+    () => postgres(database.url, { max: 2, onnotice: () => {} }),
+  );
+  try {
+    return await fn(pools);
+  } finally {
+    await Promise.all(pools.map((sql) => sql.end({ timeout: 1 })));
+    await database.drop();
+  }
+}
