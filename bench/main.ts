@@ -6,6 +6,7 @@
  */
 import { benchCheckpointer } from "./checkpointer.ts";
 import { benchDocuments } from "./documents.ts";
+import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
@@ -14,6 +15,7 @@ import { benchStreaming } from "./streaming.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
   documents: () => benchDocuments(),
   memory: () => benchMemory(),

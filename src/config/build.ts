@@ -126,5 +126,10 @@ export function build(raw: RawEnv, environment: Environment): Config {
       maxFileBytes: raw.MAX_FILE_SIZE ?? 10_485_760,
       allowedExtensions: raw.ALLOWED_EXTENSIONS ?? [...DOCUMENT_EXTENSIONS],
     },
+    code: {
+      timeoutSeconds: raw.CODE_TIMEOUT_SECONDS ?? 5,
+      memoryMb: raw.CODE_MEMORY_MB ?? 128,
+      maxOutputBytes: raw.CODE_MAX_OUTPUT_BYTES ?? 65_536,
+    },
   };
 }

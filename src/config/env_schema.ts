@@ -143,6 +143,9 @@ export const envSchema = z.object({
     )
       .min(1, { error: "expected at least one of pdf,txt,docx,md" }),
   ).optional(),
+  CODE_TIMEOUT_SECONDS: int(1, 600).optional(),
+  CODE_MEMORY_MB: int(16, 16384).optional(),
+  CODE_MAX_OUTPUT_BYTES: int(256, 16 * 1024 * 1024).optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -119,4 +119,13 @@ export interface Config {
     /** The file types accepted, by extension. */
     allowedExtensions: DocumentExtension[];
   };
+  /** Limits of the `run_code` sandbox (a child Deno process without permissions). */
+  code: {
+    /** Wall-clock limit of one snippet, start-up included. */
+    timeoutSeconds: number;
+    /** V8 heap limit of the sandbox, and the basis of its whole-process memory cap. */
+    memoryMb: number;
+    /** Output kept from one snippet; the rest is cut with a note. */
+    maxOutputBytes: number;
+  };
 }

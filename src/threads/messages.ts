@@ -1,7 +1,7 @@
 /**
  * Conversation messages as clients see them: LangChain messages reduced to
- * id, role, text content and tool calls, the same shape in `Thread.messages`,
- * `MessageEvent` and checkpoint history.
+ * id, role, text content, tool calls and a tool's artifact, the same shape in
+ * `Thread.messages`, `MessageEvent` and checkpoint history.
  *
  * @example
  * ```ts
@@ -32,6 +32,11 @@ export interface MessageView {
   toolCallId: string | null;
   /** On tool results: the tool's name. */
   name: string | null;
+  /**
+   * On tool results: the tool's structured output (a Vega-Lite chart, citations),
+   * kept for clients and never sent to the model.
+   */
+  artifact: unknown | null;
 }
 
 const ROLES: Record<string, MessageRole> = {
@@ -57,6 +62,7 @@ export function toMessageView(message: BaseMessage): MessageView {
     })),
     toolCallId: type === "tool" ? (message as ToolMessage).tool_call_id : null,
     name: type === "tool" ? message.name ?? null : null,
+    artifact: type === "tool" ? (message as ToolMessage).artifact ?? null : null,
   };
 }
 

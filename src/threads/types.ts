@@ -50,6 +50,13 @@ export const MessageRef = builder.objectRef<MessageView>("Message").implement({
       description: "On a tool result: the id of the call it answers.",
     }),
     name: t.exposeString("name", { nullable: true, description: "On a tool result: the tool." }),
+    artifact: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "On a tool result: the structured output of the tool, e.g. a Vega-Lite " +
+        'chart specification (`{type: "vega-lite", spec}`); never sent to the model.',
+      resolve: (m) => m.artifact ?? null,
+    }),
   }),
 });
 

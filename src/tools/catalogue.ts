@@ -10,6 +10,8 @@ import { clockTool } from "./builtin/clock.ts";
 import { manageMemoryTool, searchMemoryTool } from "./builtin/memory.ts";
 import { webSearchTool } from "./builtin/web_search.ts";
 import { searchDocumentsTool } from "../documents/tool.ts";
+import { renderChart } from "./chart/render_chart.ts";
+import { runCode } from "./code/run_code.ts";
 
 /** Every tool Graphmind ships. */
 export const TOOL_CATALOGUE: readonly ToolDefinition[] = Object.freeze([
@@ -19,6 +21,8 @@ export const TOOL_CATALOGUE: readonly ToolDefinition[] = Object.freeze([
   searchMemoryTool,
   webSearchTool,
   searchDocumentsTool,
+  runCode,
+  renderChart,
 ]);
 
 /** Throws when a name is not in the catalogue, so a bad agent fails at start, not mid-run. */
