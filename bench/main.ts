@@ -5,6 +5,8 @@
  * @module
  */
 import { benchCheckpointer } from "./checkpointer.ts";
+import { benchDocuments } from "./documents.ts";
+import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
@@ -13,7 +15,9 @@ import { benchStreaming } from "./streaming.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
+  code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
+  documents: () => benchDocuments(),
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),

@@ -95,6 +95,8 @@ async function benchServer(
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: mock.url,
     MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
+    // One client address opens every stream's socket here.
+    WS_MAX_CONNECTIONS_PER_IP: "100000",
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
     LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",

@@ -39,6 +39,8 @@ import { createMemoryEventBus } from "./runs/event_bus.ts";
 import { createAgentMetrics } from "./runs/metrics.ts";
 import { parseTrustedProxies } from "./http/client_address.ts";
 import { createRateLimiter } from "./ratelimit/rate_limiter.ts";
+import { createDocumentService, type DocumentService } from "./documents/service.ts";
+import { createDocumentMetrics } from "./documents/metrics.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {
@@ -51,6 +53,7 @@ export interface App {
   health: HealthService;
   runs: RunService;
   memory: MemoryService;
+  documents: DocumentService;
   /** Fails readiness so balancers stop sending new work; serving goes on. */
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
@@ -121,6 +124,15 @@ async function assemble(
   const memory = createMemoryService({ sql: database.sql, config, cache, metrics, logger });
   closers.push(() => memory.close());
   await memory.start();
+  // Documents share memory's embedder: one model, one dimension, one key.
+  const documents = createDocumentService({
+    sql: database.sql,
+    config,
+    embedder: memory.embedder,
+    metrics: createDocumentMetrics(metrics.registry),
+    logger: logger.child({ logger: "graphmind.documents" }),
+  });
+  await documents.start();
 
   const health = createHealthService({
     version: config.app.version,
@@ -140,7 +152,7 @@ async function assemble(
   const plugins = await loadToolModules(config.tools.modules);
   const tools = createToolRegistry({
     definitions: [...TOOL_CATALOGUE, ...plugins.definitions],
-    services: { config, logger: agentLogger },
+    services: { config, logger: agentLogger, documents },
     logger: agentLogger,
     metrics: createToolMetrics(metrics.registry),
   });
@@ -173,7 +185,7 @@ async function assemble(
   closers.push(() => runs.close());
   await runs.recover();
 
-  const services = { config, health, project, agents, tools, threads, runs, memory };
+  const services = { config, health, project, agents, tools, threads, runs, memory, documents };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
   const yoga = createGraphQLHandler({
     schema,
@@ -184,6 +196,7 @@ async function assemble(
   });
   const websocket = createWebSocketTransport(yoga, logger, {
     maxMessageBytes: config.graphql.maxRequestBytes,
+    maxSocketsPerClient: config.graphql.maxSocketsPerClient,
   });
   closers.push(() => websocket.closeAll());
   closers.push(startSystemGauges(metrics));
@@ -221,6 +234,7 @@ async function assemble(
     health,
     runs,
     memory,
+    documents,
     drain() {
       health.drain();
     },

@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno serve --allow-net --allow-env --allow-read --allow-write=.data \
- *   --allow-sys=homedir,loadavg,systemMemoryInfo,statfs --port 8000 src/serve.ts
+ *   --allow-sys=homedir,loadavg,systemMemoryInfo,statfs --allow-run=deno --port 8000 src/serve.ts
  * ```
  *
  * `deno serve` owns the listener, so `HOST` and `PORT` do not apply here: use

@@ -7,6 +7,7 @@
 import type { Config } from "./types.ts";
 import { type Environment, LOCAL_ORIGINS, PROFILES } from "./profiles.ts";
 import { list, type RawEnv } from "./env_schema.ts";
+import { DOCUMENT_EXTENSIONS } from "../documents/file_types.ts";
 
 /** The configuration for a validated environment and its profile. */
 export function build(raw: RawEnv, environment: Environment): Config {
@@ -114,11 +115,21 @@ export function build(raw: RawEnv, environment: Environment): Config {
       // GraphiQL (useless without it) are opt-in there.
       introspection: raw.GRAPHQL_INTROSPECTION ?? environment !== "production",
       graphiql: raw.GRAPHIQL ?? environment !== "production",
+      maxSocketsPerClient: raw.WS_MAX_CONNECTIONS_PER_IP ?? 100,
     },
     input: {
       maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,
       maxJsonBytes: raw.MAX_JSON_BYTES ?? 65_536,
       maxJsonDepth: raw.MAX_JSON_DEPTH ?? 16,
+    },
+    documents: {
+      maxFileBytes: raw.MAX_FILE_SIZE ?? 10_485_760,
+      allowedExtensions: raw.ALLOWED_EXTENSIONS ?? [...DOCUMENT_EXTENSIONS],
+    },
+    code: {
+      timeoutSeconds: raw.CODE_TIMEOUT_SECONDS ?? 5,
+      memoryMb: raw.CODE_MEMORY_MB ?? 128,
+      maxOutputBytes: raw.CODE_MAX_OUTPUT_BYTES ?? 65_536,
     },
   };
 }

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { parseTrustedProxies } from "../http/client_address.ts";
 import { ENVIRONMENTS, type LogLevel } from "./profiles.ts";
+import { DOCUMENT_EXTENSIONS } from "../documents/file_types.ts";
 
 /** Variables whose values never appear in error messages or logs. */
 export const SECRET_VARIABLES = new Set([
@@ -129,9 +130,22 @@ export const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(10).optional(),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
+  WS_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).optional(),
   MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
   MAX_JSON_BYTES: int(2, 100_000_000).optional(),
   MAX_JSON_DEPTH: int(1, 1000).optional(),
+  MAX_FILE_SIZE: int(1, 1_073_741_824).optional(),
+  ALLOWED_EXTENSIONS: z.string().transform(list).pipe(
+    z.array(
+      z.enum(DOCUMENT_EXTENSIONS, {
+        error: "expected a comma-separated subset of pdf,txt,docx,md",
+      }),
+    )
+      .min(1, { error: "expected at least one of pdf,txt,docx,md" }),
+  ).optional(),
+  CODE_TIMEOUT_SECONDS: int(1, 600).optional(),
+  CODE_MEMORY_MB: int(16, 16384).optional(),
+  CODE_MAX_OUTPUT_BYTES: int(256, 16 * 1024 * 1024).optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Environment, LogLevel } from "./profiles.ts";
+import type { DocumentExtension } from "../documents/file_types.ts";
 
 /** The validated, structured configuration. */
 export interface Config {
@@ -106,7 +107,25 @@ export interface Config {
     maxRequestBytes: number;
     introspection: boolean;
     graphiql: boolean;
+    /** Open WebSockets one client address may hold. */
+    maxSocketsPerClient: number;
   };
   /** Bounds on what clients may send inside GraphQL inputs. */
   input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
+  /** Uploaded documents (`uploadDocument`). */
+  documents: {
+    /** Largest accepted file, in bytes. */
+    maxFileBytes: number;
+    /** The file types accepted, by extension. */
+    allowedExtensions: DocumentExtension[];
+  };
+  /** Limits of the `run_code` sandbox (a child Deno process without permissions). */
+  code: {
+    /** Wall-clock limit of one snippet, start-up included. */
+    timeoutSeconds: number;
+    /** V8 heap limit of the sandbox, and the basis of its whole-process memory cap. */
+    memoryMb: number;
+    /** Output kept from one snippet; the rest is cut with a note. */
+    maxOutputBytes: number;
+  };
 }

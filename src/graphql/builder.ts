@@ -21,6 +21,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: JsonValue; Output: JsonValue };
+    File: { Input: File; Output: never };
   };
 }>({
   defaultFieldNullability: false,
@@ -64,6 +65,22 @@ builder.scalarType("JSON", {
   serialize: (value) => value,
   parseValue: (value) => value,
   parseLiteral: (node) => literalToJson(node),
+});
+
+builder.scalarType("File", {
+  description: "An uploaded file, sent as a multipart request (the GraphQL multipart request " +
+    "spec: `operations`, `map`, then the file parts). Input only.",
+  serialize: () => {
+    throw new Error("File is an input-only scalar");
+  },
+  parseValue: (value) => {
+    if (value instanceof File) return value;
+    throw new GraphQLError(
+      "Expected an uploaded file: send the request as multipart/form-data with `operations`, " +
+        "`map` and the file part (the GraphQL multipart request spec).",
+      { extensions: { code: "BAD_USER_INPUT" } },
+    );
+  },
 });
 
 builder.queryType({ description: "The root of every read." });

@@ -13,6 +13,7 @@ import type { AgentRuntime } from "../agents/runtime.ts";
 import type { ThreadService } from "../threads/service.ts";
 import type { RunService } from "../runs/service.ts";
 import type { MemoryService } from "../memories/service.ts";
+import type { DocumentService } from "../documents/service.ts";
 
 /** The authenticated user a request acts for. */
 export interface Viewer {
@@ -37,6 +38,7 @@ export interface Services {
   threads: ThreadService;
   runs: RunService;
   memory: MemoryService;
+  documents: DocumentService;
 }
 
 /** The GraphQL context. */

@@ -14,6 +14,7 @@ import "../tools/schema.ts";
 import "../threads/schema.ts";
 import "../runs/schema.ts";
 import "../memories/schema.ts";
+import "../documents/schema.ts";
 
 /** The executable schema. */
 export const schema = passEventsThrough(builder.toSchema());

@@ -35,15 +35,25 @@ type Enveloped = ReturnType<GraphQLHandler["getEnveloped"]>;
  * Creates the WebSocket transport over a yoga instance. yoga's HTTP body
  * limit does not see socket messages, so a message larger than
  * `maxMessageBytes` (the app passes `MAX_REQUEST_BYTES`) closes the socket
- * with 1009, "message too big".
+ * with 1009, "message too big". Open sockets are counted per client
+ * address: past `maxSocketsPerClient` (`WS_MAX_CONNECTIONS_PER_IP`) an
+ * upgrade answers 429, since one client holding thousands of idle sockets
+ * would exhaust the server's file descriptors for everyone.
  */
 export function createWebSocketTransport(
   yoga: GraphQLHandler,
   logger: Logger,
-  options: { maxMessageBytes?: number } = {},
+  options: { maxMessageBytes?: number; maxSocketsPerClient?: number } = {},
 ): WebSocketTransport {
   const maxMessageBytes = options.maxMessageBytes ?? Infinity;
+  const maxSocketsPerClient = options.maxSocketsPerClient ?? Infinity;
   const sockets = new Set<WebSocket>();
+  const perClient = new Map<string, number>();
+  const release = (address: string) => {
+    const left = (perClient.get(address) ?? 1) - 1;
+    if (left > 0) perClient.set(address, left);
+    else perClient.delete(address);
+  };
   const server = makeServer<Record<string, unknown>, Extra>({
     execute: (args) => (args.rootValue as Enveloped).execute(args),
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
@@ -88,9 +98,34 @@ export function createWebSocketTransport(
           status: 400,
         });
       }
+      const address = scope.clientAddress;
+      const held = perClient.get(address) ?? 0;
+      if (held >= maxSocketsPerClient) {
+        return Response.json({
+          error: `Too many WebSocket connections from ${address} (${held}, the limit is ` +
+            `${maxSocketsPerClient}); close some, or multiplex subscriptions on one socket.`,
+        }, { status: 429 });
+      }
+      // Counted from the upgrade, not from `open`, so a burst cannot slip past the cap.
+      perClient.set(address, held + 1);
       // The upgrade consumes the request; keep a detached copy for resolvers.
       const detached = new Request(request.url, { headers: new Headers(request.headers) });
-      const { socket, response } = Deno.upgradeWebSocket(request, { protocol });
+      let upgraded: ReturnType<typeof Deno.upgradeWebSocket>;
+      try {
+        upgraded = Deno.upgradeWebSocket(request, { protocol });
+      } catch (error) {
+        release(address);
+        throw error;
+      }
+      const { socket, response } = upgraded;
+      let released = false;
+      const releaseOnce = () => {
+        if (!released) release(address);
+        released = true;
+      };
+      // A socket that never opens (the client left mid-handshake) must not hold its slot.
+      socket.addEventListener("close", releaseOnce);
+      socket.addEventListener("error", releaseOnce);
       socket.onopen = () => {
         sockets.add(socket);
         const closed = server.opened({

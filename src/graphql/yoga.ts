@@ -17,6 +17,12 @@ import { rateLimitIdentity } from "../ratelimit/identity.ts";
 import { createOriginPolicy } from "../http/origins.ts";
 import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
+import {
+  type BodyLimits,
+  isUploadTooLarge,
+  MULTIPART_ENVELOPE_BYTES,
+  useBodyLimits,
+} from "./body_limits.ts";
 
 /** What the HTTP layer (or the WebSocket transport) hands to each request. */
 export interface RequestScope {
@@ -52,6 +58,10 @@ export interface GraphQLHandlerOptions {
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
   const { config } = options.services;
   const origins = createOriginPolicy(config.security.corsOrigins);
+  const bodyLimits = {
+    json: config.graphql.maxRequestBytes,
+    multipart: config.documents.maxFileBytes + MULTIPART_ENVELOPE_BYTES,
+  };
   return createYoga<RequestScope, GraphQLContext>({
     schema: options.schema,
     graphqlEndpoint: "/graphql",
@@ -65,7 +75,8 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
     // loaded on the first GraphiQL request only.
     renderGraphiQL: async (options) =>
       (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
-    maxRequestBodySize: config.graphql.maxRequestBytes,
+    // One limit for every body does not fit uploads: useBodyLimits has two.
+    maxRequestBodySize: false,
     // The HTTP layer logs every request; yoga's own console logging is off.
     logging: false,
     maskedErrors: {
@@ -112,10 +123,11 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       };
     },
     plugins: [
+      useBodyLimits(bodyLimits),
       ...limitPlugins(config.graphql),
       useInputLimits(config.input),
       usePrometheus({ registry: options.registry, endpoint: false }),
-      useErrorCodes(config.graphql.maxRequestBytes),
+      useErrorCodes(bodyLimits),
     ],
   });
 }
@@ -198,25 +210,33 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
  * too large, missing CSRF header) a contract code and a message saying what
  * to do: they never pass through `maskError`.
  */
-function useErrorCodes(maxRequestBytes: number): Plugin {
+function useErrorCodes(limits: BodyLimits): Plugin {
   // These arrive already coded by maskError; here they get a better message.
   function requestError(error: GraphQLError): GraphQLError {
     const status = (error.extensions?.http as { status?: number } | undefined)?.status;
     const rewrite = (code: string, message: string, extensions: Record<string, unknown>) =>
       new GraphQLError(message, { extensions: { ...error.extensions, ...extensions, code } });
     if (status === 413) {
+      if (isUploadTooLarge(error)) {
+        return rewrite(
+          "BAD_USER_INPUT",
+          `Upload is larger than the limit of ${limits.multipart} bytes (MAX_FILE_SIZE plus ` +
+            `${MULTIPART_ENVELOPE_BYTES} bytes for the form fields); upload a smaller file.`,
+          { maxBytes: limits.multipart, reason: "TOO_LARGE" },
+        );
+      }
       return rewrite(
         "BAD_USER_INPUT",
-        `Request body is larger than the limit of ${maxRequestBytes} bytes; send less per request.`,
-        { maxBytes: maxRequestBytes },
+        `Request body is larger than the limit of ${limits.json} bytes; send less per request.`,
+        { maxBytes: limits.json },
       );
     }
     if (status === 403 && /CSRF/.test(error.message)) {
       return rewrite(
         "FORBIDDEN",
         "Cross-site request refused: send GraphQL as a POST with Content-Type: " +
-          "application/json, or add an X-GraphQL-Yoga-CSRF header (any value) to GET and " +
-          "form requests.",
+          "application/json, or add an X-GraphQL-Yoga-CSRF header (any value) to GET, " +
+          "form and multipart upload requests.",
         { reason: "CSRF_HEADER_REQUIRED" },
       );
     }

@@ -12,6 +12,7 @@
  */
 import { resolveCursorConnection } from "@pothos/plugin-relay";
 import { BadUserInputError } from "../graphql/errors.ts";
+import { decodeCursor, encodeCursor } from "../graphql/cursor.ts";
 
 /** Which slice of a keyset to read: strictly after/before, at most `limit` rows. */
 export interface KeysetPage {
@@ -33,29 +34,7 @@ export interface ConnectionArgs {
 /** Most items one page returns, whatever `first` or `last` asks. */
 export const MAX_PAGE_SIZE = 100;
 
-/** An opaque cursor for `key` in the keyset named `kind`. */
-export function encodeCursor(kind: string, key: number): string {
-  return btoa(`${kind}:${key}`);
-}
-
-/** The key inside a cursor, or BAD_USER_INPUT naming the argument. */
-export function decodeCursor(kind: string, cursor: string, argument: string): number {
-  let text = "";
-  try {
-    text = atob(cursor);
-  } catch {
-    // Not base64: reported below like any other foreign cursor.
-  }
-  const match = new RegExp(`^${kind}:(\\d{1,9})$`).exec(text);
-  if (!match) {
-    throw new BadUserInputError(
-      `Invalid cursor ${JSON.stringify(cursor)} in \`${argument}\`: pass a cursor this list ` +
-        "returned.",
-      { field: argument },
-    );
-  }
-  return Number(match[1]);
-}
+const KEY = /^\d{1,9}$/;
 
 /** Resolves a connection by reading one keyset page with `fetch`. */
 export async function keysetConnection<T>(
@@ -76,8 +55,10 @@ export async function keysetConnection<T>(
     { args, maxSize: MAX_PAGE_SIZE, toCursor: (item: T) => encodeCursor(kind, keyOf(item)) },
     ({ after, before, limit, inverted }) =>
       fetch({
-        ...(after ? { after: decodeCursor(kind, after, "after") } : {}),
-        ...(before ? { before: decodeCursor(kind, before, "before") } : {}),
+        ...(after ? { after: Number(decodeCursor(kind, after, { pattern: KEY })) } : {}),
+        ...(before
+          ? { before: Number(decodeCursor(kind, before, { pattern: KEY, field: "before" })) }
+          : {}),
         limit,
         inverted,
       }),

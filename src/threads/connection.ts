@@ -6,7 +6,7 @@
  * @module
  */
 import { BadUserInputError } from "../graphql/errors.ts";
-import { decodeCursor, encodeCursor } from "./ids.ts";
+import { decodeCursor, encodeCursor } from "../graphql/cursor.ts";
 
 /** The connection arguments the relay plugin adds. */
 export interface ConnectionArgs {

@@ -24,7 +24,8 @@ import {
   toConnection,
 } from "./connection.ts";
 import { copyCheckpoints, forkCheckpoints } from "./checkpoint_copy.ts";
-import { decodeCursor, encodeCursor, isUuid } from "./ids.ts";
+import { isUuid } from "./ids.ts";
+import { decodeCursor, encodeCursor } from "../graphql/cursor.ts";
 import { readHistory, readState, type StateView } from "./state.ts";
 import { createThreadStore, type ThreadFilter, type ThreadRecord } from "./store.ts";
 

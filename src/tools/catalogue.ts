@@ -9,6 +9,9 @@ import { askHumanTool } from "./builtin/ask_human.ts";
 import { clockTool } from "./builtin/clock.ts";
 import { manageMemoryTool, searchMemoryTool } from "./builtin/memory.ts";
 import { webSearchTool } from "./builtin/web_search.ts";
+import { searchDocumentsTool } from "../documents/tool.ts";
+import { renderChart } from "./chart/render_chart.ts";
+import { runCode } from "./code/run_code.ts";
 
 /** Every tool Graphmind ships. */
 export const TOOL_CATALOGUE: readonly ToolDefinition[] = Object.freeze([
@@ -17,6 +20,9 @@ export const TOOL_CATALOGUE: readonly ToolDefinition[] = Object.freeze([
   manageMemoryTool,
   searchMemoryTool,
   webSearchTool,
+  searchDocumentsTool,
+  runCode,
+  renderChart,
 ]);
 
 /** Throws when a name is not in the catalogue, so a bad agent fails at start, not mid-run. */

@@ -121,3 +121,57 @@ Deno.test("a WebSocket without the graphql-transport-ws subprotocol is refused",
     await app.close();
   }
 });
+
+Deno.test("one client address may hold only WS_MAX_CONNECTIONS_PER_IP sockets", async () => {
+  const app = await startTestApp({ WS_MAX_CONNECTIONS_PER_IP: "2" });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  const url = `ws://127.0.0.1:${server.addr.port}/graphql`;
+  const open = (): Promise<WebSocket> =>
+    new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, "graphql-transport-ws");
+      socket.onopen = () => resolve(socket);
+      socket.onerror = () => reject(new Error("refused"));
+    });
+  const sockets: WebSocket[] = [];
+  try {
+    sockets.push(await open(), await open());
+    await assert.rejects(open(), /refused/);
+    const closed = new Promise((resolve) => sockets[0]!.onclose = resolve);
+    sockets[0]!.close();
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    sockets[0] = await open();
+  } finally {
+    for (const socket of sockets) socket.close();
+    app.disconnect();
+    await server.shutdown();
+    await app.close();
+  }
+});
+
+Deno.test("a refused upgrade answers 429 saying what to do", async () => {
+  const app = await startTestApp({ WS_MAX_CONNECTIONS_PER_IP: "1" });
+  const upgrade = () =>
+    app.fetch(
+      new Request("http://localhost/graphql", {
+        headers: {
+          upgrade: "websocket",
+          connection: "Upgrade",
+          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          "sec-websocket-version": "13",
+          "sec-websocket-protocol": "graphql-transport-ws",
+        },
+      }),
+    );
+  try {
+    assert.equal((await upgrade()).status, 101);
+    const refused = await upgrade();
+    assert.equal(refused.status, 429);
+    assert.match(
+      (await refused.json()).error,
+      /Too many WebSocket connections from .* \(1, the limit is 1\); close some/,
+    );
+  } finally {
+    await app.close();
+  }
+});
