@@ -8,8 +8,8 @@
  * - while no bound tool has answered since the user's last message, the
  *   first bound tool whose offline arguments (see offline_plan.ts) give
  *   something to do is called;
- * - otherwise the reply is text: it quotes what the tools (or a worker
- *   agent) returned this turn, or the user's last message.
+ * - otherwise the reply is text: it quotes what the tools returned this
+ *   turn, or the user's last message.
  *
  * Everything here is a pure function of the messages and the tools, so the
  * same conversation always gets the same turn.
@@ -78,16 +78,14 @@ function currentTurn(messages: BaseMessage[]): BaseMessage[] {
 }
 
 /**
- * What this turn produced, quoted: a worker's closing text when an agent
- * handed off, else the results of the last tool calls.
+ * What this turn produced, quoted: the results of the last tool calls. When
+ * a worker agent answered after them, its text already quotes them, so the
+ * supervisor quotes the results rather than the worker's quote.
  */
 function turnResults(turn: BaseMessage[]): string[] {
   const lastCall = turn.findLastIndex((m) => ((m as AIMessage).tool_calls?.length ?? 0) > 0);
   if (lastCall === -1) return [];
-  const after = turn.slice(lastCall + 1);
-  const spoken = after.filter((m) => m.getType() === "ai" && m.text.trim() !== "");
-  if (spoken.length > 0) return [`"${quote(spoken.at(-1)!.text, 300)}"`];
-  return after.filter((m) => m.getType() === "tool").map((m) =>
+  return turn.slice(lastCall + 1).filter((m) => m.getType() === "tool").map((m) =>
     `${(m as ToolMessage).name ?? "a tool"} said "${quote(m.text, 160)}"`
   );
 }

@@ -124,7 +124,7 @@ Deno.test("supervisor offline: a research request is handed off and answered wit
       ],
     );
     assert.match(messages[5]!.content, /search_documents said/);
-    assert.match(messages[6]!.content, /I found: "Offline model/);
+    assert.match(messages[6]!.content, /I found: search_documents said/);
   });
 });
 
