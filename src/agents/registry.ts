@@ -11,7 +11,11 @@
  */
 import type { AgentDefinition } from "./definition.ts";
 import { assistant } from "./assistant.ts";
+import { chart } from "./chart.ts";
+import { code } from "./code.ts";
 import { content } from "./content.ts";
+import { dataAnalysis } from "./data_analysis.ts";
+import { rag } from "./rag.ts";
 import { research } from "./research.ts";
 import { supervisor } from "./supervisor.ts";
 import { assertKnownTools } from "../tools/catalogue.ts";
@@ -24,6 +28,10 @@ export const DEFAULT_AGENTS: readonly AgentDefinition[] = [
   supervisor,
   assistant,
   research,
+  chart,
+  rag,
+  code,
+  dataAnalysis,
   content,
 ];
 

@@ -21,6 +21,6 @@ export const research: AgentDefinition = {
     "search_memory, and the web with web_search when you have that tool. Answer only from " +
     "what you found, cite document passages by their [n] numbers and web pages by their URL, " +
     "and say plainly when nothing relevant turned up.",
-  tools: ["search_memory", "web_search"],
+  tools: ["search_documents", "search_memory", "web_search"],
   createGraph: createToolCallingGraph,
 };

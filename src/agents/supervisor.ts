@@ -30,6 +30,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import { END, START, StateGraph } from "@langchain/langgraph";
 import type { OfflineArgs } from "../llm/offline_plan.ts";
 import { assistant } from "./assistant.ts";
+import { chart } from "./chart.ts";
 import type { AgentDefinition, AgentGraph, AgentGraphDeps } from "./definition.ts";
 import { createHandoffTool, createWorkerGraph, createWorkerNode, handoffName } from "./handoff.ts";
 import { research } from "./research.ts";
@@ -43,6 +44,10 @@ const WORKERS: readonly { definition: AgentDefinition; offline: OfflineArgs }[] 
     definition: research,
     offline: (said) =>
       /\b(research|look up|find|search|documents?|sources?)\b/i.test(said) ? {} : undefined,
+  },
+  {
+    definition: chart,
+    offline: (said) => /\b(chart|plot|graph|visuali[sz]e|diagram)\b/i.test(said) ? {} : undefined,
   },
 ];
 

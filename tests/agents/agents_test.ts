@@ -6,9 +6,20 @@ import { assistant } from "../../src/agents/assistant.ts";
 
 /** Every shipped agent and the tools it lists offline with memory on and no search key. */
 const ROSTER = {
-  supervisor: ["get_current_time", "ask_human", "manage_memory", "search_memory"],
+  supervisor: [
+    "get_current_time",
+    "ask_human",
+    "manage_memory",
+    "search_memory",
+    "search_documents",
+    "render_chart",
+  ],
   assistant: ["get_current_time", "ask_human", "manage_memory", "search_memory"],
-  research: ["search_memory"],
+  research: ["search_documents", "search_memory"],
+  chart: ["render_chart"],
+  rag: ["search_documents"],
+  code: ["run_code"],
+  data_analysis: ["run_code", "render_chart"],
   content: [],
 };
 
@@ -39,7 +50,10 @@ Deno.test("with ENABLE_MEMORY=false the memory tools are absent and the assistan
       '{ agent(id: "assistant") { tools } supervisor: agent(id: "supervisor") { tools } }',
     );
     assert.deepEqual(data.agent, { tools: ["get_current_time", "ask_human"] });
-    assert.deepEqual(data.supervisor, { tools: ["get_current_time", "ask_human"] });
+    // Its workers' document and chart tools stay; research keeps its handoff for documents.
+    assert.deepEqual(data.supervisor, {
+      tools: ["get_current_time", "ask_human", "search_documents", "render_chart"],
+    });
     const threadId = await app.createThread("carol");
     const run = await app.sendMessage("carol", { threadId, content: "I prefer green tea." });
     assert.equal((await app.waitForRun("carol", run.id)).status, "SUCCESS");

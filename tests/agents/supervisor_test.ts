@@ -32,6 +32,7 @@ Deno.test("supervisor: a thread without agentId gets it; a text answer is one mo
       "get_current_time",
       "manage_memory",
       "search_memory",
+      "transfer_to_chart",
       "transfer_to_research",
     ]);
     const thread = await threadOf(app, "alice", threadId);
@@ -76,7 +77,7 @@ Deno.test("supervisor: a handoff runs the research worker, then the supervisor a
     assert.match(messages[4]!.content, /oolong/);
     // The worker was offered its own tools, not the supervisor's.
     const requests = chatRequests(mock);
-    assert.deepEqual(offeredTools(requests[1]!), ["search_memory"]);
+    assert.deepEqual(offeredTools(requests[1]!), ["search_documents", "search_memory"]);
     assert.match((requests[1]!.body?.messages as any[])[0].content, /research agent/);
     // The supervisor's second call saw the worker's findings, named after it.
     const last = requests[3]!.body?.messages as any[];
@@ -116,13 +117,75 @@ Deno.test("supervisor offline: a research request is handed off and answered wit
         ["user", null, ""],
         ["assistant", "agent", "transfer_to_research"],
         ["tool", "research", ""],
-        ["assistant", "research", "search_memory"],
+        ["assistant", "research", "search_documents"],
         ["tool", "research", ""],
         ["assistant", "research", ""],
         ["assistant", "agent", ""],
       ],
     );
-    assert.match(messages[5]!.content, /search_memory said/);
-    assert.match(messages[6]!.content, /I found: search_memory said/);
+    assert.match(messages[5]!.content, /search_documents said/);
+    assert.match(messages[6]!.content, /I found: search_documents said/);
+  });
+});
+
+const SALES = [{ month: "Jan", sales: 10 }, { month: "Feb", sales: 20 }];
+
+Deno.test("supervisor: a chart request goes to the chart worker; the thread shows the artifact", async () => {
+  await withMockApp(async (app, mock) => {
+    const threadId = await app.createThread("alice");
+    mock.script(
+      { kind: "tool_calls", calls: [{ name: "transfer_to_chart", arguments: {} }] },
+      {
+        kind: "tool_calls",
+        calls: [{
+          name: "render_chart",
+          arguments: { data: SALES, mark: "bar", x: "month", y: "sales", title: "Sales" },
+        }],
+      },
+      { kind: "text", text: "Charted." },
+      { kind: "text", text: "Here is your chart: February doubled January." },
+    );
+    const events = await chat(app, "alice", threadId, "Chart sales: Jan 10, Feb 20");
+    assert.equal(statusOf(events), "SUCCESS");
+    assert.deepEqual(tokensByNode(events), {
+      chart: "Charted.",
+      agent: "Here is your chart: February doubled January.",
+    });
+    assert.deepEqual(offeredTools(chatRequests(mock)[1]!), ["render_chart"]);
+    const thread = await threadOf(app, "alice", threadId);
+    assert.deepEqual(thread.messages.map((m: any) => [m.role, m.name]), [
+      ["USER", null],
+      ["ASSISTANT", null],
+      ["TOOL", "transfer_to_chart"],
+      ["ASSISTANT", "chart"],
+      ["TOOL", "render_chart"],
+      ["ASSISTANT", "chart"],
+      ["ASSISTANT", null],
+    ]);
+    assert.equal(thread.messages[4].artifact.type, "vega-lite");
+    assert.deepEqual(thread.messages[4].artifact.spec.data.values, SALES);
+  });
+});
+
+Deno.test("supervisor offline: a chart request is handed to the chart worker without a key", async () => {
+  await withOfflineApp(async (app) => {
+    const threadId = await app.createThread("bob");
+    const events = await chat(app, "bob", threadId, "plot sales: Jan 10, Feb 20, Mar 15");
+    assert.equal(statusOf(events), "SUCCESS");
+    assert.deepEqual(
+      messagesOf(events).map((m) => [m.node, m.toolCalls.map((c: any) => c.name).join()]),
+      [
+        [null, ""],
+        ["agent", "transfer_to_chart"],
+        ["chart", ""],
+        ["chart", "render_chart"],
+        ["chart", ""],
+        ["chart", ""],
+        ["agent", ""],
+      ],
+    );
+    const thread = await threadOf(app, "bob", threadId);
+    const chart = thread.messages.find((m: any) => m.name === "render_chart");
+    assert.equal(chart.artifact.spec.data.values.length, 3);
   });
 });
