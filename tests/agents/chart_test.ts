@@ -3,7 +3,9 @@
  * The chart agent end to end through GraphQL: the model's render_chart call
  * is validated by the real tool, and the Vega-Lite artifact reaches the
  * thread's tool message; offline, labelled numbers in the message become
- * a chart.
+ * a chart. Each test starts its own app in this one process, so the later
+ * ones also prove that loading Vega-Lite inside a run leaves no run context
+ * behind (see validate_spec.ts).
  */
 import assert from "node:assert/strict";
 import {

@@ -18,6 +18,17 @@
  * ```
  * @module
  */
+import { AsyncLocalStorageProviderSingleton } from "@langchain/core/singletons";
+
+/**
+ * Runs `load` outside the calling run's LangChain context. A dynamic import
+ * made inside a run otherwise leaves that run's config (its checkpointer,
+ * callbacks) as the ambient context of the whole process, so every later
+ * graph believes it is a subgraph of that run.
+ */
+function outsideRuns<T>(load: () => Promise<T>): Promise<T> {
+  return AsyncLocalStorageProviderSingleton.getInstance().run(undefined, load);
+}
 
 /** A specification Vega-Lite rejects, with what to fix. */
 export class ChartSpecError extends Error {
@@ -160,7 +171,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 async function compileSpec(spec: Record<string, unknown>): Promise<string[]> {
-  const { compile } = await import("vega-lite");
+  const { compile } = await outsideRuns(() => import("vega-lite"));
   const warnings: string[] = [];
   const logger = {
     level: () => logger,
@@ -190,7 +201,9 @@ let allowedCache: Promise<Allowed> | undefined;
 
 /** Marks and field types as Vega-Lite's published schema lists them, loaded once. */
 function allowedValues(): Promise<Allowed> {
-  allowedCache ??= import("vega-lite/vega-lite-schema.json", { with: { type: "json" } }).then(
+  allowedCache ??= outsideRuns(() =>
+    import("vega-lite/vega-lite-schema.json", { with: { type: "json" } })
+  ).then(
     ({ default: schema }) => {
       const definitions = schema.definitions as Record<
         string,
