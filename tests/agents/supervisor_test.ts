@@ -189,3 +189,43 @@ Deno.test("supervisor offline: a chart request is handed to the chart worker wit
     assert.equal(chart.artifact.spec.data.values.length, 3);
   });
 });
+
+Deno.test("supervisor: with requireApproval the worker runs through and only the final answer waits for review", async () => {
+  await withMockApp(async (app, mock) => {
+    const threadId = await app.createThread("alice");
+    mock.script(
+      { kind: "tool_calls", calls: [{ name: "transfer_to_research", arguments: {} }] },
+      { kind: "text", text: "Nothing on file." },
+      { kind: "text", text: "I found nothing about that." },
+    );
+    const run = await app.sendMessage("alice", {
+      threadId,
+      content: "Research my travel plans",
+      requireApproval: true,
+    });
+    assert.equal((await app.waitForRun("alice", run.id)).status, "INTERRUPTED");
+    const paused = (await app.ok(
+      "alice",
+      `query($id: ID!) { thread(id: $id) { interrupts { node value } } }`,
+      { id: threadId },
+    )).thread;
+    assert.deepEqual(paused.interrupts.map((i: any) => [i.node, i.value.draft]), [
+      ["review", "I found nothing about that."],
+    ]);
+    const resumed = (await app.ok(
+      "alice",
+      `mutation($input: ResumeRunInput!) { resumeRun(input: $input) { id } }`,
+      { input: { threadId, resume: { approved: true } } },
+    )).resumeRun;
+    assert.equal((await app.waitForRun("alice", resumed.id)).status, "SUCCESS");
+    const thread = await threadOf(app, "alice", threadId);
+    assert.deepEqual(thread.messages.map((m: any) => m.name), [
+      null,
+      null,
+      "transfer_to_research",
+      "research",
+      null,
+    ]);
+    assert.equal(chatRequests(mock).length, 3);
+  });
+});
