@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { benchAgents } from "./agents.ts";
 import { benchCheckpointer } from "./checkpointer.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchCodeSandbox } from "./code_sandbox.ts";
@@ -14,6 +15,7 @@ import { benchRequestGuards } from "./request_guards.ts";
 import { benchStreaming } from "./streaming.ts";
 
 const BENCHES: Record<string, () => Promise<object[]>> = {
+  agents: () => benchAgents(),
   cold_start: () => benchColdStart(),
   code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
