@@ -110,6 +110,17 @@ Deno.test("the sandbox cannot write files", async () => {
   await assert.rejects(Deno.stat(target), Deno.errors.NotFound);
 });
 
+Deno.test("the sandbox has no web storage: nothing outlives a run or reaches the disk", async () => {
+  const write = await run(
+    `typeof localStorage + " " + typeof sessionStorage + " " + typeof caches`,
+  );
+  assert.equal(write.result, "undefined undefined undefined");
+  const store = await run(`globalThis.localStorage?.setItem("secret", "a"); 1`);
+  assert.equal(store.status, "ok");
+  const read = await run(`globalThis.localStorage?.getItem("secret") ?? null`);
+  assert.equal(read.result, null);
+});
+
 Deno.test("the sandbox cannot reach the network", async () => {
   let requests = 0;
   await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {

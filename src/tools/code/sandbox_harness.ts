@@ -58,6 +58,13 @@ Object.defineProperty(Deno, "exit", {
 
 await startMemoryWatchdog();
 
+// Web storage needs no permission in Deno and persists under DENO_DIR, which
+// every run shares: it would carry data from one user's run to the next and
+// let a snippet fill the disk. Snippets get none of it.
+for (const name of ["localStorage", "sessionStorage", "caches"]) {
+  delete (globalThis as Record<string, unknown>)[name];
+}
+
 try {
   const snippet = await import(snippetUrl);
   const value = "result" in snippet ? snippet.result : snippet.default;
