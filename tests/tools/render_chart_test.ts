@@ -158,6 +158,45 @@ Deno.test("data by URL, no data and no mark are refused", async () => {
   await refused({ spec: { data: { values: sales } } }, /It has no mark/);
 });
 
+Deno.test("nothing in a chart may fetch a URL: lookups, image marks, url and href channels", async () => {
+  const lookup = {
+    data: { values: sales },
+    transform: [{
+      lookup: "month",
+      from: { data: { url: "https://attacker.example/?q=secret" }, key: "month" },
+    }],
+    mark: "bar",
+    encoding: { x: { field: "month", type: "nominal" } },
+  };
+  await refused(
+    { spec: lookup },
+    /`transform\[0\]\.from\.data\.url` loads data from a URL/,
+  );
+  await refused(
+    {
+      spec: {
+        data: { values: [{ u: "https://attacker.example/p.png" }] },
+        mark: "image",
+        encoding: { url: { field: "u", type: "nominal" } },
+      },
+    },
+    /`mark` is an image mark.*`encoding\.url` points the chart at a URL/,
+  );
+  await refused(
+    {
+      spec: {
+        data: { values: sales },
+        mark: "bar",
+        encoding: {
+          x: { field: "month", type: "nominal" },
+          href: { value: "https://attacker.example/" },
+        },
+      },
+    },
+    /`encoding\.href` points the chart at a URL/,
+  );
+});
+
 Deno.test("what the compiler itself rejects comes back as a clear error", async () => {
   await refused(
     {

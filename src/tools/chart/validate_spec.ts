@@ -78,6 +78,7 @@ export async function validateVegaLite(spec: unknown): Promise<ValidatedChart> {
   }
   const allowed = await allowedValues();
   const walk: Walk = { marks: [], hasData: false, problems: [] };
+  findExternalReferences(spec, "", walk.problems);
   visit(spec, { path: "", records: undefined, transformed: false, hasData: false }, walk, allowed);
   if (walk.marks.length === 0) {
     walk.problems.push(
@@ -96,12 +97,6 @@ function visit(view: Record<string, unknown>, scope: Scope, walk: Walk, allowed:
   const here = { ...scope };
   const data = view.data;
   if (isObject(data)) {
-    if (typeof data.url === "string") {
-      walk.problems.push(
-        `${where(here.path, "data")} loads data from a URL, which is not allowed: ` +
-          "put the records in `data.values`.",
-      );
-    }
     here.hasData = true;
     here.records = Array.isArray(data.values) && data.values.every(isObject)
       ? data.values
@@ -218,4 +213,34 @@ function allowedValues(): Promise<Allowed> {
     },
   );
   return allowedCache;
+}
+
+/**
+ * Anything that makes the viewer's browser fetch a URL: data by `url`
+ * anywhere (a view, a lookup's `from`), image marks, `url` and `href`
+ * channels. Text from an uploaded document or a web page can steer the
+ * model, and a chart that fetches attacker URLs would carry data out.
+ */
+function findExternalReferences(value: unknown, path: string, problems: string[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => findExternalReferences(item, `${path}[${index}]`, problems));
+    return;
+  }
+  if (!isObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path === "" ? key : `${path}.${key}`;
+    if (key === "url" || key === "href") {
+      problems.push(
+        key === "url" && path.endsWith("data")
+          ? `\`${at}\` loads data from a URL, which is not allowed: put the records in \`data.values\`.`
+          : `\`${at}\` points the chart at a URL, which is not allowed.`,
+      );
+    } else if (
+      key === "mark" && (child === "image" || (isObject(child) && child.type === "image"))
+    ) {
+      problems.push(`\`${at}\` is an image mark, which loads URLs and is not allowed.`);
+    } else {
+      findExternalReferences(child, at, problems);
+    }
+  }
 }
