@@ -1,7 +1,7 @@
 /**
  * The code agent: writes JavaScript or TypeScript and runs it with
- * `run_code` (a Deno Worker without permissions, with time and memory
- * limits), reading back stdout, the result or the error, and fixing the
+ * `run_code` (a child Deno process without permissions, with time and
+ * memory limits), reading back stdout, the result or the error, and fixing the
  * code when it fails. A tool-calling loop.
  *
  * @module

@@ -83,7 +83,12 @@ function createSupervisorGraph(deps: AgentGraphDeps): AgentGraph {
   // A worker none of whose tools are available here gets no handoff.
   const workers = WORKERS.map((worker) => ({ ...worker, tools: pick(worker.definition.tools) }))
     .filter((worker) => worker.tools.length > 0);
-  const own = pick(assistant.tools);
+  // Its own tools: the assistant's, and any TOOL_MODULES attached to the supervisor; the
+  // workers' tools stay with the workers.
+  const workerOnly = new Set(
+    WORKERS.flatMap((w) => w.definition.tools).filter((name) => !assistant.tools.includes(name)),
+  );
+  const own = deps.tools.filter((t) => !workerOnly.has(t.name));
   // Handoffs first: the offline model demonstrates the first tool that applies.
   const bound: StructuredToolInterface[] = [
     ...workers.map((worker) => createHandoffTool(worker.definition, worker.offline)),

@@ -36,7 +36,9 @@ export function createToolNode(options: ToolNodeOptions) {
       const known = [...byName.keys()].join(", ") || "none";
       const error = `Unknown tool "${call.name}"; your tools: ${known}.`;
       recordToolUsage(options, {
-        tool: call.name,
+        // A made-up name must not become a metric label: the log keeps it.
+        tool: "unknown",
+        requestedName: call.name,
         agentId: options.agentId,
         status: "unknown_tool",
         seconds: 0,

@@ -90,7 +90,7 @@ export async function seqConnection<T extends { seq: string }>(
   const page = readPage(args);
   const afterSeq = page.after === undefined
     ? undefined
-    : decodeCursor(kind, page.after, { pattern: /^\d+$/ });
+    : decodeCursor(kind, page.after, { pattern: /^\d{1,18}$/ });
   const rows = await fetchRows(page.limit + 1, afterSeq);
   return toConnection(
     [...rows],

@@ -19,6 +19,8 @@ export interface ToolUsageSink {
 /** One finished call. */
 export interface ToolUsage {
   tool: string;
+  /** For `unknown_tool`: the name the model asked for (logged, never a label). */
+  requestedName?: string;
   agentId: string;
   status: ToolCallStatus;
   seconds: number;
@@ -31,7 +33,7 @@ export function recordToolUsage(sink: ToolUsageSink, usage: ToolUsage): void {
   const configurable = usage.config?.configurable ?? {};
   sink.logger.info("tool_usage", {
     event: "tool_usage",
-    tool_name: usage.tool,
+    tool_name: usage.requestedName ?? usage.tool,
     execution_time: usage.seconds,
     status: usage.status,
     agent_type: usage.agentId,

@@ -17,7 +17,7 @@ export const tools = [{
   run: ({ order }, { userId }) => ({ content: "Order " + order + " for " + userId + " shipped.",
     artifact: { order, status: "shipped" } }),
 }];
-export const attach = { assistant: ["lookup_order"] };
+export const attach = { assistant: ["lookup_order"], supervisor: ["lookup_order"] };
 `;
 
 async function moduleFile(source: string): Promise<string> {
@@ -42,21 +42,27 @@ Deno.test("tool modules: a loaded tool is listed, attached and called in a run",
     );
     assert.ok(listed.tools.some((t: { name: string }) => t.name === "lookup_order"));
     assert.ok(listed.agent.tools.includes("lookup_order"));
-    const threadId = await app.createThread("alice", { agentId: "assistant" });
-    mock.script({
-      kind: "tool_calls",
-      calls: [{ name: "lookup_order", arguments: { order: "42" } }],
-    });
-    mock.script({ kind: "text", text: "It shipped." });
-    const run = await app.sendMessage("alice", { threadId, content: "Where is order 42?" });
-    assert.equal((await app.waitForRun("alice", run.id)).status, "SUCCESS");
-    const thread = await app.ok(
-      "alice",
-      `query($id: ID!) { thread(id: $id) { messages { role content } } }`,
-      { id: threadId },
-    );
-    const tool = thread.thread.messages.find((m: { role: string }) => m.role === "TOOL");
-    assert.equal(tool.content, "Order 42 for alice shipped.");
+    // The default supervisor binds attached tools too, not only its built-in ones.
+    for (const agentId of ["assistant", "supervisor"]) {
+      const threadId = await app.createThread("alice", { agentId });
+      mock.script({
+        kind: "tool_calls",
+        calls: [{ name: "lookup_order", arguments: { order: "42" } }],
+      });
+      mock.script({ kind: "text", text: "It shipped." });
+      const run = await app.sendMessage("alice", { threadId, content: "Where is order 42?" });
+      assert.equal((await app.waitForRun("alice", run.id)).status, "SUCCESS");
+      const thread = await app.ok(
+        "alice",
+        `query($id: ID!) { thread(id: $id) { messages { role content } } }`,
+        { id: threadId },
+      );
+      const tool = thread.thread.messages.find((m: { role: string }) => m.role === "TOOL");
+      assert.equal(tool.content, "Order 42 for alice shipped.", agentId);
+      const request = mock.requests.filter((r) => r.path === "/v1/chat/completions").at(-2);
+      const offered = (request?.body?.tools ?? []) as { function: { name: string } }[];
+      assert.ok(offered.some((t) => t.function.name === "lookup_order"), `${agentId} offers it`);
+    }
   } finally {
     await app.close();
     await mock.close();

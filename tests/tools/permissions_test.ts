@@ -76,6 +76,52 @@ Deno.test("tools: a scoped token's agents are refused the tools its scope lacks"
   }
 });
 
+Deno.test("tools: the scope holds inside the supervisor's workers too", async () => {
+  const mock = await startMockOpenAI({ tokens: 3 });
+  const app = await startRunsApp({ OPENAI_API_KEY: "sk-mock", OPENAI_BASE_URL: mock.url });
+  try {
+    const token = await signJwt({ sub: "dana", scope: "basic" }, SECRET);
+    const headers = { authorization: `Bearer ${token}` };
+    const created = await app.graphql(
+      `mutation { createThread(input: {agentId: "supervisor"}) { id } }`,
+      {},
+      headers,
+    );
+    const threadId = (created.data?.createThread as { id: string }).id;
+    mock.script({ kind: "tool_calls", calls: [{ name: "transfer_to_research", arguments: {} }] });
+    mock.script({
+      kind: "tool_calls",
+      calls: [{ name: "search_documents", arguments: { query: "tea" } }],
+    });
+    mock.script({ kind: "text", text: "Nothing I may read." });
+    mock.script({ kind: "text", text: "Research found nothing." });
+    const sent = await app.graphql(
+      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
+      { input: { threadId, content: "Research my notes about tea" } },
+      headers,
+    );
+    const runId = (sent.data?.sendMessage as { id: string }).id;
+    let status = "PENDING";
+    for (let i = 0; i < 500 && ["PENDING", "RUNNING"].includes(status); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      const run = await app.graphql(
+        `query($id: ID!) { run(id: $id) { status } }`,
+        { id: runId },
+        headers,
+      );
+      status = (run.data?.run as { status: string }).status;
+    }
+    assert.equal(status, "SUCCESS");
+    const thread = await app.graphql(THREAD, { id: threadId }, headers);
+    const messages = (thread.data?.thread as { messages: Record<string, string>[] }).messages;
+    const refused = messages.find((m) => m.role === "TOOL" && m.name === "search_documents");
+    assert.match(refused?.content ?? "", /lack the "documents:read" permission/);
+  } finally {
+    await app.close();
+    await mock.close();
+  }
+});
+
 Deno.test("tools: the tools query lists each tool, its permission and why it is off", async () => {
   const app = await startRunsApp({ TOOLS_DISABLED: "get_current_time" });
   try {
