@@ -47,6 +47,11 @@ export function chunkSearchStatement(sql: Queryable, search: ChunkSearch, exact:
       SELECT c.document_id, c.chunk_index, c.content, ${distance} AS distance
       FROM document_chunks c
       WHERE c.owner_id = ${search.ownerId}
+        -- Filtered here, not after the LIMIT: chunks of another model must not take the slots.
+        AND c.document_id IN (
+          SELECT id FROM documents
+          WHERE owner_id = ${search.ownerId} AND embedding_model = ${search.embeddingModel}
+        )
       ORDER BY distance
       LIMIT ${search.limit}
     )

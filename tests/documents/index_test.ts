@@ -17,14 +17,19 @@ const viewer = (id: string): Viewer => ({ id, roles: ["user"], anonymous: false 
 const OWNER = "index-user";
 
 /** `count` chunks of random vectors for `owner`, in one document. */
-async function seed(app: TestApp, owner: string, count: number): Promise<void> {
+async function seed(
+  app: TestApp,
+  owner: string,
+  count: number,
+  model = app.memory.embedder.model,
+): Promise<void> {
   const sql = app.database.sql;
   const dims = app.memory.embedder.dims;
   const [doc] = await sql<{ id: string }[]>`
     INSERT INTO documents (owner_id, filename, media_type, size_bytes, content_sha256,
       text_chars, chunk_count, embedding_model)
     VALUES (${owner}, 'seeded.txt', 'text/plain', 1, ${"0".repeat(64)}, 1, ${count},
-      ${app.memory.embedder.model})
+      ${model})
     RETURNING id::text`;
   await sql`
     INSERT INTO document_chunks (document_id, chunk_index, owner_id, content, embedding)
@@ -112,5 +117,24 @@ Deno.test("document index: another dimension stops the start; another model is s
   } finally {
     await mock.close();
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("document search: another model's chunks never take the current model's slots", async () => {
+  const app = await startTestApp({ LANGMEM_EMBEDDING_DIMS: "32" });
+  try {
+    await seed(app, OWNER, 40, "an-older-model");
+    await seed(app, OWNER, 5);
+    const hits = await searchChunks(app.database.sql, {
+      ownerId: OWNER,
+      vector: Array.from({ length: 32 }, (_, i) => Math.cos(i)),
+      limit: 5,
+      embeddingModel: app.memory.embedder.model,
+      ownerChunks: 45,
+      efSearch: app.config.memory.hnswEfSearch,
+    });
+    assert.equal(hits.length, 5, "all five current-model chunks, whatever the older ones score");
+  } finally {
+    await app.close();
   }
 });
