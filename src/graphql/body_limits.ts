@@ -84,6 +84,13 @@ export function useBodyLimits(limits: BodyLimits): Plugin {
       const parse = requestParser;
       setRequestParser((req) => parse(limitStream(req, kind, limit)));
     },
+    // The room a multipart body gets is for files only: what the operation
+    // carries besides them (query, variables) keeps the JSON limit.
+    onParams({ params, request }) {
+      if (bodyKind(request) !== "multipart") return;
+      const envelope = JSON.stringify(params, (_key, value) => value instanceof Blob ? 0 : value);
+      if (envelope.length > limits.json) throw tooLarge("json", limits.json);
+    },
   };
 }
 

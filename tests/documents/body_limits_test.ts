@@ -73,6 +73,34 @@ Deno.test("documents: a 10 MB upload passes the body limit that still holds JSON
       }
     });
 
+    await t.step(
+      "a multipart body's operation keeps the JSON limit: only files get more",
+      async () => {
+        badInput("multipart operation over MAX_REQUEST_BYTES");
+        const form = new FormData();
+        form.set(
+          "operations",
+          JSON.stringify({
+            query: `mutation ($input: UploadDocumentInput!) { uploadDocument(input: $input) { id } }
+            # ${"x".repeat(1_100_000)}`,
+            variables: { input: { file: null } },
+          }),
+        );
+        form.set("map", JSON.stringify({ "0": ["variables.input.file"] }));
+        form.set("0", fileOf("small.txt", "hello"), "small.txt");
+        const before = await countRows(app.database.sql);
+        const response = await fetch(server.url, {
+          method: "POST",
+          headers: { "x-graphql-yoga-csrf": "1" },
+          body: form,
+        });
+        assert.equal(response.status, 413);
+        const body = await response.json();
+        assert.match(body.errors[0].message, /larger than the limit of 1048576 bytes/);
+        assert.deepEqual(await countRows(app.database.sql), before);
+      },
+    );
+
     await t.step("a chunked multipart body past the upload limit is cut with 413", async () => {
       badInput("chunked multipart body over the upload limit");
       const boundary = "graphmind-boundary";
