@@ -32,6 +32,7 @@ import type { AgentDefinition, AgentGraph, AgentGraphDeps } from "./definition.t
 import { named } from "./named_message.ts";
 import { AgentState, type AgentStateValue } from "./state.ts";
 import { answerDanglingToolCalls, createToolNode, toolCallsOf } from "./tool_node.ts";
+import { currentTurn } from "../threads/messages.ts";
 
 /** The retrieval tool the agent calls. */
 const SEARCH = "search_documents";
@@ -149,10 +150,6 @@ function createRagGraph(deps: AgentGraphDeps): AgentGraph {
 }
 
 /** The messages after the user's last one. */
-function currentTurn(messages: BaseMessage[]): BaseMessage[] {
-  return messages.slice(messages.findLastIndex((m) => m.getType() === "human") + 1);
-}
-
 function question(messages: BaseMessage[]): string {
   return messages.findLast((m) => m.getType() === "human")?.text ?? "";
 }

@@ -23,6 +23,7 @@
  */
 import type { AIMessage, BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { offlineArgsOf } from "./offline_plan.ts";
+import { currentTurn } from "../threads/messages.ts";
 
 /** The offline model's next move. */
 export type OfflineTurn =
@@ -72,11 +73,6 @@ export function offlineText(messages: BaseMessage[]): string {
 }
 
 /** The messages after the user's last one. */
-function currentTurn(messages: BaseMessage[]): BaseMessage[] {
-  const last = messages.findLastIndex((m) => m.getType() === "human");
-  return messages.slice(last + 1);
-}
-
 /**
  * What this turn produced, quoted: the results of the last tool calls. When
  * a worker agent answered after them, its text already quotes them, so the
