@@ -121,6 +121,18 @@ Deno.test("the sandbox has no web storage: nothing outlives a run or reaches the
   assert.equal(read.result, null);
 });
 
+Deno.test("each run's cache (a TypeScript snippet's transpiled text) is removed when it ends", async () => {
+  const marker = `pasted-${crypto.randomUUID()}`;
+  const report = await run(
+    `const data: string = ${JSON.stringify(marker)}; data.length`,
+    "typescript",
+  );
+  assert.equal(report.status, "ok");
+  const left = [];
+  for await (const entry of Deno.readDir(".data/sandbox")) left.push(entry.name);
+  assert.deepEqual(left, [], "no run cache outlives its run");
+});
+
 Deno.test("the sandbox cannot reach the network", async () => {
   let requests = 0;
   await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {

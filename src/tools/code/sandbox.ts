@@ -27,6 +27,7 @@
  * ```
  * @module
  */
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDenoDeploy } from "../../deno_deploy.ts";
 import { concatBytes } from "../../cache/resp.ts";
@@ -64,6 +65,15 @@ export interface SandboxOutcome {
 export const SANDBOX_BASELINE_MB = 96;
 
 const HARNESS = new URL("./sandbox_harness.ts", import.meta.url);
+
+/**
+ * Where each run gets a cache directory of its own (its DENO_DIR), removed
+ * when it ends. Deno caches a TypeScript snippet's transpiled text there;
+ * in a shared cache every distinct snippet, and the data pasted into it,
+ * would stay on disk for good. Under `.data`, the one folder `deno task
+ * start` may write.
+ */
+const RUN_CACHE_ROOT = join(Deno.cwd(), ".data", "sandbox");
 /** The snippet's module URL as Deno prints it in uncaught errors. */
 const DATA_URL = /data:(?:text\/javascript|application\/typescript)[;,A-Za-z0-9+/=]*/g;
 
@@ -80,6 +90,10 @@ export function sandboxUnavailable(env: Record<string, string | undefined>): str
   if (sandboxCommand() === undefined) {
     return "The server may not start the sandbox: run it with --allow-run=deno " +
       "(deno task start does).";
+  }
+  if (Deno.permissions.querySync({ name: "write", path: RUN_CACHE_ROOT }).state !== "granted") {
+    return `The server may not write the sandbox's cache under ${RUN_CACHE_ROOT}: ` +
+      "run it with --allow-write=.data (deno task start does).";
   }
   return undefined;
 }
@@ -133,6 +147,26 @@ async function runOne(
   }
   const started = performance.now();
   const nonce = crypto.randomUUID();
+  const cacheDir = join(RUN_CACHE_ROOT, nonce);
+  await Deno.mkdir(cacheDir, { recursive: true });
+  try {
+    return await runIn(command, cacheDir, nonce, started, snippet, limits, signal);
+  } finally {
+    // Only a server killed mid-run leaves one behind; .data/sandbox may be emptied any time
+    // no sandbox runs.
+    await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
+  }
+}
+
+async function runIn(
+  command: string,
+  cacheDir: string,
+  nonce: string,
+  started: number,
+  snippet: SnippetModule,
+  limits: SandboxLimits,
+  signal: AbortSignal | undefined,
+): Promise<SandboxOutcome> {
   const child = new Deno.Command(command, {
     args: [
       "run",
@@ -146,7 +180,7 @@ async function runOne(
       fileURLToPath(HARNESS),
     ],
     clearEnv: true,
-    env: childEnv(),
+    env: childEnv(cacheDir),
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -199,14 +233,9 @@ async function runOne(
   }
 }
 
-/** Only what Deno itself needs to find its cache. */
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
-  for (const name of ["DENO_DIR", "HOME", "XDG_CACHE_HOME"]) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
+/** Only the run's own cache: nothing of the server's environment. */
+function childEnv(cacheDir: string): Record<string, string> {
+  return { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: cacheDir };
 }
 
 async function writeRequest(stdin: WritableStream<Uint8Array>, request: string): Promise<void> {
