@@ -45,7 +45,7 @@ export function createMeteredTool(
  * undefined (a run started before scopes existed, or a direct call in a
  * test) grants everything, as an unscoped token does.
  */
-export function isPermitted(definition: ToolDefinition, config: RunnableConfig | undefined) {
+function isPermitted(definition: ToolDefinition, config: RunnableConfig | undefined) {
   const granted = config?.configurable?.permissions as readonly string[] | undefined;
   return granted === undefined || granted.includes(definition.permission);
 }

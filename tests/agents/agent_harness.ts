@@ -7,51 +7,19 @@
  *
  * @module
  */
-import { type MockOpenAI, startMockOpenAI } from "../support/mock_openai.ts";
+import type { MockOpenAI } from "../support/mock_openai.ts";
 import {
   CHAT,
   type Event,
   readEvents,
   type RunsApp,
   sseClient,
-  startRunsApp,
+  withMockApp,
+  withOfflineApp,
 } from "../runs/harness.ts";
 
 export type { Event, MockOpenAI, RunsApp };
-
-/** An app whose agents call a fresh mock OpenAI server. */
-export async function withMockApp(
-  fn: (app: RunsApp, mock: MockOpenAI) => Promise<void>,
-  env: Record<string, string> = {},
-): Promise<void> {
-  const mock = await startMockOpenAI();
-  // A long reflection delay: reflection never takes a reply scripted for an agent.
-  const app = await startRunsApp({
-    OPENAI_API_KEY: "sk-mock",
-    OPENAI_BASE_URL: mock.url,
-    MEMORY_REFLECTION_DELAY_MS: "600000",
-    ...env,
-  });
-  try {
-    await fn(app, mock);
-  } finally {
-    await app.close();
-    await mock.close();
-  }
-}
-
-/** An app on the offline model (no OPENAI_API_KEY). */
-export async function withOfflineApp(
-  fn: (app: RunsApp) => Promise<void>,
-  env: Record<string, string> = {},
-): Promise<void> {
-  const app = await startRunsApp({ MEMORY_REFLECTION_DELAY_MS: "600000", ...env });
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
+export { withMockApp, withOfflineApp };
 
 const isEnd = (events: Event[]) => {
   const last = events.at(-1);

@@ -20,6 +20,19 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return items;
 }
 
+/** An in-process WebSocket upgrade request asking for `protocol`. */
+function upgradeRequest(protocol: string): Request {
+  return new Request("http://localhost/graphql", {
+    headers: {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      "sec-websocket-version": "13",
+      "sec-websocket-protocol": protocol,
+    },
+  });
+}
+
 Deno.test("a subscription streams over SSE with the real graphql-sse client", async () => {
   const app = await startTestApp();
   const client = sseClientOf(app);
@@ -104,17 +117,7 @@ Deno.test("WebSocket authenticates with connectionParams.authorization", async (
 Deno.test("a WebSocket without the graphql-transport-ws subprotocol is refused", async () => {
   const app = await startTestApp();
   try {
-    const response = await app.fetch(
-      new Request("http://localhost/graphql", {
-        headers: {
-          upgrade: "websocket",
-          connection: "Upgrade",
-          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-          "sec-websocket-version": "13",
-          "sec-websocket-protocol": "chat",
-        },
-      }),
-    );
+    const response = await app.fetch(upgradeRequest("chat"));
     assert.equal(response.status, 400);
     assert.match(await response.text(), /graphql-transport-ws/);
   } finally {
@@ -151,18 +154,7 @@ Deno.test("one client address may hold only WS_MAX_CONNECTIONS_PER_IP sockets", 
 
 Deno.test("a refused upgrade answers 429 saying what to do", async () => {
   const app = await startTestApp({ WS_MAX_CONNECTIONS_PER_IP: "1" });
-  const upgrade = () =>
-    app.fetch(
-      new Request("http://localhost/graphql", {
-        headers: {
-          upgrade: "websocket",
-          connection: "Upgrade",
-          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-          "sec-websocket-version": "13",
-          "sec-websocket-protocol": "graphql-transport-ws",
-        },
-      }),
-    );
+  const upgrade = () => app.fetch(upgradeRequest("graphql-transport-ws"));
   try {
     assert.equal((await upgrade()).status, 101);
     const refused = await upgrade();

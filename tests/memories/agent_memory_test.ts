@@ -7,7 +7,7 @@
  * failing without failing the run).
  */
 import assert from "node:assert/strict";
-import { type MockOpenAI, startMockOpenAI } from "../support/mock_openai.ts";
+import type { MockOpenAI } from "../support/mock_openai.ts";
 import {
   CHAT,
   delay,
@@ -16,6 +16,7 @@ import {
   type RunsApp,
   sseClient,
   startRunsApp,
+  withMockApp,
 } from "../runs/harness.ts";
 
 const isEnd = (events: Event[]) =>
@@ -51,23 +52,12 @@ async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): 
   }
 }
 
-async function withMock(
+/** The agents on the mock model, with vectors small enough to seed quickly. */
+function withMock(
   env: Record<string, string>,
   fn: (app: RunsApp, mock: MockOpenAI) => Promise<void>,
 ) {
-  const mock = await startMockOpenAI();
-  const app = await startRunsApp({
-    OPENAI_API_KEY: "sk-mock",
-    OPENAI_BASE_URL: mock.url,
-    LANGMEM_EMBEDDING_DIMS: "256",
-    ...env,
-  });
-  try {
-    await fn(app, mock);
-  } finally {
-    await app.close();
-    await mock.close();
-  }
+  return withMockApp(fn, { LANGMEM_EMBEDDING_DIMS: "256", ...env });
 }
 
 Deno.test("a run's manage_memory call stores a memory for its user only; search_memory finds it later", async () => {

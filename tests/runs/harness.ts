@@ -10,6 +10,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { type Client as WsClient, createClient as createWsClient } from "graphql-ws";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
+import { type MockOpenAI, startMockOpenAI } from "../support/mock_openai.ts";
 
 export const SECRET = "runs-test-secret-0123456789";
 
@@ -17,6 +18,8 @@ export const SECRET = "runs-test-secret-0123456789";
 export interface RunsApp extends TestApp {
   /** Bearer headers for a user. */
   as(user: string): Promise<Record<string, string>>;
+  /** Adds claims (e.g. `scope`) to `user`'s token from now on. */
+  withClaims(user: string, claims: Record<string, unknown>): void;
   /** Runs a GraphQL operation as `user` and fails the test on errors. */
   ok(
     user: string,
@@ -42,10 +45,11 @@ export async function startRunsApp(env: Record<string, string> = {}): Promise<Ru
     ...env,
   });
   const tokens = new Map<string, string>();
+  const claims = new Map<string, Record<string, unknown>>();
   async function as(user: string) {
     let token = tokens.get(user);
     if (token === undefined) {
-      token = await signJwt({ sub: user }, SECRET);
+      token = await signJwt({ ...claims.get(user), sub: user }, SECRET);
       tokens.set(user, token);
     }
     return { authorization: `Bearer ${token}` };
@@ -53,6 +57,10 @@ export async function startRunsApp(env: Record<string, string> = {}): Promise<Ru
   const runsApp: RunsApp = {
     ...app,
     as,
+    withClaims(user, extra) {
+      claims.set(user, extra);
+      tokens.delete(user);
+    },
     async ok(user, query, variables = {}) {
       const body = await app.graphql(query, variables, await as(user));
       if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
@@ -173,4 +181,38 @@ export async function readEvents(
 /** The text of the token events, concatenated. */
 export function tokenText(events: Event[]): string {
   return events.filter((e) => e.__typename === "TokenEvent").map((e) => e.text).join("");
+}
+
+/** An app whose agents call a fresh mock OpenAI server. */
+export async function withMockApp(
+  fn: (app: RunsApp, mock: MockOpenAI) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const mock = await startMockOpenAI();
+  // A long reflection delay: reflection never takes a reply scripted for an agent.
+  const app = await startRunsApp({
+    OPENAI_API_KEY: "sk-mock",
+    OPENAI_BASE_URL: mock.url,
+    MEMORY_REFLECTION_DELAY_MS: "600000",
+    ...env,
+  });
+  try {
+    await fn(app, mock);
+  } finally {
+    await app.close();
+    await mock.close();
+  }
+}
+
+/** An app on the offline model (no OPENAI_API_KEY). */
+export async function withOfflineApp(
+  fn: (app: RunsApp) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const app = await startRunsApp({ MEMORY_REFLECTION_DELAY_MS: "600000", ...env });
+  try {
+    await fn(app);
+  } finally {
+    await app.close();
+  }
 }

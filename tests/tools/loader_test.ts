@@ -5,8 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadToolModules } from "../../src/tools/loader.ts";
-import { startMockOpenAI } from "../support/mock_openai.ts";
-import { startRunsApp } from "../runs/harness.ts";
+import { startRunsApp, withMockApp } from "../runs/harness.ts";
 
 const MODULE = `import { z } from "zod";
 export const tools = [{
@@ -29,13 +28,7 @@ async function moduleFile(source: string): Promise<string> {
 
 Deno.test("tool modules: a loaded tool is listed, attached and called in a run", async () => {
   const path = await moduleFile(MODULE);
-  const mock = await startMockOpenAI({ tokens: 3 });
-  const app = await startRunsApp({
-    OPENAI_API_KEY: "sk-mock",
-    OPENAI_BASE_URL: mock.url,
-    TOOL_MODULES: path,
-  });
-  try {
+  await withMockApp(async (app, mock) => {
     const listed = await app.ok(
       "alice",
       `{ tools { name enabled } agent(id: "assistant") { tools } }`,
@@ -63,11 +56,7 @@ Deno.test("tool modules: a loaded tool is listed, attached and called in a run",
       const offered = (request?.body?.tools ?? []) as { function: { name: string } }[];
       assert.ok(offered.some((t) => t.function.name === "lookup_order"), `${agentId} offers it`);
     }
-  } finally {
-    await app.close();
-    await mock.close();
-    await Deno.remove(path);
-  }
+  }, { TOOL_MODULES: path }).finally(() => Deno.remove(path));
 });
 
 Deno.test("tool modules: a module that does not fit is refused with what to fix", async () => {

@@ -4,61 +4,42 @@
  * and the call is metered as denied; the same call with the scope runs.
  */
 import assert from "node:assert/strict";
-import { signJwt } from "../../src/auth/jwt.ts";
 import { permissionsOf } from "../../src/auth/permissions.ts";
-import { startMockOpenAI } from "../support/mock_openai.ts";
-import { SECRET, startRunsApp } from "../runs/harness.ts";
+import { type RunsApp, startRunsApp, withMockApp } from "../runs/harness.ts";
 
 const THREAD = `query($id: ID!) { thread(id: $id) { messages { role name content } } }`;
 
+/** Sends `content` as `user` on a new thread of `agentId`; returns the thread's tool messages. */
+async function toolMessagesOf(app: RunsApp, user: string, agentId: string, content: string) {
+  const threadId = await app.createThread(user, { agentId });
+  const run = await app.sendMessage(user, { threadId, content });
+  assert.equal((await app.waitForRun(user, run.id)).status, "SUCCESS");
+  const thread = await app.ok(user, THREAD, { id: threadId });
+  return (thread.thread.messages as Record<string, string>[]).filter((m) => m.role === "TOOL");
+}
+
 Deno.test("tools: a scoped token's agents are refused the tools its scope lacks", async () => {
-  const mock = await startMockOpenAI({ tokens: 3 });
-  const app = await startRunsApp({ OPENAI_API_KEY: "sk-mock", OPENAI_BASE_URL: mock.url });
-  try {
-    const scoped = {
-      authorization: `Bearer ${await signJwt({ sub: "dana", scope: "basic" }, SECRET)}`,
-    };
-    const viewer = await app.graphql("{ viewer { permissions } }", {}, scoped);
-    assert.deepEqual(viewer.data?.viewer, { permissions: ["basic"] });
+  await withMockApp(async (app, mock) => {
+    app.withClaims("dana", { scope: "basic" });
+    assert.deepEqual((await app.ok("dana", "{ viewer { permissions } }")).viewer, {
+      permissions: ["basic"],
+    });
     const unscoped = await app.ok("erin", "{ viewer { permissions } }");
     assert.ok(unscoped.viewer.permissions.includes("code:execute"));
 
-    const toolTurn = async (headers: Record<string, string>) => {
-      const created = await app.graphql(
-        `mutation { createThread(input: {agentId: "assistant"}) { id } }`,
-        {},
-        headers,
-      );
-      const threadId = (created.data?.createThread as { id: string }).id;
+    const toolTurn = async (user: string) => {
       mock.script({
         kind: "tool_calls",
         calls: [{ name: "search_memory", arguments: { query: "tea" } }],
       });
       mock.script({ kind: "text", text: "Done." });
-      const sent = await app.graphql(
-        `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
-        { input: { threadId, content: "What tea do I like?" } },
-        headers,
-      );
-      const runId = (sent.data?.sendMessage as { id: string }).id;
-      for (let i = 0; i < 500; i++) {
-        const run = await app.graphql(
-          `query($id: ID!) { run(id: $id) { status } }`,
-          { id: runId },
-          headers,
-        );
-        if ((run.data?.run as { status: string }).status === "SUCCESS") break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      const thread = await app.graphql(THREAD, { id: threadId }, headers);
-      const messages = (thread.data?.thread as { messages: Record<string, string>[] }).messages;
-      return messages.find((m) => m.role === "TOOL");
+      const [tool] = await toolMessagesOf(app, user, "assistant", "What tea do I like?");
+      return tool;
     };
-
-    const denied = await toolTurn(scoped);
+    const denied = await toolTurn("dana");
     assert.equal(denied?.name, "search_memory");
     assert.match(denied?.content ?? "", /lack the "memory:read" permission/);
-    const allowed = await toolTurn(await app.as("erin"));
+    const allowed = await toolTurn("erin");
     assert.match(allowed?.content ?? "", /^\[/, "an unscoped token searches: a JSON list");
 
     const metrics = await (await app.fetch(new Request("http://localhost/metrics"))).text();
@@ -70,24 +51,12 @@ Deno.test("tools: a scoped token's agents are refused the tools its scope lacks"
       metrics,
       /agent_tool_calls_total\{tool="search_memory",agent_type="assistant",status="success"\} 1/,
     );
-  } finally {
-    await app.close();
-    await mock.close();
-  }
+  });
 });
 
 Deno.test("tools: the scope holds inside the supervisor's workers too", async () => {
-  const mock = await startMockOpenAI({ tokens: 3 });
-  const app = await startRunsApp({ OPENAI_API_KEY: "sk-mock", OPENAI_BASE_URL: mock.url });
-  try {
-    const token = await signJwt({ sub: "dana", scope: "basic" }, SECRET);
-    const headers = { authorization: `Bearer ${token}` };
-    const created = await app.graphql(
-      `mutation { createThread(input: {agentId: "supervisor"}) { id } }`,
-      {},
-      headers,
-    );
-    const threadId = (created.data?.createThread as { id: string }).id;
+  await withMockApp(async (app, mock) => {
+    app.withClaims("dana", { scope: "basic" });
     mock.script({ kind: "tool_calls", calls: [{ name: "transfer_to_research", arguments: {} }] });
     mock.script({
       kind: "tool_calls",
@@ -95,31 +64,10 @@ Deno.test("tools: the scope holds inside the supervisor's workers too", async ()
     });
     mock.script({ kind: "text", text: "Nothing I may read." });
     mock.script({ kind: "text", text: "Research found nothing." });
-    const sent = await app.graphql(
-      `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }`,
-      { input: { threadId, content: "Research my notes about tea" } },
-      headers,
-    );
-    const runId = (sent.data?.sendMessage as { id: string }).id;
-    let status = "PENDING";
-    for (let i = 0; i < 500 && ["PENDING", "RUNNING"].includes(status); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      const run = await app.graphql(
-        `query($id: ID!) { run(id: $id) { status } }`,
-        { id: runId },
-        headers,
-      );
-      status = (run.data?.run as { status: string }).status;
-    }
-    assert.equal(status, "SUCCESS");
-    const thread = await app.graphql(THREAD, { id: threadId }, headers);
-    const messages = (thread.data?.thread as { messages: Record<string, string>[] }).messages;
-    const refused = messages.find((m) => m.role === "TOOL" && m.name === "search_documents");
+    const tools = await toolMessagesOf(app, "dana", "supervisor", "Research my notes about tea");
+    const refused = tools.find((m) => m.name === "search_documents");
     assert.match(refused?.content ?? "", /lack the "documents:read" permission/);
-  } finally {
-    await app.close();
-    await mock.close();
-  }
+  });
 });
 
 Deno.test("tools: the tools query lists each tool, its permission and why it is off", async () => {

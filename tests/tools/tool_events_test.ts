@@ -5,40 +5,21 @@
  * result message.
  */
 import assert from "node:assert/strict";
-import { signJwt } from "../../src/auth/jwt.ts";
-import { startMockOpenAI } from "../support/mock_openai.ts";
-import { CHAT, type Event, readEvents, SECRET, sseClient, startRunsApp } from "../runs/harness.ts";
+import { chat, type Event, withMockApp } from "../agents/agent_harness.ts";
 
 Deno.test("tool events: started and finished around the tool's result, failed when refused", async () => {
-  const mock = await startMockOpenAI({ tokens: 3 });
-  const app = await startRunsApp({ OPENAI_API_KEY: "sk-mock", OPENAI_BASE_URL: mock.url });
-  try {
-    const chat = async (headers: Record<string, string>) => {
-      const threadId = (await app.graphql(
-        `mutation { createThread(input: {agentId: "assistant"}) { id } }`,
-        {},
-        headers,
-      )).data?.createThread as { id: string };
+  await withMockApp(async (app, mock) => {
+    const timeTurn = async (user: string) => {
+      const threadId = await app.createThread(user, { agentId: "assistant" });
       mock.script({
         kind: "tool_calls",
         calls: [{ id: "call_clock", name: "get_current_time", arguments: { timeZone: "UTC" } }],
       });
       mock.script({ kind: "text", text: "It is now." });
-      const client = sseClient(app, headers);
-      try {
-        return await readEvents(
-          client.iterate({
-            query: CHAT,
-            variables: { input: { threadId: threadId.id, content: "What time is it?" } },
-          }),
-          "chat",
-        );
-      } finally {
-        client.dispose();
-      }
+      return await chat(app, user, threadId, "What time is it?");
     };
 
-    const events = await chat(await app.as("alice"));
+    const events = await timeTurn("alice");
     const tools = events.filter((e) => e.__typename === "ToolEvent");
     assert.deepEqual(tools.map((e) => [e.phase, e.name, e.toolCallId, e.node]), [
       ["STARTED", "get_current_time", "call_clock", "tools"],
@@ -54,14 +35,9 @@ Deno.test("tool events: started and finished around the tool's result, failed wh
     assert.ok(order(tools[0]!) < order(tools[1]!));
     assert.ok(order(tools[1]!) < order(resultMessage), "the result message follows FINISHED");
 
-    const scoped = {
-      authorization: `Bearer ${await signJwt({ sub: "dana", scope: "memory:read" }, SECRET)}`,
-    };
-    const refused = (await chat(scoped)).filter((e) => e.__typename === "ToolEvent");
+    app.withClaims("dana", { scope: "memory:read" });
+    const refused = (await timeTurn("dana")).filter((e) => e.__typename === "ToolEvent");
     assert.deepEqual(refused.map((e) => e.phase), ["STARTED", "FAILED"]);
     assert.match(refused[1]?.output, /lack the "basic" permission/);
-  } finally {
-    await app.close();
-    await mock.close();
-  }
+  });
 });
