@@ -18,7 +18,7 @@ import { createThrowawayDatabase, localPostgres } from "../tests/support/local_p
 import { fileOf, makeDocx, makePdf, prose, PROSE_WORDS } from "../tests/documents/fixtures.ts";
 import { serve, uploadOver } from "../tests/documents/support.ts";
 import { extractText } from "../src/documents/extract.ts";
-import type { DocumentExtension } from "../src/documents/file_types.ts";
+import type { DocumentExtension } from "../src/config/document_types.ts";
 
 /** One row of the table. */
 export interface DocumentBenchRow {

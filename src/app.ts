@@ -26,6 +26,7 @@ import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
+import { createOriginPolicy } from "./http/origins.ts";
 import { createProjectService } from "./project/service.ts";
 import { createAgentRuntime } from "./agents/runtime.ts";
 import { createToolRegistry } from "./tools/registry.ts";
@@ -37,7 +38,7 @@ import { createCheckpointer } from "./threads/checkpointer.ts";
 import { createRunService, type RunService } from "./runs/service.ts";
 import { createMemoryEventBus } from "./runs/event_bus.ts";
 import { createAgentMetrics } from "./runs/metrics.ts";
-import { parseTrustedProxies } from "./http/client_address.ts";
+import { parseTrustedProxies } from "./config/ip_ranges.ts";
 import { createRateLimiter } from "./ratelimit/rate_limiter.ts";
 import { createDocumentService, type DocumentService } from "./documents/service.ts";
 import { createDocumentMetrics } from "./documents/metrics.ts";
@@ -187,7 +188,9 @@ async function assemble(
 
   const services = { config, health, project, agents, tools, threads, runs, memory, documents };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });
+  const origins = createOriginPolicy(config.security.corsOrigins);
   const yoga = createGraphQLHandler({
+    origins,
     schema,
     services,
     logger,
@@ -201,6 +204,7 @@ async function assemble(
   closers.push(() => websocket.closeAll());
   closers.push(startSystemGauges(metrics));
   const fetch = createRouter({
+    origins,
     config,
     logger,
     metrics,

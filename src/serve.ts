@@ -16,7 +16,7 @@
  * @module
  */
 import { createApp } from "./app.ts";
-import { prepareDenoDeployEnv } from "./deno_deploy.ts";
+import { prepareDenoDeployEnv } from "./config/deno_deploy.ts";
 import { EX_CONFIG, loadConfigOrExit, startupLogger } from "./boot.ts";
 
 const { env, problems } = prepareDenoDeployEnv(Deno.env.toObject());

@@ -32,7 +32,7 @@ import type { AgentDefinition, AgentGraph, AgentGraphDeps } from "./definition.t
 import { named } from "./named_message.ts";
 import { AgentState, type AgentStateValue } from "./state.ts";
 import { answerDanglingToolCalls, createToolNode, toolCallsOf } from "./tool_node.ts";
-import { currentTurn } from "../threads/messages.ts";
+import { currentTurn } from "../llm/messages.ts";
 
 /** The retrieval tool the agent calls. */
 const SEARCH = "search_documents";

@@ -18,7 +18,7 @@ import { dataAnalysis } from "./data_analysis.ts";
 import { rag } from "./rag.ts";
 import { research } from "./research.ts";
 import { supervisor } from "./supervisor.ts";
-import { assertKnownTools } from "../tools/catalogue.ts";
+import { assertKnownTools } from "../tools/mod.ts";
 
 /** The agent a thread gets when `createThread` names none. */
 export const DEFAULT_AGENT_ID = "supervisor";

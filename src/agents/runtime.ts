@@ -16,11 +16,11 @@ import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Config } from "../config.ts";
 import { createChatModel, isOffline, modelName } from "../llm/chat_model.ts";
 import type { Logger } from "../observability/logger.ts";
-import { NotFoundError } from "../graphql/errors.ts";
+import { NotFoundError } from "../core/errors.ts";
 import type { AgentDefinition, AgentGraph } from "./definition.ts";
 import { type AgentRegistry, createAgentRegistry } from "./registry.ts";
-import type { ToolRegistry } from "../tools/registry.ts";
-import { MEMORY_TOOL_NAMES } from "../tools/builtin/memory.ts";
+import type { ToolRegistry } from "../tools/mod.ts";
+import { MEMORY_TOOL_NAMES } from "../memories/mod.ts";
 
 /** An agent as clients see it. */
 export interface AgentInfo {

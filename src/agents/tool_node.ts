@@ -12,7 +12,7 @@ import type { RunnableConfig } from "@langchain/core/runnables";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { isGraphBubbleUp } from "@langchain/langgraph";
 import type { Logger } from "../observability/logger.ts";
-import { recordToolUsage } from "../tools/usage.ts";
+import { recordToolUsage } from "../tools/mod.ts";
 import type { AgentStateUpdate, AgentStateValue } from "./state.ts";
 
 /** What a tool node needs. */

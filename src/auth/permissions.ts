@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { TOOL_PERMISSIONS } from "../tools/definition.ts";
+import { TOOL_PERMISSIONS } from "../core/tool.ts";
 import { JwtError } from "./jwt.ts";
 
 /** The permissions a token's claims grant; undefined grants all of them. */

@@ -4,8 +4,8 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
-import type { Viewer } from "../graphql/context.ts";
-import { TOOL_PERMISSIONS } from "../tools/definition.ts";
+import type { Viewer } from "./viewer.ts";
+import { TOOL_PERMISSIONS } from "../core/tool.ts";
 
 const ViewerRef = builder.objectRef<Viewer>("Viewer").implement({
   description: "The user a request acts for.",

@@ -20,11 +20,23 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { Viewer } from "../graphql/context.ts";
-import { AppError, UnauthenticatedError } from "../graphql/errors.ts";
+import { AppError, UnauthenticatedError } from "../core/errors.ts";
 import { type JwtClaims, JwtError, verifyJwt } from "./jwt.ts";
 import { permissionsOf } from "./permissions.ts";
 import { createJwksVerifier, JwksUnavailableError } from "./jwks.ts";
+
+/** The authenticated user a request acts for. */
+export interface Viewer {
+  id: string;
+  roles: string[];
+  /** True for the development profile's anonymous local user. */
+  anonymous: boolean;
+  /**
+   * What the viewer's agents may do with tools (src/core/tool.ts);
+   * undefined grants every permission, as a token without `scope` does.
+   */
+  permissions?: readonly string[];
+}
 
 /** The development profile's anonymous user. */
 export const LOCAL_VIEWER: Viewer = Object.freeze({

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Cache, CacheSetOptions } from "./cache.ts";
+import type { Cache, CacheSetOptions } from "./types.ts";
 import {
   CacheArgumentError,
   CacheClosedError,

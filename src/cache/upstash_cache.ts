@@ -10,7 +10,7 @@
  * @module
  */
 import { Redis } from "@upstash/redis";
-import type { Cache, CacheSetOptions } from "./cache.ts";
+import type { Cache, CacheSetOptions } from "./types.ts";
 import {
   CacheArgumentError,
   CacheClosedError,

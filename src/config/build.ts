@@ -7,7 +7,7 @@
 import type { Config } from "./types.ts";
 import { type Environment, LOCAL_ORIGINS, PROFILES } from "./profiles.ts";
 import { list, type RawEnv } from "./env_schema.ts";
-import { DOCUMENT_EXTENSIONS } from "../documents/file_types.ts";
+import { DOCUMENT_EXTENSIONS } from "./document_types.ts";
 
 /** The configuration for a validated environment and its profile. */
 export function build(raw: RawEnv, environment: Environment): Config {

@@ -6,9 +6,9 @@
  * @module
  */
 import { z } from "zod";
-import { parseTrustedProxies } from "../http/client_address.ts";
+import { parseTrustedProxies } from "./ip_ranges.ts";
 import { ENVIRONMENTS, type LogLevel } from "./profiles.ts";
-import { DOCUMENT_EXTENSIONS } from "../documents/file_types.ts";
+import { DOCUMENT_EXTENSIONS } from "./document_types.ts";
 
 /** Variables whose values never appear in error messages or logs. */
 export const SECRET_VARIABLES = new Set([

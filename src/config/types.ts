@@ -4,7 +4,7 @@
  * @module
  */
 import type { Environment, LogLevel } from "./profiles.ts";
-import type { DocumentExtension } from "../documents/file_types.ts";
+import type { DocumentExtension } from "./document_types.ts";
 
 /** The validated, structured configuration. */
 export interface Config {

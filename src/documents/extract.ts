@@ -10,8 +10,8 @@
  * ```
  * @module
  */
-import { BadUserInputError } from "../graphql/errors.ts";
-import type { DocumentExtension } from "./file_types.ts";
+import { BadUserInputError } from "../core/errors.ts";
+import type { DocumentExtension } from "../config/document_types.ts";
 import { pdfText } from "./pdf_text.ts";
 import { docxText } from "./docx_text.ts";
 

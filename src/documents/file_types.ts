@@ -13,12 +13,8 @@
  * @module
  */
 import { unzipSync } from "fflate";
-import { BadUserInputError } from "../graphql/errors.ts";
-
-/** Every extension the parsers support; `ALLOWED_EXTENSIONS` picks among them. */
-export const DOCUMENT_EXTENSIONS = ["pdf", "txt", "docx", "md"] as const;
-/** One of {@linkcode DOCUMENT_EXTENSIONS}. */
-export type DocumentExtension = typeof DOCUMENT_EXTENSIONS[number];
+import { BadUserInputError } from "../core/errors.ts";
+import type { DocumentExtension } from "../config/document_types.ts";
 
 /** The media type stored and reported for each extension. */
 export const MEDIA_TYPES: Record<DocumentExtension, string> = {

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { idRule, titleRule } from "../threads/inputs.ts";
+import { idRule, titleRule } from "../core/rules.ts";
 import { MAX_SEARCH_LIMIT } from "./service.ts";
 
 /** Longest search query, in characters: a question, not a document. */

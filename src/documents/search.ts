@@ -9,9 +9,8 @@
  * @module
  */
 import type { Sql } from "postgres";
-import type { Queryable } from "../memories/records.ts";
-import { EXACT_SCAN_MAX, searchSettings } from "../memories/search_query.ts";
-import { vectorLiteral } from "../memories/values.ts";
+import { type Queryable, vectorLiteral } from "../db/sql.ts";
+import { EXACT_SCAN_MAX, searchSettings } from "../memories/mod.ts";
 
 /** One matching passage. */
 export interface ChunkHit {

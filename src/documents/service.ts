@@ -16,12 +16,12 @@
 import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { Viewer } from "../graphql/context.ts";
-import { AppError, BadUserInputError, NotFoundError } from "../graphql/errors.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { AppError, BadUserInputError, NotFoundError } from "../core/errors.ts";
 import { embedChecked, type EmbeddingProvider, embedQueryChecked } from "../llm/embeddings.ts";
-import type { DocumentPassage, DocumentSearch } from "../tools/definition.ts";
-import { type Connection, type ConnectionArgs, seqConnection } from "../threads/connection.ts";
-import { isUuid } from "../threads/ids.ts";
+import type { DocumentPassage, DocumentSearch } from "../core/tool.ts";
+import { type Connection, type ConnectionArgs, seqConnection } from "../core/pagination.ts";
+import { isUuid } from "../core/ids.ts";
 import { detectFileType, extensionOf } from "./file_types.ts";
 import { extractText } from "./extract.ts";
 import { chunkText } from "./chunking.ts";
@@ -206,8 +206,7 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
 
     get,
 
-    list: (viewer, args) =>
-      seqConnection("document", args, (limit, afterSeq) => store.list(viewer.id, limit, afterSeq)),
+    list: (viewer, args) => seqConnection("document", args, (page) => store.list(viewer.id, page)),
 
     async remove(viewer, id) {
       const removed = isUuid(id) ? await store.remove(viewer.id, id) : undefined;

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { vectorLiteral } from "../memories/values.ts";
+import { newestFirst, type SeqWindow, vectorLiteral } from "../db/sql.ts";
 
 /** One `documents` row. */
 export interface DocumentRecord {
@@ -91,13 +91,10 @@ export function createDocumentStore(sql: Sql) {
         WHERE owner_id = ${ownerId} AND id = ANY(${ids as string[]}::uuid[])`;
     },
 
-    /** Up to `limit` documents after the `afterSeq` one, newest first. */
-    list(ownerId: string, limit: number, afterSeq: string | undefined) {
+    /** One page of an owner's documents, newest first. */
+    list(ownerId: string, page: SeqWindow) {
       return sql<DocumentRecord[]>`
-        SELECT ${columns()} FROM documents
-        WHERE owner_id = ${ownerId} ${afterSeq === undefined ? sql`` : sql`AND seq < ${afterSeq}`}
-        ORDER BY seq DESC
-        LIMIT ${limit}`;
+        SELECT ${columns()} FROM documents WHERE owner_id = ${ownerId} ${newestFirst(sql, page)}`;
     },
 
     /** Deletes the document and (by cascade) its chunks; undefined when not the owner's. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { defineTool, type DocumentPassage, type ToolServices } from "../tools/definition.ts";
+import { defineTool, type DocumentPassage, type ToolServices } from "../core/tool.ts";
 import { MAX_QUERY_CHARS } from "./inputs.ts";
 import { DEFAULT_SEARCH_LIMIT } from "./service.ts";
 

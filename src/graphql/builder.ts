@@ -9,7 +9,7 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { GraphQLError, Kind, type ValueNode } from "graphql";
 import type { GraphQLContext } from "./context.ts";
-import { validationError } from "./validation.ts";
+import { validationError } from "../core/validation.ts";
 
 /** JSON values as GraphQL sees them. */
 export type JsonValue = unknown;

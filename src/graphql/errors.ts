@@ -1,132 +1,24 @@
 /**
- * Errors that reach GraphQL clients. Each carries `extensions.code` from the
- * public contract, and a message that says what was wrong and what to do.
- * Anything else is an unexpected fault: it is logged in full and reaches the
- * client as `INTERNAL` with no stack trace or SQL.
+ * The edge's one mapping from errors to what a GraphQL client sees. Domain
+ * code throws the plain errors of src/core/errors.ts; here they become
+ * GraphQL errors with `extensions.code`, GraphQL's own complaints about a
+ * request get `BAD_USER_INPUT`, and anything else is an unexpected fault: it
+ * is logged in full and reaches the client as `INTERNAL` with no stack trace
+ * or SQL.
  *
  * @example
  * ```ts
- * import { NotFoundError } from "./errors.ts";
- * throw new NotFoundError(`Thread "t_1" was not found; check the id.`);
+ * const masked = maskError(error, logger); // a GraphQLError with extensions.code
  * ```
  * @module
  */
 import { GraphQLError } from "graphql";
-
-/** The error codes of the public contract. */
-export const ERROR_CODES = [
-  "BAD_USER_INPUT",
-  "UNAUTHENTICATED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "CONFLICT",
-  "RATE_LIMITED",
-  "INTERNAL",
-] as const;
-/** One of {@linkcode ERROR_CODES}. */
-export type ErrorCode = typeof ERROR_CODES[number];
-
-/** Base class of every error a client may see unmasked. */
-export class AppError extends GraphQLError {
-  /** The contract code, also in `extensions.code`. */
-  readonly code: ErrorCode;
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { extensions?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
-    super(message, {
-      extensions: { ...options.extensions, code },
-      ...(options.cause instanceof Error ? { originalError: options.cause } : {}),
-    });
-    this.name = "AppError";
-    this.code = code;
-  }
-}
-
-/** The input is wrong; the message names the field and the rule. */
-export class BadUserInputError extends AppError {
-  constructor(
-    message: string,
-    options: { field?: string; cause?: unknown; extensions?: Record<string, unknown> } = {},
-  ) {
-    super("BAD_USER_INPUT", message, {
-      extensions: {
-        ...options.extensions,
-        ...(options.field === undefined ? {} : { field: options.field }),
-      },
-      cause: options.cause,
-    });
-    this.name = "BadUserInputError";
-  }
-}
-
-/** No valid credentials were sent. */
-export class UnauthenticatedError extends AppError {
-  constructor(message = "Authentication required: send an Authorization: Bearer <JWT> header.") {
-    super("UNAUTHENTICATED", message);
-    this.name = "UnauthenticatedError";
-  }
-}
-
-/** The viewer may not do this. */
-export class ForbiddenError extends AppError {
-  constructor(message: string) {
-    super("FORBIDDEN", message);
-    this.name = "ForbiddenError";
-  }
-}
-
-/** The object does not exist, or belongs to someone else. */
-export class NotFoundError extends AppError {
-  constructor(message: string) {
-    super("NOT_FOUND", message);
-    this.name = "NotFoundError";
-  }
-}
-
-/** The request conflicts with the current state. */
-export class ConflictError extends AppError {
-  constructor(message: string, extensions: Record<string, unknown> = {}) {
-    super("CONFLICT", message, { extensions });
-    this.name = "ConflictError";
-  }
-}
+import { AppError, ERROR_CODES, INTERNAL_MESSAGE } from "../core/errors.ts";
+import type { Logger } from "../observability/logger.ts";
 
 /**
- * Too many requests; `extensions.retryAfter` says in how many seconds to try
- * again. Over HTTP the response is also 429 with a `Retry-After` header
- * (yoga reads `extensions.http` and strips it from the body).
- */
-export class RateLimitedError extends AppError {
-  /** Seconds until the client may try again. */
-  readonly retryAfter: number;
-  constructor(retryAfter: number, limit?: string) {
-    super(
-      "RATE_LIMITED",
-      `Rate limit exceeded${
-        limit === undefined ? "" : ` (${limit})`
-      }; retry after ${retryAfter} s.`,
-      {
-        extensions: {
-          retryAfter,
-          ...(limit === undefined ? {} : { limit }),
-          http: { status: 429, headers: { "retry-after": String(retryAfter) } },
-        },
-      },
-    );
-    this.name = "RateLimitedError";
-    this.retryAfter = retryAfter;
-  }
-}
-
-/** The message every unexpected fault shows a client. */
-export const INTERNAL_MESSAGE =
-  "Internal error; the server logged the details under this request's id.";
-
-/**
- * Finds the AppError behind a GraphQL error, if any, walking `originalError`.
- * Resolver errors arrive wrapped in a located GraphQLError.
+ * Finds the AppError behind an error, if any, walking `originalError`:
+ * resolver errors arrive wrapped in a located GraphQLError.
  */
 export function findAppError(error: unknown): AppError | undefined {
   let current: unknown = error;
@@ -135,4 +27,66 @@ export function findAppError(error: unknown): AppError | undefined {
     current = current instanceof GraphQLError ? current.originalError : undefined;
   }
   return undefined;
+}
+
+/**
+ * Keeps client-facing errors (AppError, and GraphQL's own syntax and
+ * validation errors) and replaces every unexpected fault with `INTERNAL`,
+ * after logging it in full.
+ */
+export function maskError(error: unknown, logger: Logger): GraphQLError {
+  const app = findAppError(error);
+  if (app) {
+    // An INTERNAL AppError carries a message meant for the client (for
+    // example, the identity provider is down); its cause still needs logging.
+    if (app.code === "INTERNAL") {
+      logger.error("GraphQL operation failed", { error: app.cause ?? app });
+    }
+    const located = error instanceof GraphQLError ? error : undefined;
+    return new GraphQLError(app.message, {
+      ...(located ? { nodes: located.nodes, path: located.path } : {}),
+      extensions: { ...app.extensions },
+    });
+  }
+  if (error instanceof GraphQLError && isRequestFault(error)) {
+    return withCode(error, "BAD_USER_INPUT");
+  }
+  const cause = error instanceof GraphQLError ? error.originalError : error;
+  logger.error("unexpected error in a GraphQL operation", { error: cause });
+  return new GraphQLError(INTERNAL_MESSAGE, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions: { code: "INTERNAL" },
+  });
+}
+
+/**
+ * True for GraphQL's own complaints about the request: no cause beyond
+ * GraphQL errors. Variable coercion (e.g. an unknown enum value) wraps the
+ * scalar's error, outside any resolver (no path); a resolver's error always
+ * has a path, so an unexpected one stays INTERNAL.
+ */
+function isRequestFault(error: GraphQLError): boolean {
+  if (error.originalError === undefined) return true;
+  if (error.path !== undefined) return false;
+  let cause: unknown = error.originalError;
+  while (cause instanceof GraphQLError) cause = cause.originalError;
+  return cause === undefined;
+}
+
+/**
+ * Gives an error the contract's `code`. Yoga's own codes (for example
+ * `GRAPHQL_PARSE_FAILED`) are not in the contract: they move to `reason`.
+ */
+export function withCode(error: GraphQLError, code: string): GraphQLError {
+  const current = error.extensions?.code;
+  if ((ERROR_CODES as readonly unknown[]).includes(current)) return error;
+  const extensions: Record<string, unknown> = { ...error.extensions, code };
+  if (current !== undefined) extensions.reason = current;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
 }

@@ -10,13 +10,13 @@
  */
 import { CloseCode, handleProtocols, makeServer } from "graphql-ws";
 import { type ExecutionArgs, GraphQLError } from "graphql";
-import { type GraphQLHandler, maskError, type RequestScope } from "./yoga.ts";
+import type { GraphQLHandler } from "./yoga.ts";
+import type { RequestScope, WebSocketEndpoint } from "../http/request_scope.ts";
+import { maskError } from "./errors.ts";
 import type { Logger } from "../observability/logger.ts";
 
 /** Live sockets, so shutdown can close them. */
-export interface WebSocketTransport {
-  /** Upgrades a request whose `Upgrade` header asks for a WebSocket. */
-  upgrade(request: Request, scope: RequestScope): Response;
+export interface WebSocketTransport extends WebSocketEndpoint {
   /** Closes every open socket with 1001 (going away). */
   closeAll(): void;
   /** Resolves once every open socket has closed on its own. */

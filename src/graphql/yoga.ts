@@ -8,13 +8,16 @@ import { createYoga, type Plugin, type YogaServerInstance } from "graphql-yoga";
 import { GraphQLError, type GraphQLSchema } from "graphql";
 import { usePrometheus } from "@graphql-yoga/plugin-prometheus";
 import type { Registry } from "prom-client";
-import type { GraphQLContext, Services, Viewer } from "./context.ts";
-import { ERROR_CODES, findAppError, INTERNAL_MESSAGE, RateLimitedError } from "./errors.ts";
+import type { GraphQLContext } from "./context.ts";
+import type { Services } from "../services.ts";
+import { RateLimitedError } from "../core/errors.ts";
+import { maskError, withCode } from "./errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import { resolveViewer } from "../auth/viewer.ts";
+import { resolveViewer, type Viewer } from "../auth/mod.ts";
 import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
-import { createOriginPolicy } from "../http/origins.ts";
+import type { OriginPolicy } from "../http/origins.ts";
+import type { RequestScope } from "../http/request_scope.ts";
 import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
 import {
@@ -23,24 +26,6 @@ import {
   MULTIPART_ENVELOPE_BYTES,
   useBodyLimits,
 } from "./body_limits.ts";
-
-/** What the HTTP layer (or the WebSocket transport) hands to each request. */
-export interface RequestScope {
-  requestId: string;
-  logger: Logger;
-  /** The client's IP address (see src/http/client_address.ts), for per-IP limits. */
-  clientAddress: string;
-  /**
-   * On WebSocket, `connectionParams.authorization` (null when none was sent):
-   * the upgrade request's own headers are not consulted there. Absent on HTTP.
-   */
-  connectionAuthorization?: string | null;
-  /**
-   * Filled in once the viewer is known, so the HTTP layer's request log line
-   * can name the user. Shared by reference: yoga copies the scope itself.
-   */
-  identity?: { userId?: string };
-}
 
 /** The yoga instance the app serves on `/graphql`. */
 export type GraphQLHandler = YogaServerInstance<RequestScope, GraphQLContext>;
@@ -52,12 +37,14 @@ export interface GraphQLHandlerOptions {
   logger: Logger;
   registry: Registry;
   rateLimiter: RateLimiter;
+  /** The CORS policy; the HTTP layer checks WebSocket upgrades with the same one. */
+  origins: OriginPolicy;
 }
 
 /** Creates the yoga handler. */
 export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHandler {
   const { config } = options.services;
-  const origins = createOriginPolicy(config.security.corsOrigins);
+  const { origins } = options;
   const bodyLimits = {
     json: config.graphql.maxRequestBytes,
     multipart: config.documents.maxFileBytes + MULTIPART_ENVELOPE_BYTES,
@@ -139,70 +126,6 @@ async function enforceRateLimit(
 ): Promise<void> {
   const decision = await limiter.check(rateLimitIdentity(viewer, clientAddress));
   if (!decision.allowed) throw new RateLimitedError(decision.retryAfterSeconds, decision.limit);
-}
-
-/**
- * Keeps client-facing errors (AppError, and GraphQL's own syntax and
- * validation errors) and replaces every unexpected fault with `INTERNAL`,
- * after logging it in full.
- */
-export function maskError(error: unknown, logger: Logger): GraphQLError {
-  const app = findAppError(error);
-  if (app) {
-    // An INTERNAL AppError carries a message meant for the client (for
-    // example, the identity provider is down); its cause still needs logging.
-    if (app.code === "INTERNAL") {
-      logger.error("GraphQL operation failed", { error: app.originalError ?? app });
-    }
-    return error instanceof GraphQLError && error !== app
-      ? new GraphQLError(app.message, {
-        nodes: error.nodes,
-        path: error.path,
-        extensions: app.extensions,
-      })
-      : app;
-  }
-  if (error instanceof GraphQLError && isRequestFault(error)) {
-    return withCode(error, "BAD_USER_INPUT");
-  }
-  const cause = error instanceof GraphQLError ? error.originalError : error;
-  logger.error("unexpected error in a GraphQL operation", { error: cause });
-  return new GraphQLError(INTERNAL_MESSAGE, {
-    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
-    extensions: { code: "INTERNAL" },
-  });
-}
-
-/**
- * True for GraphQL's own complaints about the request: no cause beyond
- * GraphQL errors. Variable coercion (e.g. an unknown enum value) wraps the
- * scalar's error, outside any resolver (no path); a resolver's error always
- * has a path, so an unexpected one stays INTERNAL.
- */
-function isRequestFault(error: GraphQLError): boolean {
-  if (error.originalError === undefined) return true;
-  if (error.path !== undefined) return false;
-  let cause: unknown = error.originalError;
-  while (cause instanceof GraphQLError) cause = cause.originalError;
-  return cause === undefined;
-}
-
-/**
- * Gives an error the contract's `code`. Yoga's own codes (for example
- * `GRAPHQL_PARSE_FAILED`) are not in the contract: they move to `reason`.
- */
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  const current = error.extensions?.code;
-  if ((ERROR_CODES as readonly unknown[]).includes(current)) return error;
-  const extensions: Record<string, unknown> = { ...error.extensions, code };
-  if (current !== undefined) extensions.reason = current;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions,
-  });
 }
 
 /**

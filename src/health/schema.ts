@@ -6,7 +6,7 @@
  */
 import { builder } from "../graphql/builder.ts";
 import type { DependencyCheck, ReadinessReport } from "./health.ts";
-import { BadUserInputError } from "../graphql/errors.ts";
+import { BadUserInputError } from "../core/errors.ts";
 
 const DependencyStatus = builder.enumType("DependencyStatus", {
   description: "Whether a dependency answered its readiness check.",

@@ -9,11 +9,11 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import type { HealthService } from "../health/health.ts";
-import type { GraphQLHandler } from "../graphql/yoga.ts";
-import type { WebSocketTransport } from "../graphql/websocket.ts";
+import type { GraphQLEndpoint, WebSocketEndpoint } from "./request_scope.ts";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./request_id.ts";
-import { clientAddress, type TrustedProxies } from "./client_address.ts";
-import { createOriginPolicy } from "./origins.ts";
+import { clientAddress } from "./client_address.ts";
+import type { TrustedProxies } from "../config/ip_ranges.ts";
+import type { OriginPolicy } from "./origins.ts";
 import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
 
@@ -23,10 +23,12 @@ export interface RouterDeps {
   logger: Logger;
   metrics: Metrics;
   health: HealthService;
-  yoga: GraphQLHandler;
-  websocket: WebSocketTransport;
+  yoga: GraphQLEndpoint;
+  websocket: WebSocketEndpoint;
   rateLimiter: RateLimiter;
   trustedProxies: TrustedProxies;
+  /** The CORS policy, shared with the GraphQL handler. */
+  origins: OriginPolicy;
 }
 
 /**
@@ -56,7 +58,7 @@ const QUIET = new Set(["/health", "/health/ready", "/health/live", "/metrics", "
 /** Creates the app's fetch handler. */
 export function createRouter(deps: RouterDeps): FetchHandler {
   const { metrics, logger } = deps;
-  const origins = createOriginPolicy(deps.config.security.corsOrigins);
+  const { origins } = deps;
 
   async function route(
     request: Request,

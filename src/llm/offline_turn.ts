@@ -23,7 +23,7 @@
  */
 import type { AIMessage, BaseMessage, ToolMessage } from "@langchain/core/messages";
 import { offlineArgsOf } from "./offline_plan.ts";
-import { currentTurn } from "../threads/messages.ts";
+import { currentTurn } from "./messages.ts";
 
 /** The offline model's next move. */
 export type OfflineTurn =

@@ -7,7 +7,6 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { DependencyProbe } from "../health/health.ts";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
 const REMEMBER_MS = 30_000;
@@ -17,11 +16,19 @@ export function llmMode(config: Config["llm"]): "offline" | "openai" {
   return config.apiKey === undefined ? "offline" : "openai";
 }
 
+/** A readiness check of the model, in the shape health probes take. */
+export interface LlmProbe {
+  name: "llm";
+  mode: "offline" | "openai";
+  /** Resolves when the provider answers; throws otherwise. */
+  check(): Promise<void>;
+}
+
 /** The readiness probe for the language model. */
 export function createLlmProbe(
   config: Config["llm"],
   fetchFn: typeof fetch = fetch,
-): DependencyProbe {
+): LlmProbe {
   const mode = llmMode(config);
   let lastOk = -Infinity;
   return {

@@ -19,7 +19,7 @@ import {
   writeGzipLines,
 } from "./backup_format.ts";
 import { readIndexIdentity } from "./index_meta.ts";
-import type { Queryable } from "./records.ts";
+import type { Queryable } from "../db/sql.ts";
 import type { Sql } from "postgres";
 
 const PAGE = 500;

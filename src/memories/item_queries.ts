@@ -9,11 +9,11 @@ import {
   type ItemRow,
   type MemoryRecord,
   type MemoryVersion,
-  type Queryable,
   toRecord,
   type VersionChange,
 } from "./records.ts";
-import { vectorLiteral } from "./values.ts";
+import type { Queryable } from "../db/sql.ts";
+import { vectorLiteral } from "../db/sql.ts";
 
 /** One write, already checked and embedded. */
 export interface ItemWrite {

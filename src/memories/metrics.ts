@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import type { Queryable } from "./records.ts";
+import type { Queryable } from "../db/sql.ts";
 import type { Metrics } from "../observability/metrics.ts";
 
 /** Distinct namespace label values, at most; the rest are `other`. */

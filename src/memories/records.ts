@@ -6,7 +6,6 @@
  * @module
  */
 import type { Item, SearchItem } from "@langchain/langgraph-checkpoint";
-import type { Sql, TransactionSql } from "postgres";
 
 /** A live memory: LangGraph's `Item` with its expiry and version. */
 export interface MemoryRecord extends Item {
@@ -77,6 +76,3 @@ export function reviveRecord(cached: MemoryHit): MemoryHit {
     validFrom: new Date(cached.validFrom),
   };
 }
-
-/** The pool or a transaction: query functions accept either. */
-export type Queryable = Sql | TransactionSql;

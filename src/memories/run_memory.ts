@@ -23,7 +23,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { Config } from "../config.ts";
 import { createChatModel } from "../llm/chat_model.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { RunHooks } from "../runs/hooks.ts";
+import type { RunHooks } from "../core/run_hooks.ts";
 import type { MemoryChange } from "./manager.ts";
 import { createMemoryReflection } from "./reflection.ts";
 import type { MemoryService } from "./service.ts";

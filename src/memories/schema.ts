@@ -8,7 +8,7 @@
  */
 import type { ArgBuilder } from "@pothos/core";
 import { builder } from "../graphql/builder.ts";
-import { NotFoundError } from "../graphql/errors.ts";
+import { NotFoundError } from "../core/errors.ts";
 import {
   consolidateMemoriesRule,
   deleteMemoryRule,

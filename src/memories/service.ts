@@ -38,7 +38,7 @@ import { checkNamespace } from "./namespace.ts";
 import { cleanupMemories, type CleanupReport } from "./cleanup.ts";
 import { type BackupReport, backupToDirectory } from "./backup.ts";
 import { type Maintenance, startMaintenance } from "./maintenance.ts";
-import { BadUserInputError } from "../graphql/errors.ts";
+import { BadUserInputError } from "../core/errors.ts";
 
 /** What the service needs. */
 export interface MemoryServiceOptions {

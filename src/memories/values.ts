@@ -11,7 +11,7 @@
  * @module
  */
 import { getTextAtPath } from "@langchain/langgraph-checkpoint";
-import { BadUserInputError } from "../graphql/errors.ts";
+import { BadUserInputError } from "../core/errors.ts";
 
 /** Longest key, in characters. */
 export const MAX_KEY_LENGTH = 256;
@@ -125,14 +125,4 @@ export function textToEmbed(
   );
   const text = texts.join("\n").trim();
   return text === "" ? undefined : text;
-}
-
-/** pgvector's text form of a vector: `[0.1,0.2,…]`, exact for float4 values. */
-export function vectorLiteral(vector: readonly number[]): string {
-  return `[${vector.join(",")}]`;
-}
-
-/** Parses pgvector's text form back into numbers. */
-export function parseVector(text: string): number[] {
-  return text === "[]" ? [] : text.slice(1, -1).split(",").map(Number);
 }

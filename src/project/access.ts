@@ -14,8 +14,8 @@
  * ```
  * @module
  */
-import type { Viewer } from "../graphql/context.ts";
-import { NotFoundError } from "../graphql/errors.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { NotFoundError } from "../core/errors.ts";
 import type { PlanRecord, TaskRecord } from "./records.ts";
 
 /** The role that administers the default plan and may force completions. */

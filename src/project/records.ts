@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { Sql, TransactionSql } from "postgres";
 import type { TaskPriority, TaskStatus } from "./plan_document.ts";
 
 /** A plan's own row. */
@@ -63,6 +62,3 @@ export interface PlanSnapshot {
   phases: PhaseRecord[];
   tasks: TaskRecord[];
 }
-
-/** The pool or a transaction: store functions run on either. */
-export type Queryable = Sql | TransactionSql;

@@ -1,7 +1,7 @@
 /**
  * The GraphQL inputs of delivery plans. Every mutation input is validated
  * with zod before a resolver runs; failures are BAD_USER_INPUT naming each
- * field (see src/graphql/validation.ts).
+ * field (see src/core/validation.ts).
  *
  * @module
  */

@@ -15,12 +15,12 @@
  * @module
  */
 import type { Sql } from "postgres";
-import type { Viewer } from "../graphql/context.ts";
-import { BadUserInputError, NotFoundError } from "../graphql/errors.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { BadUserInputError, NotFoundError } from "../core/errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { canReadPlan, planNotFound, taskNotFound } from "./access.ts";
 import { utcDay } from "./calendar.ts";
-import { type ConnectionArgs, keysetConnection } from "./cursor.ts";
+import { type Connection, type ConnectionArgs, keysetConnection } from "../core/pagination.ts";
 import { DEFAULT_PLAN_ID, DEFAULT_PLAN_OWNER, defaultPlanDocument } from "./plan_data.ts";
 import type { PlanDocument } from "./plan_document.ts";
 import { toPlanDocument } from "./plan_export.ts";
@@ -37,6 +37,9 @@ import {
 import { createStatusEvents, type StatusEvents } from "./status_events.ts";
 import { createTaskChanges, type TaskChanges } from "./task_changes.ts";
 import { findTask, selectTasks, type TaskFilter } from "./task_store.ts";
+
+/** A plan's `seq` or a task's position, as cursors carry them. */
+const KEY = /^\d{1,9}$/;
 
 /** What {@linkcode createProjectService} needs. */
 export interface ProjectServiceOptions {
@@ -63,7 +66,7 @@ export interface ProjectService extends TaskChanges {
   /** The plan, or NOT_FOUND when it is missing or not the viewer's. */
   plan(viewer: Viewer, planId?: string | null): Promise<PlanRecord>;
   /** The default plan and the viewer's own plans, as a connection. */
-  plans(viewer: Viewer, args: ConnectionArgs): ReturnType<typeof keysetConnection<PlanRecord>>;
+  plans(viewer: Viewer, args: ConnectionArgs): Promise<Connection<PlanRecord>>;
   status(viewer: Viewer, planId?: string | null): Promise<ProjectStatus>;
   phases(viewer: Viewer, planId?: string | null): Promise<PhaseProgress[]>;
   currentPhase(viewer: Viewer, planId?: string | null): Promise<PhaseProgress | null>;
@@ -73,7 +76,7 @@ export interface ProjectService extends TaskChanges {
     planId: string | null | undefined,
     filter: TaskFilter,
     args: ConnectionArgs,
-  ): ReturnType<typeof keysetConnection<TaskRecord>>;
+  ): Promise<Connection<TaskRecord>>;
   nextTasks(viewer: Viewer, options: NextTasksOptions): Promise<TaskRecord[]>;
   /** Creates a plan owned by the viewer from a validated document. */
   importPlan(viewer: Viewer, doc: PlanDocument): Promise<PlanRecord>;
@@ -131,12 +134,13 @@ export function createProjectService(options: ProjectServiceOptions): ProjectSer
     },
     plan: readablePlan,
     plans(viewer, args) {
-      return keysetConnection(
+      return keysetConnection({
+        kind: "plan",
         args,
-        "plan",
-        (p) => p.seq,
-        (page) => listVisiblePlans(sql, viewer.id, page),
-      );
+        keyOf: (p) => p.seq,
+        keyPattern: KEY,
+        fetch: (page) => listVisiblePlans(sql, viewer.id, page),
+      });
     },
     async status(viewer, planId) {
       return projectStatus(await snapshot(viewer, planId), today());
@@ -157,12 +161,13 @@ export function createProjectService(options: ProjectServiceOptions): ProjectSer
     },
     async tasks(viewer, planId, filter, args) {
       const plan = await readablePlan(viewer, planId);
-      return await keysetConnection(
+      return await keysetConnection({
+        kind: "task",
         args,
-        "task",
-        (t) => t.position,
-        (page) => selectTasks(sql, plan.id, filter, page),
-      );
+        keyOf: (t) => t.position,
+        keyPattern: KEY,
+        fetch: (page) => selectTasks(sql, plan.id, filter, page),
+      });
     },
     async nextTasks(viewer, { planId, limit, phaseId, allPhases }) {
       const count = limit ?? NEXT_TASKS_LIMIT.default;

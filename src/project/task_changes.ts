@@ -12,13 +12,14 @@
  * @module
  */
 import type { Sql } from "postgres";
-import type { Viewer } from "../graphql/context.ts";
-import { ConflictError, ForbiddenError } from "../graphql/errors.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { ConflictError, ForbiddenError } from "../core/errors.ts";
 import type { Logger } from "../observability/logger.ts";
 import { canChangeTask, isAdmin, taskNotFound } from "./access.ts";
 import type { TaskStatus } from "./plan_document.ts";
 import { touchPlan } from "./plan_store.ts";
-import type { PlanRecord, Queryable, TaskRecord } from "./records.ts";
+import type { PlanRecord, TaskRecord } from "./records.ts";
+import type { Queryable } from "../db/sql.ts";
 import type { StatusEvents } from "./status_events.ts";
 import { findTask, updateTaskAssignee, updateTaskStatus } from "./task_store.ts";
 import { statusChange } from "./transitions.ts";

@@ -10,8 +10,9 @@
  * @module
  */
 import type { TaskPriority, TaskStatus } from "./plan_document.ts";
-import type { Queryable, TaskRecord } from "./records.ts";
-import type { KeysetPage } from "./cursor.ts";
+import type { TaskRecord } from "./records.ts";
+import type { Queryable } from "../db/sql.ts";
+import type { KeysetPage } from "../core/pagination.ts";
 
 /** Narrows a task list; every given field must match. */
 export interface TaskFilter {

@@ -12,8 +12,8 @@
  * ```
  * @module
  */
-import type { Viewer } from "../graphql/context.ts";
-import { parseIp } from "../http/client_address.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { parseIp } from "../config/ip_ranges.ts";
 
 /** The rate-limit key of a request. */
 export function rateLimitIdentity(viewer: Viewer | undefined, address: string): string {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AppError, ConflictError } from "../graphql/errors.ts";
+import { AppError, ConflictError } from "../core/errors.ts";
 import type { Scheduler } from "./scheduler.ts";
 import type { ActiveRow, MultitaskStrategy } from "./store.ts";
 

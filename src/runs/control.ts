@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { LoadedAgent } from "../agents/runtime.ts";
-import type { Viewer } from "../graphql/context.ts";
+import type { LoadedAgent } from "../agents/mod.ts";
+import type { Viewer } from "../auth/mod.ts";
 import { admission, checkCapacity } from "./admission.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { ActiveRun, createRunner, StopReason } from "./runner.ts";

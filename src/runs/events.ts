@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { MessageView } from "../threads/messages.ts";
+import type { MessageView } from "../threads/mod.ts";
 
 /** A run's lifecycle status. */
 export type RunStatus = "pending" | "running" | "success" | "error" | "interrupted" | "cancelled";

@@ -9,10 +9,10 @@
  */
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseStore, Command } from "@langchain/langgraph";
-import type { AgentGraph } from "../agents/definition.ts";
-import type { AgentStateUpdate } from "../agents/state.ts";
-import { isMessage, toJsonState, toMessageView } from "../threads/messages.ts";
-import { threadConfig } from "../threads/thread_config.ts";
+import type { AgentGraph } from "../agents/mod.ts";
+import type { AgentStateUpdate } from "../agents/mod.ts";
+import { isMessage, toJsonState, toMessageView } from "../threads/mod.ts";
+import { threadConfig } from "../threads/mod.ts";
 import type { EventBus } from "./event_bus.ts";
 import { createTokenHandler } from "./token_handler.ts";
 import { createToolEventHandler } from "./tool_event_handler.ts";

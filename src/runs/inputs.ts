@@ -7,8 +7,8 @@
  * @module
  */
 import { z } from "zod";
-import { validationError } from "../graphql/validation.ts";
-import { idRule } from "../threads/inputs.ts";
+import { validationError } from "../core/validation.ts";
+import { idRule } from "../core/rules.ts";
 
 /** The most characters any configuration may allow; GraphQL rejects more at once. */
 export const HARD_MAX_MESSAGE_CHARS = 1_000_000;

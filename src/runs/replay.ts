@@ -8,10 +8,10 @@
  * @module
  */
 import type { BaseMessage } from "@langchain/core/messages";
-import type { AgentGraph } from "../agents/definition.ts";
-import { toMessageView } from "../threads/messages.ts";
-import { toStateView } from "../threads/state.ts";
-import { threadConfig } from "../threads/thread_config.ts";
+import type { AgentGraph } from "../agents/mod.ts";
+import { toMessageView } from "../threads/mod.ts";
+import { toStateView } from "../threads/mod.ts";
+import { threadConfig } from "../threads/mod.ts";
 import { eventId, type RunEvent, type RunEventPayload, TERMINAL_STATUSES } from "./events.ts";
 import type { RunRecord } from "./store.ts";
 

@@ -9,18 +9,18 @@
  */
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver, Command } from "@langchain/langgraph";
-import type { AgentGraph } from "../agents/definition.ts";
-import type { AgentStateUpdate } from "../agents/state.ts";
+import type { AgentGraph } from "../agents/mod.ts";
+import type { AgentStateUpdate } from "../agents/mod.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { MessageView } from "../threads/messages.ts";
-import { readState } from "../threads/state.ts";
-import { threadConfig, type ThreadKey } from "../threads/thread_config.ts";
-import type { ThreadStatus, ThreadStore } from "../threads/store.ts";
-import { type RollbackPoint, rollbackPoint, rollbackTo } from "../threads/checkpoint_copy.ts";
+import type { MessageView } from "../threads/mod.ts";
+import { readState } from "../threads/mod.ts";
+import { threadConfig, type ThreadKey } from "../threads/mod.ts";
+import type { ThreadStatus, ThreadStore } from "../threads/mod.ts";
+import { type RollbackPoint, rollbackPoint, rollbackTo } from "../threads/mod.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { RunStatus } from "./events.ts";
 import { executeGraph } from "./executor.ts";
-import type { RunHooks } from "./hooks.ts";
+import type { RunHooks } from "../core/run_hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { RunRecord, RunStore } from "./store.ts";
 

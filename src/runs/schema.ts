@@ -9,9 +9,9 @@ import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
 import { EVENT_IS_RESULT } from "../graphql/event_passthrough.ts";
 import { ThreadRef } from "../threads/schema.ts";
-import { idRule } from "../threads/inputs.ts";
+import { idRule } from "../core/rules.ts";
 import type { RunRecord } from "./store.ts";
-import { RunEventRef, RunStatusRef } from "./event_types.ts";
+import { RunEventRef, RunStatusRef } from "./schema_events.ts";
 import { cancelRunRule, resumeRunRule, sendMessageRule } from "./inputs.ts";
 import type { SendMessageInput } from "./service.ts";
 

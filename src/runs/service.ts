@@ -17,19 +17,19 @@
 import { HumanMessage } from "@langchain/core/messages";
 import { type BaseCheckpointSaver, Command } from "@langchain/langgraph";
 import type { Config } from "../config.ts";
-import type { Viewer } from "../graphql/context.ts";
-import { ConflictError, NotFoundError } from "../graphql/errors.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { AgentRuntime } from "../agents/runtime.ts";
-import type { ThreadService } from "../threads/service.ts";
-import { type Connection, type ConnectionArgs, seqConnection } from "../threads/connection.ts";
-import { isUuid } from "../threads/ids.ts";
-import { toMessageView } from "../threads/messages.ts";
-import { readState } from "../threads/state.ts";
+import type { AgentRuntime } from "../agents/mod.ts";
+import type { ThreadService } from "../threads/mod.ts";
+import { type Connection, type ConnectionArgs, seqConnection } from "../core/pagination.ts";
+import { isUuid } from "../core/ids.ts";
+import { toMessageView } from "../threads/mod.ts";
+import { readState } from "../threads/mod.ts";
 import type { EventBus } from "./event_bus.ts";
 import { type RunEvent, TERMINAL_STATUSES } from "./events.ts";
 import { checkContentLength } from "./inputs.ts";
-import type { RunHooks } from "./hooks.ts";
+import type { RunHooks } from "../core/run_hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { admission } from "./admission.ts";
 import { createRunControl } from "./control.ts";
@@ -195,7 +195,7 @@ export function createRunService(deps: RunServiceDeps) {
     return await seqConnection(
       "run",
       args,
-      (limit, afterSeq) => store.listForThread(thread.ownerId, thread.id, limit, afterSeq),
+      (page) => store.listForThread(thread.ownerId, thread.id, page),
     );
   }
 

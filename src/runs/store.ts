@@ -8,7 +8,8 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { NotFoundError } from "../graphql/errors.ts";
+import { newestFirst, type SeqWindow } from "../db/sql.ts";
+import { NotFoundError } from "../core/errors.ts";
 import type { RunStatus } from "./events.ts";
 
 /** How a new run treats an active run on its thread. */
@@ -93,18 +94,11 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
       return row;
     },
 
-    /** Up to `limit` of an owner's thread's runs after the `afterSeq` one, newest first. */
-    listForThread(
-      ownerId: string,
-      threadId: string,
-      limit: number,
-      afterSeq: string | undefined,
-    ) {
+    /** One page of an owner's thread's runs, newest first. */
+    listForThread(ownerId: string, threadId: string, page: SeqWindow) {
       return sql<RunRecord[]>`
         SELECT ${columns()} FROM runs
-        WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
-          ${afterSeq === undefined ? sql`` : sql`AND seq < ${afterSeq}`}
-        ORDER BY seq DESC LIMIT ${limit}`;
+        WHERE thread_id = ${threadId} AND owner_id = ${ownerId} ${newestFirst(sql, page)}`;
     },
 
     /** Every run id of a thread, however many there are. */

@@ -5,19 +5,10 @@
  * @module
  */
 import { z } from "zod";
+import { idRule, titleRule } from "../core/rules.ts";
 
 /** Metadata JSON may be at most this long once serialized. */
 export const MAX_METADATA_BYTES = 16 * 1024;
-
-/** An id argument: never empty, never huge. */
-export const idRule = z.string().min(1, { error: "must not be empty" }).max(100, {
-  error: "must be at most 100 characters",
-});
-
-/** A thread title. */
-export const titleRule = z.string().trim().min(1, { error: "must not be blank" }).max(500, {
-  error: "must be at most 500 characters",
-});
 
 /** Thread metadata: a JSON object of bounded size. */
 export const metadataRule = z.record(z.string(), z.unknown(), {

@@ -84,8 +84,3 @@ export function toJsonState(values: unknown): unknown {
   }
   return values;
 }
-
-/** The messages after the last user message: what the current turn has produced so far. */
-export function currentTurn(messages: BaseMessage[]): BaseMessage[] {
-  return messages.slice(messages.findLastIndex((m) => m.getType() === "human") + 1);
-}

@@ -7,11 +7,11 @@
 import { builder } from "../graphql/builder.ts";
 import { AgentRef } from "../agents/schema.ts";
 import type { ThreadFilter, ThreadRecord, ThreadStatus } from "./store.ts";
-import { CheckpointRef, InterruptRef, MessageRef } from "./types.ts";
+import { CheckpointRef, InterruptRef, MessageRef } from "./schema_types.ts";
+import { idRule } from "../core/rules.ts";
 import {
   createThreadRule,
   forkThreadRule,
-  idRule,
   threadFilterRule,
   threadIdRule,
   updateThreadRule,

@@ -13,19 +13,19 @@
  */
 import type { Sql } from "postgres";
 import type { PostgresCheckpointer } from "./checkpointer.ts";
-import type { Viewer } from "../graphql/context.ts";
-import { NotFoundError } from "../graphql/errors.ts";
-import type { AgentRuntime } from "../agents/runtime.ts";
+import type { Viewer } from "../auth/mod.ts";
+import { NotFoundError } from "../core/errors.ts";
+import type { AgentRuntime } from "../agents/mod.ts";
 import {
   type Connection,
   type ConnectionArgs,
-  readPage,
+  encodeCursor,
+  readForwardPage,
   seqConnection,
   toConnection,
-} from "./connection.ts";
+} from "../core/pagination.ts";
 import { copyCheckpoints, forkCheckpoints } from "./checkpoint_copy.ts";
-import { isUuid } from "./ids.ts";
-import { decodeCursor, encodeCursor } from "../graphql/cursor.ts";
+import { isUuid } from "../core/ids.ts";
 import { readHistory, readState, type StateView } from "./state.ts";
 import { createThreadStore, type ThreadFilter, type ThreadRecord } from "./store.ts";
 
@@ -88,7 +88,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
     return await seqConnection(
       "thread",
       args,
-      (limit, afterSeq) => store.list(viewer.id, args.filter ?? {}, limit, afterSeq),
+      (page) => store.list(viewer.id, args.filter ?? {}, page),
     );
   }
 
@@ -166,8 +166,8 @@ export function createThreadService(deps: ThreadServiceDeps) {
     thread: ThreadRecord,
     args: ConnectionArgs,
   ): Promise<Connection<StateView>> {
-    const page = readPage(args);
-    const before = page.after === undefined ? undefined : decodeCursor("checkpoint", page.after);
+    const page = readForwardPage("checkpoint", args);
+    const before = page.after;
     const views = await readHistory(graphOf(thread), thread, {
       limit: page.limit + 1,
       before,

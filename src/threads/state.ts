@@ -6,7 +6,7 @@
  */
 import type { BaseMessage } from "@langchain/core/messages";
 import type { StateSnapshot } from "@langchain/langgraph";
-import type { AgentGraph } from "../agents/definition.ts";
+import type { AgentGraph } from "../agents/mod.ts";
 import { type MessageView, toJsonState, toMessageView } from "./messages.ts";
 import { threadConfig, type ThreadKey } from "./thread_config.ts";
 

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Sql } from "postgres";
+import { newestFirst, type SeqWindow } from "../db/sql.ts";
 
 /** A thread's status. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -58,17 +59,15 @@ export function createThreadStore(sql: Sql) {
       return row;
     },
 
-    /** Up to `limit` threads after the `afterSeq` one, newest first. */
-    list(ownerId: string, filter: ThreadFilter, limit: number, afterSeq: string | undefined) {
+    /** One page of an owner's threads, newest first. */
+    list(ownerId: string, filter: ThreadFilter, page: SeqWindow) {
       return sql<ThreadRecord[]>`
         SELECT ${columns()} FROM threads
         WHERE owner_id = ${ownerId}
-          ${afterSeq === undefined ? sql`` : sql`AND seq < ${afterSeq}`}
           ${filter.agentId === undefined ? sql`` : sql`AND agent_id = ${filter.agentId}`}
           ${filter.status === undefined ? sql`` : sql`AND status = ${filter.status}`}
           ${filter.metadata === undefined ? sql`` : sql`AND metadata @> ${json(filter.metadata)}`}
-        ORDER BY seq DESC
-        LIMIT ${limit}`;
+          ${newestFirst(sql, page)}`;
     },
 
     async update(

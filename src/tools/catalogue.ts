@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { ToolDefinition } from "./definition.ts";
+import type { ToolDefinition } from "../core/tool.ts";
 import { askHumanTool } from "./builtin/ask_human.ts";
 import { clockTool } from "./builtin/clock.ts";
-import { manageMemoryTool, searchMemoryTool } from "./builtin/memory.ts";
+import { manageMemoryTool, searchMemoryTool } from "../memories/mod.ts";
 import { webSearchTool } from "./builtin/web_search.ts";
-import { searchDocumentsTool } from "../documents/tool.ts";
+import { searchDocumentsTool } from "../documents/mod.ts";
 import { renderChart } from "./chart/render_chart.ts";
 import { runCode } from "./code/run_code.ts";
 

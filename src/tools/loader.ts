@@ -1,6 +1,6 @@
 /**
  * Dynamic tool loading: TOOL_MODULES names local modules that are imported
- * at start, each exporting `tools` (ToolDefinitions, see definition.ts)
+ * at start, each exporting `tools` (ToolDefinitions, see src/core/tool.ts)
  * and, optionally, `attach` (agent id → tool names it adds to that agent).
  * A deployment adds its own tools without forking Graphmind; every loaded
  * tool goes through the same registry, permissions, logs and metrics.
@@ -16,7 +16,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import { TOOL_PERMISSIONS, type ToolDefinition } from "./definition.ts";
+import { TOOL_PERMISSIONS, type ToolDefinition } from "../core/tool.ts";
 
 /** What the modules add. */
 export interface LoadedTools {

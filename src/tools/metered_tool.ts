@@ -14,7 +14,7 @@ import {
   ToolInputParsingException,
 } from "@langchain/core/tools";
 import { withOfflineArgs } from "../llm/offline_plan.ts";
-import type { ToolCallContext, ToolDefinition, ToolServices } from "./definition.ts";
+import type { ToolCallContext, ToolDefinition, ToolServices } from "../core/tool.ts";
 import type { ToolCallStatus } from "./metrics.ts";
 import { recordToolUsage, type ToolUsageSink } from "./usage.ts";
 

@@ -14,7 +14,7 @@
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { Logger } from "../observability/logger.ts";
 import { assertKnownTools, TOOL_CATALOGUE } from "./catalogue.ts";
-import type { ToolDefinition, ToolPermission, ToolServices } from "./definition.ts";
+import type { ToolDefinition, ToolPermission, ToolServices } from "../core/tool.ts";
 import { createMeteredTool } from "./metered_tool.ts";
 import type { ToolMetrics } from "./metrics.ts";
 

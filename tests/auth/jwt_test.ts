@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { CLOCK_LEEWAY_SECONDS, JwtError, signJwt, verifyJwt } from "../../src/auth/jwt.ts";
 import { resolveViewer } from "../../src/auth/viewer.ts";
 import { loadConfig } from "../../src/config.ts";
-import { AppError } from "../../src/graphql/errors.ts";
+import { AppError } from "../../src/core/errors.ts";
 
 const SECRET = "test-secret-0123456789";
 

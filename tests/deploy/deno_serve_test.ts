@@ -4,7 +4,7 @@
  * it from starting on Deno Deploy without a database and Upstash.
  */
 import assert from "node:assert/strict";
-import { prepareDenoDeployEnv } from "../../src/deno_deploy.ts";
+import { prepareDenoDeployEnv } from "../../src/config/deno_deploy.ts";
 import { startTaskArgs } from "../support/server_process.ts";
 
 const root = new URL("../../", import.meta.url);

@@ -11,7 +11,7 @@ import { startMockOpenAI } from "../support/mock_openai.ts";
 import { chunkSearchStatement, searchChunks } from "../../src/documents/search.ts";
 import { searchSettings } from "../../src/memories/search_query.ts";
 import { DOCUMENT_HNSW_DDL, DOCUMENT_HNSW_INDEX } from "../../src/documents/index_meta.ts";
-import type { Viewer } from "../../src/graphql/context.ts";
+import type { Viewer } from "../../src/auth/mod.ts";
 
 const viewer = (id: string): Viewer => ({ id, roles: ["user"], anonymous: false });
 const OWNER = "index-user";

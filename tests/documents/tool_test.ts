@@ -10,7 +10,7 @@ import { startTestApp } from "../support/app.ts";
 import { createToolRegistry } from "../../src/tools/registry.ts";
 import { createToolMetrics } from "../../src/tools/metrics.ts";
 import { offlineArgsOf } from "../../src/llm/offline_plan.ts";
-import type { Viewer } from "../../src/graphql/context.ts";
+import type { Viewer } from "../../src/auth/mod.ts";
 import type { DocumentSearchArtifact } from "../../src/documents/tool.ts";
 import { crossTenant } from "../support/tally.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { GraphQLError } from "graphql";
-import { maskError } from "../../src/graphql/yoga.ts";
-import { ConflictError, INTERNAL_MESSAGE, NotFoundError } from "../../src/graphql/errors.ts";
+import { maskError } from "../../src/graphql/errors.ts";
+import { ConflictError, INTERNAL_MESSAGE, NotFoundError } from "../../src/core/errors.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 
 function collector() {

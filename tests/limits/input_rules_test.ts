@@ -4,7 +4,7 @@
  * schema built the way domain schema files use them.
  */
 import assert from "node:assert/strict";
-import type { Services } from "../../src/graphql/context.ts";
+import type { Services } from "../../src/services.ts";
 import SchemaBuilder from "@pothos/core";
 import ValidationPlugin from "@pothos/plugin-validation";
 import { createClient as createSseClient } from "graphql-sse";
@@ -21,9 +21,10 @@ import {
   oneOf,
   withInputLimits,
 } from "../../src/graphql/input_rules.ts";
-import { validationError } from "../../src/graphql/validation.ts";
+import { validationError } from "../../src/core/validation.ts";
 import type { GraphQLContext } from "../../src/graphql/context.ts";
 import { createGraphQLHandler } from "../../src/graphql/yoga.ts";
+import { createOriginPolicy } from "../../src/http/origins.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
@@ -203,6 +204,7 @@ function handlerWith(env: Record<string, string>, calls: { count: number }) {
     logger,
     registry: metrics.registry,
     rateLimiter: createRateLimiter({ cache, config, metrics, logger }),
+    origins: createOriginPolicy(config.security.corsOrigins),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { TestApp } from "../support/app.ts";
-import { BadUserInputError } from "../../src/graphql/errors.ts";
+import { BadUserInputError } from "../../src/core/errors.ts";
 
 /** Asserts `run` fails with BAD_USER_INPUT naming `field`. */
 export async function assertBadInput(run: () => Promise<unknown>, field: string, pattern?: RegExp) {

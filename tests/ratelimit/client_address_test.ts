@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  clientAddress,
-  parseIp,
-  parseTrustedProxies,
-  UNKNOWN_ADDRESS,
-} from "../../src/http/client_address.ts";
+import { clientAddress, UNKNOWN_ADDRESS } from "../../src/http/client_address.ts";
+import { parseIp, parseTrustedProxies } from "../../src/config/ip_ranges.ts";
 import { rateLimitIdentity } from "../../src/ratelimit/identity.ts";
 import { loadConfig } from "../../src/config.ts";
 

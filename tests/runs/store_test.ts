@@ -51,7 +51,9 @@ Deno.test("run store statements never reach another owner's threads or runs", as
       runs.create({ ...row, ownerId: "bob" }, () => {}),
       (e: Error) => e.name === "NotFoundError" && /was not found/.test(e.message),
     );
-    assert.deepEqual([...await runs.listForThread("bob", thread.id, 10, undefined)], []);
+    assert.deepEqual([
+      ...await runs.listForThread("bob", thread.id, { limit: 10, inverted: false }),
+    ], []);
     assert.equal(await runs.latestForThread("bob", thread.id), undefined);
     await runs.markRunning("bob", run.id, "cp-x");
     await runs.finish("bob", run.id, {
@@ -64,7 +66,9 @@ Deno.test("run store statements never reach another owner's threads or runs", as
 
     // alice's own calls work.
     assert.deepEqual(
-      (await runs.listForThread("alice", thread.id, 10, undefined)).map((r) => r.id),
+      (await runs.listForThread("alice", thread.id, { limit: 10, inverted: false })).map((r) =>
+        r.id
+      ),
       [run.id],
     );
     assert.equal((await runs.latestForThread("alice", thread.id))?.id, run.id);

@@ -96,6 +96,22 @@ Deno.test("threads: create, read, list, update, copy, fork and delete", async (t
       assert.deepEqual(busy.edges, []);
       const none = (await app.ok("bob", LIST, { filter: { agentId: "nobody" } })).threads;
       assert.deepEqual(none.edges, []);
+
+      // Backwards, as Relay pages: `last` reads the oldest end, `before` steps back.
+      const BACK = `query($last: Int, $before: String) { threads(last: $last, before: $before) {
+        edges { node { title } } pageInfo { hasNextPage hasPreviousPage startCursor } } }`;
+      const oldest = (await app.ok("bob", BACK, { last: 2 })).threads;
+      assert.deepEqual(oldest.edges.map((e: any) => e.node.title), ["t1", "t0"]);
+      assert.equal(oldest.pageInfo.hasPreviousPage, true);
+      assert.equal(oldest.pageInfo.hasNextPage, false);
+      const newer = (await app.ok("bob", BACK, { last: 2, before: oldest.pageInfo.startCursor }))
+        .threads;
+      assert.deepEqual(newer.edges.map((e: any) => e.node.title), ["t3", "t2"]);
+      assert.equal(newer.pageInfo.hasNextPage, true);
+      const newest = (await app.ok("bob", BACK, { last: 2, before: newer.pageInfo.startCursor }))
+        .threads;
+      assert.deepEqual(newest.edges.map((e: any) => e.node.title), ["t4"]);
+      assert.equal(newest.pageInfo.hasPreviousPage, false);
     });
 
     await t.step("updateThread changes the title and merges metadata", async () => {

@@ -76,7 +76,9 @@ Deno.test("bad input answers BAD_USER_INPUT naming the field, and stores nothing
         "query($first: Int, $after: String, $last: Int) { threads(first: $first, after: $after, last: $last) { edges { cursor } } }";
       await rejects(list, { first: 0 }, /first/);
       await rejects(list, { first: 101 }, /first must be from 1 to 100/);
-      await rejects(list, { last: 2 }, /last.*forward pagination/);
+      await rejects(list, { first: 2, last: 2 }, /first or last, not both/);
+      await rejects(list, { last: 0 }, /last must be from 1 to 100/);
+      await rejects(list, { last: 101 }, /last must be from 1 to 100/);
       await rejects(list, { after: "not a cursor" }, /after/);
       await rejects(list, { after: btoa("run:1") }, /after/);
     });

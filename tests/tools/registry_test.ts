@@ -9,7 +9,7 @@ import { Registry } from "prom-client";
 import { z } from "zod";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import { defineTool } from "../../src/tools/definition.ts";
+import { defineTool } from "../../src/core/tool.ts";
 import { createToolMetrics } from "../../src/tools/metrics.ts";
 import { createToolRegistry } from "../../src/tools/registry.ts";
 import { TOOL_CATALOGUE } from "../../src/tools/catalogue.ts";

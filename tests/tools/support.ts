@@ -4,7 +4,7 @@
  */
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import type { ToolCallContext, ToolDefinition, ToolResult } from "../../src/tools/definition.ts";
+import type { ToolCallContext, ToolDefinition, ToolResult } from "../../src/core/tool.ts";
 
 /** Options for {@linkcode callTool}. */
 export interface CallOptions {

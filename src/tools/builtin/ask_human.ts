@@ -7,7 +7,7 @@
  */
 import { interrupt } from "@langchain/langgraph";
 import { z } from "zod";
-import { defineTool } from "../definition.ts";
+import { defineTool } from "../../core/tool.ts";
 
 /** The question tool. */
 export const askHumanTool = defineTool({

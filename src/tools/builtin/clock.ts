@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { defineTool } from "../definition.ts";
+import { defineTool } from "../../core/tool.ts";
 
 /** The clock tool. */
 export const clockTool = defineTool({

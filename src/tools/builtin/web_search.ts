@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { defineTool } from "../definition.ts";
+import { defineTool } from "../../core/tool.ts";
 
 /** A provider that does not answer within this long fails the call, not the run. */
 const TIMEOUT_MS = 15_000;

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { defineTool } from "../definition.ts";
+import { defineTool } from "../../core/tool.ts";
 import { SIMPLE_MARKS, simpleChartSpec } from "./simple_chart.ts";
 import { validateVegaLite } from "./validate_spec.ts";
 import { offlineChart } from "./offline_chart.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import { z } from "zod";
-import { defineTool } from "../definition.ts";
+import { defineTool } from "../../core/tool.ts";
 import { runInSandbox, type SandboxOutcome, sandboxUnavailable } from "./sandbox.ts";
 import { prepareSnippet, SnippetSyntaxError } from "./snippet_module.ts";
 import { offlineSnippet } from "./offline_snippet.ts";

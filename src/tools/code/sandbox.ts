@@ -29,7 +29,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isDenoDeploy } from "../../deno_deploy.ts";
+import { isDenoDeploy } from "../../config/deno_deploy.ts";
 import { concatBytes } from "../../cache/resp.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { SandboxSlots } from "./sandbox_slots.ts";

@@ -1,5 +1,6 @@
 /**
- * What other domains plug into runs without the runs domain knowing them:
+ * What other domains plug into runs without runs and those domains knowing
+ * each other (so it sits in the core):
  * long-term memory gives each run its user's store and reflects on a thread
  * after a successful run. Every hook is optional; a run works without them.
  *

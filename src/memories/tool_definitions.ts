@@ -15,8 +15,8 @@ import {
   searchSchema,
   storeOf,
   USER_MEMORY_NAMESPACE,
-} from "../../memories/tools.ts";
-import { defineTool, type ToolServices } from "../definition.ts";
+} from "./tools.ts";
+import { defineTool, type ToolServices } from "../core/tool.ts";
 
 const unavailable = ({ config }: ToolServices) =>
   config.memory.enabled ? undefined : "ENABLE_MEMORY is off.";

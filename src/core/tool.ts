@@ -1,7 +1,7 @@
 /**
  * What a tool is, declared once: its name, what it does (the model reads
  * this), a zod input schema, the permission a caller needs, and the code
- * that runs it. The registry (registry.ts) turns definitions into LangChain
+ * that runs it. The registry (src/tools/registry.ts) turns definitions into LangChain
  * tools for each agent, enforcing the permission and logging and metering
  * every call, so a tool file holds nothing but the tool.
  *

@@ -5,7 +5,7 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
-import { MessageRef } from "../threads/types.ts";
+import { MessageRef } from "../threads/schema_types.ts";
 import type { RunEvent } from "./events.ts";
 
 /** `RunStatus`. */

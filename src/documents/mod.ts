@@ -1,0 +1,8 @@
+/**
+ * Documents' public entry: the document service, its metrics and the `search_documents` tool.
+ *
+ * @module
+ */
+export { createDocumentService, type DocumentService } from "./service.ts";
+export { createDocumentMetrics } from "./metrics.ts";
+export { searchDocumentsTool } from "./tool.ts";

@@ -1,0 +1,6 @@
+/**
+ * Project's public entry: the delivery plan and its status.
+ *
+ * @module
+ */
+export { createProjectService, type ProjectService } from "./service.ts";
