@@ -17,31 +17,36 @@ import { startSystemGauges } from "./observability/system_gauges.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
-import { createHealthService, type HealthService } from "./health/health.ts";
-import { createReadinessGauge } from "./health/readiness_gauge.ts";
+import { createHealthService, createReadinessGauge, type HealthService } from "./health/mod.ts";
 import { createLlmProbe } from "./llm/probe.ts";
-import { createMemoryService, type MemoryService } from "./memories/service.ts";
-import { createRunMemory } from "./memories/run_memory.ts";
+import { createMemoryService, createRunMemory, type MemoryService } from "./memories/mod.ts";
 import { schema } from "./graphql/schema.ts";
 import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { createOriginPolicy } from "./http/origins.ts";
-import { createProjectService } from "./project/service.ts";
-import { createAgentRuntime } from "./agents/runtime.ts";
-import { createToolRegistry } from "./tools/registry.ts";
-import { createToolMetrics } from "./tools/metrics.ts";
-import { loadToolModules } from "./tools/loader.ts";
-import { TOOL_CATALOGUE } from "./tools/catalogue.ts";
-import { createThreadService } from "./threads/service.ts";
-import { createCheckpointer } from "./threads/checkpointer.ts";
-import { createRunService, type RunService } from "./runs/service.ts";
-import { createMemoryEventBus } from "./runs/event_bus.ts";
-import { createAgentMetrics } from "./runs/metrics.ts";
+import { createProjectService } from "./project/mod.ts";
+import { createAgentRuntime } from "./agents/mod.ts";
+import {
+  createToolMetrics,
+  createToolRegistry,
+  loadToolModules,
+  TOOL_CATALOGUE,
+} from "./tools/mod.ts";
+import { createCheckpointer, createThreadService } from "./threads/mod.ts";
+import {
+  createAgentMetrics,
+  createMemoryEventBus,
+  createRunService,
+  type RunService,
+} from "./runs/mod.ts";
 import { parseTrustedProxies } from "./config/ip_ranges.ts";
-import { createRateLimiter } from "./ratelimit/rate_limiter.ts";
-import { createDocumentService, type DocumentService } from "./documents/service.ts";
-import { createDocumentMetrics } from "./documents/metrics.ts";
+import { createRateLimiter } from "./ratelimit/mod.ts";
+import {
+  createDocumentMetrics,
+  createDocumentService,
+  type DocumentService,
+} from "./documents/mod.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
 export interface App {

@@ -8,14 +8,13 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { HealthService } from "../health/health.ts";
+import type { HealthService } from "../health/mod.ts";
 import type { GraphQLEndpoint, WebSocketEndpoint } from "./request_scope.ts";
 import { REQUEST_ID_HEADER, requestIdFrom } from "./request_id.ts";
 import { clientAddress } from "./client_address.ts";
 import type { TrustedProxies } from "../config/ip_ranges.ts";
 import type { OriginPolicy } from "./origins.ts";
-import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
-import { rateLimitIdentity } from "../ratelimit/identity.ts";
+import { type RateLimiter, rateLimitIdentity } from "../ratelimit/mod.ts";
 
 /** What the router needs from the app. */
 export interface RouterDeps {
