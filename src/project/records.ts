@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { TaskPriority, TaskStatus } from "./plan_document.ts";
+import type { TaskDocument } from "./plan_document.ts";
 
 /** A plan's own row. */
 export interface PlanRecord {
@@ -34,21 +34,15 @@ export interface PhaseRecord {
   targetEndDate: string;
 }
 
-/** A task of a plan, with its dependencies and which of them are unfinished. */
-export interface TaskRecord {
+/**
+ * A task of a plan: the fields a plan document writes (its dates as instants
+ * rather than ISO text), with its place in the plan and which of its
+ * dependencies are unfinished.
+ */
+export interface TaskRecord extends Omit<TaskDocument, "startDate" | "endDate"> {
   planId: string;
-  id: string;
-  phaseId: string;
   /** Order within the plan; the keyset of task cursors. */
   position: number;
-  name: string;
-  description: string;
-  priority: TaskPriority;
-  estimatedHours: number;
-  status: TaskStatus;
-  assignee: string | null;
-  /** Ids of the tasks this one needs, in the order they were written. */
-  dependencies: string[];
   /** The dependencies not yet completed. */
   unfinishedDependencies: string[];
   startDate: Date | null;
