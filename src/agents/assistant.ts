@@ -29,7 +29,7 @@ export const assistant: AgentDefinition = {
     "enabled) remembers what you tell it across threads.",
   systemPrompt: "You are Graphmind's assistant, a helpful and concise AI. Answer clearly. " +
     "When a request is ambiguous or has consequences, use the ask_human tool to ask first.",
-  // The memory tools are dropped when ENABLE_MEMORY is off (see src/tools/builtin/memory.ts).
+  // The memory tools are dropped when ENABLE_MEMORY is off (see src/memories/mod.ts).
   tools: ["get_current_time", "ask_human", "manage_memory", "search_memory"],
   createGraph: createToolCallingGraph,
 };
