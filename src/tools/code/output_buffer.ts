@@ -8,7 +8,7 @@
  * @module
  */
 
-import { concatBytes as concat } from "../../cache/resp.ts";
+import { concatBytes as concat } from "./concat_bytes.ts";
 
 /** A bounded view of one output stream. */
 export class OutputBuffer {

@@ -30,7 +30,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDenoDeploy } from "../../config/deno_deploy.ts";
-import { concatBytes } from "../../cache/resp.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { SandboxSlots } from "./sandbox_slots.ts";
 import type { SnippetModule } from "./snippet_module.ts";
