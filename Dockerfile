@@ -57,7 +57,7 @@ COPY src/ ./src/
 USER app
 # Resolves both entry points' module graphs against the cache; fails the build if
 # a module imports something deno.json + deno.lock do not provide.
-RUN deno install --frozen --entrypoint src/main.ts src/cache/upstash_proxy_main.ts
+RUN deno install --frozen --entrypoint src/main.ts src/redis_proxy/main.ts
 
 EXPOSE 8000
 

@@ -9,14 +9,14 @@
 import { loadConfig } from "../src/config.ts";
 import { createCache } from "../src/cache/cache.ts";
 import { createUpstashCache } from "../src/cache/upstash_cache.ts";
-import { createUpstashProxy } from "../src/cache/upstash_proxy.ts";
+import { createUpstashProxy } from "../src/redis_proxy/upstash_proxy.ts";
 import { createMetrics } from "../src/observability/metrics.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { createRateLimiter } from "../src/ratelimit/rate_limiter.ts";
 import { signJwt } from "../src/auth/jwt.ts";
 import { startTestApp } from "../tests/support/app.ts";
 import { localRedis } from "../tests/support/local_redis.ts";
-import { deleteKeys } from "../tests/cache/proxy_harness.ts";
+import { deleteKeys } from "../tests/support/redis_proxy.ts";
 
 /** One row of the table. */
 export interface GuardRow {

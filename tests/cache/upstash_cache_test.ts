@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { createCache, upstashRedisOf } from "../../src/cache/cache.ts";
 import { createUpstashCache } from "../../src/cache/upstash_cache.ts";
 import { cacheContract } from "./cache_contract.ts";
-import { deleteKeys, redis, redisCommand, serveProxy, uniqueNamespace } from "./proxy_harness.ts";
+import {
+  deleteKeys,
+  redis,
+  redisCommand,
+  serveProxy,
+  uniqueNamespace,
+} from "../support/redis_proxy.ts";
 
 cacheContract("upstash", "upstash", async ({ defaultTtlSeconds = 3600 }) => {
   const served = serveProxy();

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { AppError } from "../../src/core/errors.ts";
 import {
   type ConnectionArgs,
   decodeCursor,
@@ -70,7 +71,7 @@ Deno.test("bad sizes and cursors are BAD_USER_INPUT naming the argument", async 
       [{ after: encodeCursor("row", "1; DROP") }, "after", /Invalid cursor/],
     ] as const
   ) {
-    await assert.rejects(seqConnection("row", args, read), (error: any) => {
+    await assert.rejects(seqConnection("row", args, read), (error: AppError) => {
       assert.equal(error.code, "BAD_USER_INPUT");
       assert.equal(error.extensions.field, field);
       assert.match(error.message, message);

@@ -84,7 +84,7 @@ Deno.test("EXPOSE 8000 and CMD deno task start; the proxy task exists", () => {
   assert.deepEqual(execForm(cmd), ["task", "start"]);
   const tasks = asObject(JSON.parse(readFile("deno.json")).tasks, "deno.json tasks");
   assert.match(String(tasks.start), /\bsrc\/main\.ts\b/);
-  assert.match(String(tasks["redis-proxy"]), /\bsrc\/cache\/upstash_proxy_main\.ts\b/);
+  assert.match(String(tasks["redis-proxy"]), /\bsrc\/redis_proxy\/main\.ts\b/);
 });
 
 const healthcheck = instructions(finalStage, "HEALTHCHECK");

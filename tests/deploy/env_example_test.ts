@@ -45,7 +45,7 @@ const entries = parseEnvExample(readFile(".env.example"));
 const byName = new Map(entries.map((entry) => [entry.name, entry]));
 const compose = readFile("docker-compose.yml");
 const composeVariables = new Set([...compose.matchAll(/\$\{([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!));
-const proxySource = readFile("src/cache/upstash_proxy_main.ts");
+const proxySource = readFile("src/redis_proxy/main.ts");
 const proxyVariables = new Set([...proxySource.matchAll(/env\("([A-Z_]+)"\)/g)].map((m) => m[1]!));
 /** Settings whose default depends on ENVIRONMENT: shown empty. */
 const BY_PROFILE = new Set([

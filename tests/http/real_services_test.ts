@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { startServer } from "../support/server_process.ts";
 import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
-import { redis, serveProxy } from "../cache/proxy_harness.ts";
+import { redis, serveProxy } from "../support/redis_proxy.ts";
 
 const postgresStatus = await localPostgres();
 

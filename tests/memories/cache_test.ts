@@ -9,10 +9,10 @@
  */
 import assert from "node:assert/strict";
 import { createCache } from "../../src/cache/cache.ts";
-import { createUpstashProxy } from "../../src/cache/upstash_proxy.ts";
+import { createUpstashProxy } from "../../src/redis_proxy/upstash_proxy.ts";
 import { createMemoryService, type MemoryService } from "../../src/memories/service.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
-import { redis } from "../cache/proxy_harness.ts";
+import { redis } from "../support/redis_proxy.ts";
 
 /** Changes a value behind the store's back, so only a cache can still show the old one. */
 async function sneak(app: TestApp, owner: string, key: string, content: string) {

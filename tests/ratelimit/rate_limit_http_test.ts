@@ -8,7 +8,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
-import { deleteKeys, redis, serveProxy } from "../cache/proxy_harness.ts";
+import { deleteKeys, redis, serveProxy } from "../support/redis_proxy.ts";
 
 const SECRET = "rate-limit-secret-0123456789";
 const VIEWER = "{ viewer { id } }";

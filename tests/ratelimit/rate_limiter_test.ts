@@ -10,7 +10,7 @@ import { createUpstashCache } from "../../src/cache/upstash_cache.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { createRateLimiter, type RateLimitDecision } from "../../src/ratelimit/rate_limiter.ts";
-import { deleteKeys, redis, serveProxy, uniqueNamespace } from "../cache/proxy_harness.ts";
+import { deleteKeys, redis, serveProxy, uniqueNamespace } from "../support/redis_proxy.ts";
 
 interface Backend {
   name: string;

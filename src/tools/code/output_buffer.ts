@@ -8,7 +8,7 @@
  * @module
  */
 
-import { concatBytes as concat } from "../../cache/resp.ts";
+import { Buffer } from "node:buffer";
 
 /** A bounded view of one output stream. */
 export class OutputBuffer {
@@ -56,12 +56,12 @@ export class OutputBuffer {
 
   /** The first bytes, at most `headBytes` of them. */
   head(): Uint8Array {
-    return concat(this.#head);
+    return Buffer.concat(this.#head);
   }
 
   /** The last bytes (at least `tailBytes` of them when the stream was that long). */
   tail(): { bytes: Uint8Array; offset: number } {
-    const bytes = concat(this.#tail);
+    const bytes = Buffer.concat(this.#tail);
     return { bytes, offset: this.total - bytes.length };
   }
 }

@@ -30,7 +30,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDenoDeploy } from "../../config/deno_deploy.ts";
-import { concatBytes } from "../../cache/resp.ts";
+import { Buffer } from "node:buffer";
 import { OutputBuffer } from "./output_buffer.ts";
 import { SandboxSlots } from "./sandbox_slots.ts";
 import type { SnippetModule } from "./snippet_module.ts";
@@ -272,7 +272,7 @@ function markerWatch(marker: string, onFound: () => void): (chunk: Uint8Array) =
   let found = false;
   return (chunk) => {
     if (found) return;
-    const joined = concatBytes([carry, chunk]);
+    const joined = Buffer.concat([carry, chunk]);
     if (lastIndexOf(joined, needle) >= 0) {
       found = true;
       onFound();

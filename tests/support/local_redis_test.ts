@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { localRedis } from "../support/local_redis.ts";
+import { localRedis } from "./local_redis.ts";
 
 Deno.test("local_redis: an unreachable Redis is skipped off CI and fails on CI", async () => {
   const status = await localRedis({ port: 1, timeoutMs: 500 });

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { createRedisPool } from "../../src/cache/redis_pool.ts";
-import { createUpstashProxy, type UpstashProxy } from "../../src/cache/upstash_proxy.ts";
-import { localRedis } from "../support/local_redis.ts";
+import { createRedisPool } from "../../src/redis_proxy/redis_pool.ts";
+import { createUpstashProxy, type UpstashProxy } from "../../src/redis_proxy/upstash_proxy.ts";
+import { localRedis } from "./local_redis.ts";
 
 /** The local Redis status, probed once. */
 export const redis = await localRedis();

@@ -6,7 +6,7 @@ import {
   RespProtocolError,
   type RespValue,
   SimpleString,
-} from "../../src/cache/resp.ts";
+} from "../../src/redis_proxy/resp.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { createRedisPool } from "../../src/cache/redis_pool.ts";
-import { RedisReplyError } from "../../src/cache/resp.ts";
+import { createRedisPool } from "../../src/redis_proxy/redis_pool.ts";
+import { RedisReplyError } from "../../src/redis_proxy/resp.ts";
 import {
   createScriptTranslator,
   scriptSha,
   stripKeyLockingFlag,
-} from "../../src/cache/upstash_scripts.ts";
-import { redis } from "./proxy_harness.ts";
+} from "../../src/redis_proxy/upstash_scripts.ts";
+import { redis } from "../support/redis_proxy.ts";
 
 Deno.test("scripts: strips only the allow-key-locking flag", () => {
   assert.equal(stripKeyLockingFlag("#!lua flags=allow-key-locking\nreturn 1"), "\nreturn 1");

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { Ratelimit } from "@upstash/ratelimit";
 import { createUpstashCache } from "../../src/cache/upstash_cache.ts";
-import { deleteKeys, redis, serveProxy, uniqueNamespace } from "./proxy_harness.ts";
+import { deleteKeys, redis, serveProxy, uniqueNamespace } from "../support/redis_proxy.ts";
 
 type Limiter = ConstructorParameters<typeof Ratelimit>[0]["limiter"];
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "@upstash/redis";
-import { deleteKeys, redis, uniqueNamespace } from "./proxy_harness.ts";
+import { deleteKeys, redis, uniqueNamespace } from "../support/redis_proxy.ts";
 
 const root = new URL("../../", import.meta.url);
 const canRun = (await Deno.permissions.query({ name: "run" })).state === "granted";

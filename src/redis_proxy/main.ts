@@ -1,12 +1,18 @@
 /**
- * `deno task redis-proxy`: serves the Upstash-compatible proxy in front of a
- * real Redis, so the service can run with `UPSTASH_REDIS_REST_URL` pointing
- * at it.
+ * The Redis proxy: a standalone program, separate from the API, that serves
+ * the Upstash REST protocol in front of a plain Redis, so the API's
+ * `@upstash/redis` client (`UPSTASH_REDIS_REST_URL`) and `@upstash/ratelimit`
+ * work without Upstash. The API never imports this folder; docker-compose and
+ * the Kubernetes manifests run it as the `redis-proxy` service from the same
+ * image.
+ *
+ * Run it with `deno task redis-proxy`, or
+ * `deno run --allow-net --allow-env src/redis_proxy/main.ts`.
  *
  * Environment: `REDIS_URL` (default `redis://127.0.0.1:6379`),
  * `UPSTASH_REDIS_REST_TOKEN` (the token clients must send; default
- * `local-dev-token`), `PROXY_HOST` (default `127.0.0.1`) and `PROXY_PORT`
- * (default 8079).
+ * `local-dev-token`, accepted on loopback only), `PROXY_HOST` (default
+ * `127.0.0.1`) and `PROXY_PORT` (default 8079).
  *
  * @module
  */

@@ -5,8 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { errors, Redis } from "@upstash/redis";
-import { scriptSha } from "../../src/cache/upstash_scripts.ts";
-import { deleteKeys, redis, redisCommand, serveProxy, uniqueNamespace } from "./proxy_harness.ts";
+import { scriptSha } from "../../src/redis_proxy/upstash_scripts.ts";
+import {
+  deleteKeys,
+  redis,
+  redisCommand,
+  serveProxy,
+  uniqueNamespace,
+} from "../support/redis_proxy.ts";
 
 type ClientOptions = { automaticDeserialization?: boolean; enableAutoPipelining?: boolean };
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { parseRedisUrl, RedisConnectionError } from "../../src/cache/redis_connection.ts";
-import { createRedisPool } from "../../src/cache/redis_pool.ts";
-import { RedisReplyError, SimpleString } from "../../src/cache/resp.ts";
-import { deleteKeys, redis, uniqueNamespace } from "./proxy_harness.ts";
+import { parseRedisUrl, RedisConnectionError } from "../../src/redis_proxy/redis_connection.ts";
+import { createRedisPool } from "../../src/redis_proxy/redis_pool.ts";
+import { RedisReplyError, SimpleString } from "../../src/redis_proxy/resp.ts";
+import { deleteKeys, redis, uniqueNamespace } from "../support/redis_proxy.ts";
 
 const text = (value: unknown) => new TextDecoder().decode(value as Uint8Array);
 

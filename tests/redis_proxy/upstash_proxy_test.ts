@@ -3,8 +3,8 @@
  * auth, routes, the base64 encoding, errors and transactions.
  */
 import assert from "node:assert/strict";
-import { createUpstashProxy, type UpstashProxy } from "../../src/cache/upstash_proxy.ts";
-import { deleteKeys, redis, RUN_PREFIX, uniqueNamespace } from "./proxy_harness.ts";
+import { createUpstashProxy, type UpstashProxy } from "../../src/redis_proxy/upstash_proxy.ts";
+import { deleteKeys, redis, RUN_PREFIX, uniqueNamespace } from "../support/redis_proxy.ts";
 
 const TOKEN = "proxy-test-token";
 
