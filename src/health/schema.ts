@@ -5,16 +5,18 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import type { DependencyCheck, ReadinessReport } from "./health.ts";
 import { BadUserInputError } from "../core/errors.ts";
 
-const DependencyStatus = builder.enumType("DependencyStatus", {
-  description: "Whether a dependency answered its readiness check.",
-  values: {
-    OK: { value: "ok", description: "It answered in time." },
-    ERROR: { value: "error", description: "It failed or did not answer in time." },
-  } as const,
-});
+const DependencyStatus = lowerCaseEnum(
+  "DependencyStatus",
+  "Whether a dependency answered its readiness check.",
+  {
+    OK: "It answered in time.",
+    ERROR: "It failed or did not answer in time.",
+  },
+);
 
 const DependencyCheckRef = builder.objectRef<DependencyCheck>("DependencyCheck").implement({
   description: "One dependency's readiness: database, cache or llm.",

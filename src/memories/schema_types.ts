@@ -7,6 +7,7 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import type { ConsolidationReport } from "./consolidation.ts";
 import type { MemoryHit, MemoryRecord, MemoryVersion } from "./records.ts";
 
@@ -58,16 +59,17 @@ export const MemorySearchHitRef = builder.objectRef<MemoryHit>("MemorySearchHit"
   }),
 });
 
-const MemoryChangeRef = builder.enumType("MemoryChange", {
-  description: "Why a version of a memory stopped being current.",
-  values: {
-    UPDATED: { value: "updated", description: "A new value replaced it." },
-    DELETED: { value: "deleted", description: "It was deleted." },
-    CONTRADICTED: { value: "contradicted", description: "A contradicting fact closed it." },
-    MERGED: { value: "merged", description: "Consolidation merged it into another memory." },
-    EVICTED: { value: "evicted", description: "The namespace cap evicted it as least useful." },
-  } as const,
-});
+const MemoryChangeRef = lowerCaseEnum(
+  "MemoryChange",
+  "Why a version of a memory stopped being current.",
+  {
+    UPDATED: "A new value replaced it.",
+    DELETED: "It was deleted.",
+    CONTRADICTED: "A contradicting fact closed it.",
+    MERGED: "Consolidation merged it into another memory.",
+    EVICTED: "The namespace cap evicted it as least useful.",
+  },
+);
 
 export const MemoryVersionRef = builder.objectRef<MemoryVersion>("MemoryVersion").implement({
   description: "One version of a memory: what it said, and when that held.",
@@ -99,12 +101,9 @@ export const MemoryVersionRef = builder.objectRef<MemoryVersion>("MemoryVersion"
   }),
 });
 
-const MergeModeRef = builder.enumType("MemoryMergeMode", {
-  description: "How consolidation merged near-duplicates.",
-  values: {
-    OFFLINE: { value: "offline", description: "Deterministically: the newest memory survives." },
-    MODEL: { value: "model", description: "The language model rewrote the survivor." },
-  } as const,
+const MergeModeRef = lowerCaseEnum("MemoryMergeMode", "How consolidation merged near-duplicates.", {
+  OFFLINE: "Deterministically: the newest memory survives.",
+  MODEL: "The language model rewrote the survivor.",
 });
 
 export const ConsolidationReportRef = builder.objectRef<ConsolidationReport>("ConsolidationReport")

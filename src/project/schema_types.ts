@@ -5,47 +5,42 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import type { PlanRecord, TaskRecord } from "./records.ts";
 import type { PhaseProgress, ProjectStatus } from "./status.ts";
 
 /** `TaskStatus`: NOT_STARTED, IN_PROGRESS, COMPLETED, BLOCKED. */
-export const TaskStatusEnum = builder.enumType("TaskStatus", {
-  description: "Where a task stands.",
-  values: {
-    NOT_STARTED: { value: "not_started", description: "No work has begun." },
-    IN_PROGRESS: { value: "in_progress", description: "Work has begun; `startDate` is set." },
-    COMPLETED: { value: "completed", description: "Done; `endDate` is set." },
-    BLOCKED: { value: "blocked", description: "Work cannot go on for now." },
-  } as const,
+export const TaskStatusEnum = lowerCaseEnum("TaskStatus", "Where a task stands.", {
+  NOT_STARTED: "No work has begun.",
+  IN_PROGRESS: "Work has begun; `startDate` is set.",
+  COMPLETED: "Done; `endDate` is set.",
+  BLOCKED: "Work cannot go on for now.",
 });
 
 /** `TaskPriority`: HIGH, MEDIUM, LOW. */
-export const TaskPriorityEnum = builder.enumType("TaskPriority", {
-  description: "How urgent a task is. `nextTasks` puts HIGH first, then MEDIUM, then LOW.",
-  values: {
-    HIGH: { value: "high", description: "Do first." },
-    MEDIUM: { value: "medium", description: "Do after the high-priority tasks." },
-    LOW: { value: "low", description: "Do last." },
-  } as const,
-});
+export const TaskPriorityEnum = lowerCaseEnum(
+  "TaskPriority",
+  "How urgent a task is. `nextTasks` puts HIGH first, then MEDIUM, then LOW.",
+  {
+    HIGH: "Do first.",
+    MEDIUM: "Do after the high-priority tasks.",
+    LOW: "Do last.",
+  },
+);
 
 /** `CurrentPhaseBasis`: why a phase is current. */
-export const CurrentPhaseBasisEnum = builder.enumType("CurrentPhaseBasis", {
-  description: "Why a phase is the current phase.",
-  values: {
-    SCHEDULE: {
-      value: "schedule",
-      description: "Its window (start to target end day, inclusive, UTC) contains today and " +
-        "it is not completed.",
-    },
-    EARLIEST_UNFINISHED: {
-      value: "earliest_unfinished",
-      description: "No unfinished phase's window contains today, so the earliest unfinished " +
-        "phase in plan order is current: the first phase before the plan starts, the overdue " +
-        "one when work runs late, the next one when work runs early.",
-    },
-  } as const,
-});
+export const CurrentPhaseBasisEnum = lowerCaseEnum(
+  "CurrentPhaseBasis",
+  "Why a phase is the current phase.",
+  {
+    SCHEDULE: "Its window (start to target end day, inclusive, UTC) contains today and " +
+      "it is not completed.",
+    EARLIEST_UNFINISHED:
+      "No unfinished phase's window contains today, so the earliest unfinished " +
+      "phase in plan order is current: the first phase before the plan starts, the overdue " +
+      "one when work runs late, the next one when work runs early.",
+  },
+);
 
 /** `ProjectPlan`. */
 export const ProjectPlanRef = builder.objectRef<PlanRecord>("ProjectPlan").implement({

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import { EVENT_IS_RESULT } from "../graphql/event_passthrough.ts";
 import { ThreadRef } from "../threads/schema.ts";
 import { idRule } from "../core/rules.ts";
@@ -15,31 +16,20 @@ import { RunEventRef, RunStatusRef } from "./schema_events.ts";
 import { cancelRunRule, resumeRunRule, sendMessageRule } from "./inputs.ts";
 import type { SendMessageInput } from "./service.ts";
 
-const MultitaskStrategyRef = builder.enumType("MultitaskStrategy", {
-  description: "What a new run does when its thread already has an active run.",
-  values: {
-    REJECT: {
-      value: "reject",
-      description: "Refuse with CONFLICT naming the active run (default).",
-    },
-    ENQUEUE: { value: "enqueue", description: "Wait, then run after the active runs." },
-    INTERRUPT: {
-      value: "interrupt",
-      description: "Cancel the active run, keeping what it checkpointed, then run.",
-    },
-    ROLLBACK: {
-      value: "rollback",
-      description: "Cancel the active run and remove its checkpoints, then run.",
-    },
-  } as const,
-});
+const MultitaskStrategyRef = lowerCaseEnum(
+  "MultitaskStrategy",
+  "What a new run does when its thread already has an active run.",
+  {
+    REJECT: "Refuse with CONFLICT naming the active run (default).",
+    ENQUEUE: "Wait, then run after the active runs.",
+    INTERRUPT: "Cancel the active run, keeping what it checkpointed, then run.",
+    ROLLBACK: "Cancel the active run and remove its checkpoints, then run.",
+  },
+);
 
-const CancelActionRef = builder.enumType("CancelAction", {
-  description: "How `cancelRun` leaves the thread.",
-  values: {
-    INTERRUPT: { value: "interrupt", description: "Stop; keep the steps already checkpointed." },
-    ROLLBACK: { value: "rollback", description: "Stop; restore the thread to before the run." },
-  } as const,
+const CancelActionRef = lowerCaseEnum("CancelAction", "How `cancelRun` leaves the thread.", {
+  INTERRUPT: "Stop; keep the steps already checkpointed.",
+  ROLLBACK: "Stop; restore the thread to before the run.",
 });
 
 /** `Run`. */

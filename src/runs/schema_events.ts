@@ -5,23 +5,18 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import { MessageRef } from "../threads/schema_types.ts";
 import type { RunEvent } from "./events.ts";
 
 /** `RunStatus`. */
-export const RunStatusRef = builder.enumType("RunStatus", {
-  description: "Where a run is in its life.",
-  values: {
-    PENDING: { value: "pending", description: "Waiting for its thread or for capacity." },
-    RUNNING: { value: "running", description: "Executing." },
-    SUCCESS: { value: "success", description: "Finished." },
-    ERROR: { value: "error", description: "Failed; `error` says why. The thread stays usable." },
-    INTERRUPTED: { value: "interrupted", description: "Paused for human input: see `resumeRun`." },
-    CANCELLED: {
-      value: "cancelled",
-      description: "Stopped by `cancelRun` or a multitask strategy.",
-    },
-  } as const,
+export const RunStatusRef = lowerCaseEnum("RunStatus", "Where a run is in its life.", {
+  PENDING: "Waiting for its thread or for capacity.",
+  RUNNING: "Executing.",
+  SUCCESS: "Finished.",
+  ERROR: "Failed; `error` says why. The thread stays usable.",
+  INTERRUPTED: "Paused for human input: see `resumeRun`.",
+  CANCELLED: "Stopped by `cancelRun` or a multitask strategy.",
 });
 
 const TYPE_NAMES = {
@@ -99,13 +94,10 @@ builder.objectRef<Of<"interrupt">>("InterruptEvent").implement({
   }),
 });
 
-const ToolEventPhaseRef = builder.enumType("ToolEventPhase", {
-  description: "Where a tool call is.",
-  values: {
-    STARTED: { value: "started", description: "The tool was called; `input` has the arguments." },
-    FINISHED: { value: "finished", description: "It returned; `output` and `artifact` hold it." },
-    FAILED: { value: "failed", description: "It failed or was refused; `output` says why." },
-  } as const,
+const ToolEventPhaseRef = lowerCaseEnum("ToolEventPhase", "Where a tool call is.", {
+  STARTED: "The tool was called; `input` has the arguments.",
+  FINISHED: "It returned; `output` and `artifact` hold it.",
+  FAILED: "It failed or was refused; `output` says why.",
 });
 
 builder.objectRef<Of<"tool">>("ToolEvent").implement({

@@ -5,6 +5,7 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import { AgentRef } from "../agents/schema.ts";
 import type { ThreadFilter, ThreadRecord, ThreadStatus } from "./store.ts";
 import { CheckpointRef, InterruptRef, MessageRef } from "./schema_types.ts";
@@ -18,14 +19,11 @@ import {
 } from "./inputs.ts";
 
 /** `ThreadStatus`. */
-export const ThreadStatusRef = builder.enumType("ThreadStatus", {
-  description: "What a thread is doing.",
-  values: {
-    IDLE: { value: "idle", description: "No run is active; send a message." },
-    BUSY: { value: "busy", description: "A run is pending or running." },
-    INTERRUPTED: { value: "interrupted", description: "Waiting for `resumeRun`." },
-    ERROR: { value: "error", description: "The last run failed; the thread is still usable." },
-  } as const,
+export const ThreadStatusRef = lowerCaseEnum("ThreadStatus", "What a thread is doing.", {
+  IDLE: "No run is active; send a message.",
+  BUSY: "A run is pending or running.",
+  INTERRUPTED: "Waiting for `resumeRun`.",
+  ERROR: "The last run failed; the thread is still usable.",
 });
 
 /** `Thread`. */

@@ -5,18 +5,16 @@
  * @module
  */
 import { builder } from "../graphql/builder.ts";
+import { lowerCaseEnum } from "../graphql/enums.ts";
 import type { MessageView, ToolCallView } from "./messages.ts";
 import type { InterruptView, StateView } from "./state.ts";
 
 /** `MessageRole`. */
-export const MessageRoleRef = builder.enumType("MessageRole", {
-  description: "Who wrote a message.",
-  values: {
-    USER: { value: "user", description: "The person using the agent." },
-    ASSISTANT: { value: "assistant", description: "The agent's model." },
-    SYSTEM: { value: "system", description: "Instructions to the model." },
-    TOOL: { value: "tool", description: "A tool's result." },
-  } as const,
+export const MessageRoleRef = lowerCaseEnum("MessageRole", "Who wrote a message.", {
+  USER: "The person using the agent.",
+  ASSISTANT: "The agent's model.",
+  SYSTEM: "Instructions to the model.",
+  TOOL: "A tool's result.",
 });
 
 /** `ToolCall`. */
