@@ -26,8 +26,8 @@ import { createCache } from "../src/cache/cache.ts";
 import { createLogger } from "../src/observability/logger.ts";
 import { createMetrics } from "../src/observability/metrics.ts";
 import { createMemoryService, type MemoryService } from "../src/memories/service.ts";
-import { MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "../src/memories/index_meta.ts";
-import { searchStatement } from "../src/memories/search_query.ts";
+import { MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "../src/memories/store/index_meta.ts";
+import { searchStatement } from "../src/memories/store/search_query.ts";
 import type { Sql } from "postgres";
 
 /** One row of the table. */

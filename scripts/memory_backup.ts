@@ -6,8 +6,8 @@
  * @module
  */
 import { loadConfig } from "../src/config.ts";
-import { backupToDirectory } from "../src/memories/backup.ts";
-import { exportMemories } from "../src/memories/backup_export.ts";
+import { backupToDirectory } from "../src/memories/backup/backup.ts";
+import { exportMemories } from "../src/memories/backup/backup_export.ts";
 import { openMemoryDatabase } from "./memory_database.ts";
 
 if (import.meta.main) {

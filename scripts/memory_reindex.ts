@@ -10,7 +10,7 @@
  */
 import { loadConfig } from "../src/config.ts";
 import { createEmbeddings, embedChecked } from "../src/llm/embeddings.ts";
-import { reindexMemories } from "../src/memories/index_meta.ts";
+import { reindexMemories } from "../src/memories/store/index_meta.ts";
 import { openMemoryDatabase } from "./memory_database.ts";
 
 if (import.meta.main) {

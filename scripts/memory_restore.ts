@@ -7,7 +7,7 @@
  * @module
  */
 import { loadConfig } from "../src/config.ts";
-import { importMemories } from "../src/memories/backup_import.ts";
+import { importMemories } from "../src/memories/backup/backup_import.ts";
 import { openMemoryDatabase } from "./memory_database.ts";
 
 if (import.meta.main) {

@@ -1,6 +1,6 @@
 /**
  * The chunks' vector column and its HNSW index, set up at start as the
- * memory index is (src/memories/index_meta.ts): the column is typed to
+ * memory index is (src/memories/store/index_meta.ts): the column is typed to
  * `vector(dims)` from `LANGMEM_EMBEDDING_DIMS` and the cosine HNSW index
  * built on it. Changing the dimension while chunks are stored would mix
  * incomparable vectors, so that start fails and says how to fix it.

@@ -1,6 +1,6 @@
 /**
  * Semantic search over one owner's chunks, by cosine distance. It takes
- * the path memory search takes (src/memories/search_query.ts), for the same
+ * the path memory search takes (src/memories/store/search_query.ts), for the same
  * reasons: an owner with few chunks is scanned exactly (fast and perfectly
  * accurate); above that the HNSW index is used with iterative scans, and
  * when the owner filter leaves fewer rows than asked the search is repeated

@@ -10,10 +10,10 @@ import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import type { EmbeddingProvider } from "../llm/embeddings.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { MemoryMerger } from "./merger.ts";
+import type { MemoryMerger } from "./jobs/merger.ts";
 import type { MemoryMetrics } from "./metrics.ts";
-import type { ResultCache } from "./result_cache.ts";
-import type { AccessRecorder } from "./usage.ts";
+import type { ResultCache } from "./store/result_cache.ts";
+import type { AccessRecorder } from "./store/usage.ts";
 
 /** Work started by a request that the reply does not wait for. */
 export interface BackgroundTasks {

@@ -7,8 +7,8 @@
  * @module
  */
 import { z } from "zod";
-import { MAX_LABEL_LENGTH, MAX_NAMESPACE_DEPTH } from "./namespace.ts";
-import { MAX_KEY_LENGTH, MAX_TTL_SECONDS } from "./values.ts";
+import { MAX_LABEL_LENGTH, MAX_NAMESPACE_DEPTH } from "./store/namespace.ts";
+import { MAX_KEY_LENGTH, MAX_TTL_SECONDS } from "./store/values.ts";
 
 /** One namespace label. */
 export const labelRule = z.string()

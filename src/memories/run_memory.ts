@@ -24,8 +24,8 @@ import type { Config } from "../config.ts";
 import { createChatModel } from "../llm/chat_model.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { RunHooks } from "../core/run_hooks.ts";
-import type { MemoryChange } from "./manager.ts";
-import { createMemoryReflection } from "./reflection.ts";
+import type { MemoryChange } from "./extraction/proposals.ts";
+import { createMemoryReflection } from "./extraction/reflection.ts";
 import type { MemoryService } from "./service.ts";
 import { USER_MEMORY_NAMESPACE } from "./tools.ts";
 

@@ -8,8 +8,8 @@
  */
 import { builder } from "../graphql/builder.ts";
 import { lowerCaseEnum } from "../graphql/enums.ts";
-import type { ConsolidationReport } from "./consolidation.ts";
-import type { MemoryHit, MemoryRecord, MemoryVersion } from "./records.ts";
+import type { ConsolidationReport } from "./jobs/consolidation.ts";
+import type { MemoryHit, MemoryRecord, MemoryVersion } from "./store/records.ts";
 
 export const MemoryRef = builder.objectRef<MemoryRecord>("Memory").implement({
   description: "A long-term memory: a JSON value under a key in one of your namespaces.",

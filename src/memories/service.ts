@@ -22,22 +22,22 @@ import type { Metrics } from "../observability/metrics.ts";
 import { createEmbeddings, type EmbeddingProvider } from "../llm/embeddings.ts";
 import { createChatModel } from "../llm/chat_model.ts";
 import { createBackgroundTasks, type MemoryContext } from "./context.ts";
-import { createMemoryStore, type MemoryStore } from "./store.ts";
-import { OwnerMemoryStore } from "./owner_store.ts";
-import { createResultCache } from "./result_cache.ts";
+import { createMemoryStore, type MemoryStore } from "./store/store.ts";
+import { OwnerMemoryStore } from "./store/owner_store.ts";
+import { createResultCache } from "./store/result_cache.ts";
 import { createMemoryMetrics } from "./metrics.ts";
-import { createMerger } from "./merger.ts";
-import { createAccessRecorder } from "./usage.ts";
-import { ensureMemoryIndex } from "./index_meta.ts";
+import { createMerger } from "./jobs/merger.ts";
+import { createAccessRecorder } from "./store/usage.ts";
+import { ensureMemoryIndex } from "./store/index_meta.ts";
 import {
   consolidateNamespace,
   type ConsolidateOptions,
   type ConsolidationReport,
-} from "./consolidation.ts";
-import { checkNamespace } from "./namespace.ts";
-import { cleanupMemories, type CleanupReport } from "./cleanup.ts";
-import { type BackupReport, backupToDirectory } from "./backup.ts";
-import { type Maintenance, startMaintenance } from "./maintenance.ts";
+} from "./jobs/consolidation.ts";
+import { checkNamespace } from "./store/namespace.ts";
+import { cleanupMemories, type CleanupReport } from "./jobs/cleanup.ts";
+import { type BackupReport, backupToDirectory } from "./backup/backup.ts";
+import { type Maintenance, startMaintenance } from "./jobs/maintenance.ts";
 import { BadUserInputError } from "../core/errors.ts";
 
 /** What the service needs. */

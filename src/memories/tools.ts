@@ -1,25 +1,23 @@
 /**
- * Hot-path memory tools for agents, LangMem's `manage_memory` and
+ * The long-term memory tools, LangMem's `manage_memory` and
  * `search_memory`: the model stores, revises or forgets a memory, or looks
- * memories up, during a conversation. Each factory takes the user's store
- * (`memory.forOwner(userId)`) or, when omitted, the graph's store from the
- * run's config, and a namespace whose `{name}` labels are filled from
- * `config.configurable` (for example `["chats", "{thread_id}"]`).
+ * memories up, during a conversation. They work on the graph's store, which
+ * a run sets to its user's own (see src/memories/run_memory.ts), so the
+ * namespace needs no user id. They are unavailable, and so left out of
+ * every agent, when ENABLE_MEMORY is off. The tool registry
+ * (src/tools/registry.ts) turns them into each agent's metered tools.
  *
  * @example
  * ```ts
- * const store = memory.forOwner(viewer.id);
- * const tools = [
- *   createManageMemoryTool({ store, namespace: ["profile"] }),
- *   createSearchMemoryTool({ store, namespace: ["profile"] }),
- * ];
+ * const tools = createToolRegistry({ services: { config, logger }, logger });
+ * const [manage, search] = tools.forAgent("assistant", ["manage_memory", "search_memory"]);
  * ```
  * @module
  */
-import { tool } from "@langchain/core/tools";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { type BaseStore, getStore } from "@langchain/langgraph";
 import { z } from "zod";
+import { defineTool, type ToolServices } from "../core/tool.ts";
 
 /**
  * Where agents and reflection keep a user's memories. The store a run gets
@@ -28,25 +26,13 @@ import { z } from "zod";
  */
 export const USER_MEMORY_NAMESPACE: readonly string[] = Object.freeze(["memories"]);
 
-/** Options shared by the tool factories. */
-export interface MemoryToolOptions {
-  /** The user's store; the graph's store (from the run's config) when omitted. */
-  store?: BaseStore;
-  /** The namespace; `{name}` labels are filled from `config.configurable`. */
-  namespace: string[];
-  /** Overrides the tool's name. */
-  name?: string;
-}
-
-/** The input of `manage_memory`. */
-export const manageSchema = z.object({
+const manageSchema = z.object({
   action: z.enum(["create", "update", "delete"]).describe("What to do with the memory."),
   content: z.string().optional().describe("The memory, for create and update."),
   id: z.string().optional().describe("The memory's id, for update and delete."),
 });
 
-/** The input of `search_memory`. */
-export const searchSchema = z.object({
+const searchSchema = z.object({
   query: z.string().describe("What to look for, in plain words."),
   limit: z.number().int().min(1).max(50).optional().describe("Most results. Default 10."),
   offset: z.number().int().min(0).optional().describe("Results to skip. Default 0."),
@@ -55,26 +41,50 @@ export const searchSchema = z.object({
   ),
 });
 
-/** What `manage_memory` takes. */
-export type ManageMemoryInput = z.infer<typeof manageSchema>;
+const unavailable = ({ config }: ToolServices) =>
+  config.memory.enabled ? undefined : "ENABLE_MEMORY is off.";
 
-/** What `search_memory` takes. */
-export type SearchMemoryInput = z.infer<typeof searchSchema>;
+/** `manage_memory`: create, update or delete one memory. */
+export const manageMemoryTool = defineTool({
+  name: "manage_memory",
+  description: "Create, update or delete a long-term memory about " +
+    "the user. Store durable facts, preferences and plans; update a memory when it changes; " +
+    "delete it when it is wrong. Use the id returned by search_memory to update or delete.",
+  permission: "memory:write",
+  schema: manageSchema,
+  unavailable,
+  run: (input, { config }) => manageMemory(storeOf(config), [...USER_MEMORY_NAMESPACE], input),
+  offlineArgs(said) {
+    const fact = /\b(?:remember|note) that (.+)/i.exec(said)?.[1];
+    return fact === undefined ? undefined : { action: "create" as const, content: fact };
+  },
+});
 
-/** The model-facing description of `manage_memory`. */
-export const MANAGE_MEMORY_DESCRIPTION = "Create, update or delete a long-term memory about " +
-  "the user. Store durable facts, preferences and plans; update a memory when it changes; " +
-  "delete it when it is wrong. Use the id returned by search_memory to update or delete.";
+/** `search_memory`: find memories by meaning, with an optional value filter. */
+export const searchMemoryTool = defineTool({
+  name: "search_memory",
+  description: "Search long-term memories about the user by meaning. " +
+    "Returns a JSON list of {id, value, score, updatedAt}, best match first.",
+  permission: "memory:read",
+  schema: searchSchema,
+  unavailable,
+  run: (input, { config }) => searchMemory(storeOf(config), [...USER_MEMORY_NAMESPACE], input),
+  // Only a question about the user: the offline model calls the first tool
+  // whose arguments apply, so an always-on search would precede every reply.
+  offlineArgs: (said) => isQuestionAboutUser(said) ? { query: said.trim() } : undefined,
+});
 
-/** The model-facing description of `search_memory`. */
-export const SEARCH_MEMORY_DESCRIPTION = "Search long-term memories about the user by meaning. " +
-  "Returns a JSON list of {id, value, score, updatedAt}, best match first.";
+/** Names of the tools that use long-term memory. */
+export const MEMORY_TOOL_NAMES: ReadonlySet<string> = new Set([
+  manageMemoryTool.name,
+  searchMemoryTool.name,
+]);
 
 /** `manage_memory`'s work: create, update or delete one memory; returns the model's answer. */
-export async function manageMemory(
+async function manageMemory(
   store: BaseStore,
   namespace: string[],
-  input: ManageMemoryInput,
+  input: z.infer<typeof manageSchema>,
 ): Promise<string> {
   if (input.action === "create") {
     if (!input.content) return "Error: `content` is required to create a memory.";
@@ -95,10 +105,10 @@ export async function manageMemory(
 }
 
 /** `search_memory`'s work: the hits as the JSON text the model reads. */
-export async function searchMemory(
+async function searchMemory(
   store: BaseStore,
   namespace: string[],
-  input: SearchMemoryInput,
+  input: z.infer<typeof searchSchema>,
 ): Promise<string> {
   const hits = await store.search(namespace, {
     query: input.query,
@@ -114,56 +124,16 @@ export async function searchMemory(
   })));
 }
 
-/** `manage_memory`: create, update or delete one memory. */
-export function createManageMemoryTool(options: MemoryToolOptions) {
-  return tool(
-    (input, config) =>
-      manageMemory(storeOf(options, config), resolveNamespace(options.namespace, config), input),
-    {
-      name: options.name ?? "manage_memory",
-      description: MANAGE_MEMORY_DESCRIPTION,
-      schema: manageSchema,
-    },
-  );
-}
-
-/** `search_memory`: find memories by meaning, with an optional value filter. */
-export function createSearchMemoryTool(options: MemoryToolOptions) {
-  return tool(
-    (input, config) =>
-      searchMemory(storeOf(options, config), resolveNamespace(options.namespace, config), input),
-    {
-      name: options.name ?? "search_memory",
-      description: SEARCH_MEMORY_DESCRIPTION,
-      schema: searchSchema,
-    },
-  );
-}
-
-/** Fills `{name}` labels from `config.configurable`. */
-export function resolveNamespace(namespace: string[], config?: RunnableConfig): string[] {
-  return namespace.map((label) => {
-    const match = /^\{(\w+)\}$/.exec(label);
-    if (match === null) return label;
-    const value = config?.configurable?.[match[1]!];
-    if (typeof value !== "string" || value === "") {
-      throw new Error(
-        `The memory namespace needs configurable.${
-          match[1]
-        } (a non-empty string) in the run's config`,
-      );
-    }
-    return value;
-  });
-}
-
-/** The store a memory tool uses: its own, else the graph's. */
-export function storeOf(options: MemoryToolOptions, config: RunnableConfig | undefined): BaseStore {
-  const store = options.store ?? getStore(config);
+/** The graph's store, which a run sets to its user's own. */
+function storeOf(config: RunnableConfig): BaseStore {
+  const store = getStore(config);
   if (store === undefined) {
-    throw new Error(
-      "No memory store: pass `store` to the tool factory or compile the graph with one",
-    );
+    throw new Error("No memory store: the memory tools run in a graph compiled with one");
   }
   return store;
+}
+
+/** "What tea do I like?", "Where do I live?": a question that mentions the user. */
+function isQuestionAboutUser(said: string): boolean {
+  return said.trim().endsWith("?") && /\b(I|me|my|mine)\b/i.test(said);
 }

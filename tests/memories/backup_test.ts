@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
-import { exportMemories } from "../../src/memories/backup_export.ts";
-import { BackupFormatError, importMemories } from "../../src/memories/backup_import.ts";
-import { readGzipLines, writeGzipLines } from "../../src/memories/backup_format.ts";
-import { listSnapshots } from "../../src/memories/backup.ts";
+import { exportMemories } from "../../src/memories/backup/backup_export.ts";
+import { BackupFormatError, importMemories } from "../../src/memories/backup/backup_import.ts";
+import { readGzipLines, writeGzipLines } from "../../src/memories/backup/backup_format.ts";
+import { listSnapshots } from "../../src/memories/backup/backup.ts";
 
 const local = await localPostgres();
 

@@ -1,13 +1,67 @@
 import assert from "node:assert/strict";
-import { AIMessage, AIMessageChunk, HumanMessage } from "@langchain/core/messages";
+import { AIMessage, AIMessageChunk, HumanMessage, ToolMessage } from "@langchain/core/messages";
+import type { StructuredToolInterface } from "@langchain/core/tools";
 import { FakeStreamingChatModel } from "@langchain/core/utils/testing";
-import { MessagesAnnotation, StateGraph } from "@langchain/langgraph";
-import { startTestApp } from "../support/app.ts";
-import { createMemoryManager } from "../../src/memories/manager.ts";
-import { createManageMemoryTool, createSearchMemoryTool } from "../../src/memories/tools.ts";
-import { createMemoryReflection, ReflectionScheduler } from "../../src/memories/reflection.ts";
-import { statements } from "../../src/memories/offline_extractor.ts";
+import { type BaseStore, MessagesAnnotation, StateGraph } from "@langchain/langgraph";
+import { startTestApp, type TestApp } from "../support/app.ts";
+import { createMemoryManager } from "../../src/memories/extraction/manager.ts";
+import {
+  createMemoryReflection,
+  ReflectionScheduler,
+} from "../../src/memories/extraction/reflection.ts";
+import { statements } from "../../src/memories/extraction/offline_extractor.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+import { createToolRegistry } from "../../src/tools/mod.ts";
+
+/** The memory tools as a run's agent gets them: metered, from the tool registry. */
+function memoryTools(app: TestApp) {
+  const registry = createToolRegistry({
+    services: { config: app.config, logger: app.logger },
+    logger: app.logger,
+  });
+  const [manage, search, ...rest] = registry.forAgent("assistant", [
+    "manage_memory",
+    "search_memory",
+  ]);
+  assert.equal(manage?.name, "manage_memory");
+  assert.equal(search?.name, "search_memory");
+  assert.equal(rest.length, 0);
+  return { manage: manage!, search: search! };
+}
+
+function toolCall(tool: StructuredToolInterface, args: Record<string, unknown>) {
+  return { id: `call-${tool.name}`, name: tool.name, args, type: "tool_call" as const };
+}
+
+/**
+ * Calls `tool` from a graph node, as a run's tool node does, and returns the
+ * tool message's text. The store goes in the invocation's config, as the run
+ * executor passes it, or into the compiled graph.
+ */
+async function callFromGraph(
+  tool: StructuredToolInterface,
+  args: Record<string, unknown>,
+  options: {
+    configurable: Record<string, unknown>;
+    store?: BaseStore;
+    compiledWith?: BaseStore;
+  },
+): Promise<string> {
+  let reply: unknown;
+  const graph = new StateGraph(MessagesAnnotation)
+    .addNode("tools", async (_state, config) => {
+      reply = await tool.invoke(toolCall(tool, args), config);
+      return {};
+    })
+    .addEdge("__start__", "tools")
+    .compile(options.compiledWith === undefined ? {} : { store: options.compiledWith });
+  await graph.invoke({ messages: [] }, {
+    configurable: options.configurable,
+    ...(options.store === undefined ? {} : { store: options.store }),
+  });
+  assert.ok(reply instanceof ToolMessage, `a tool call answers with a tool message: ${reply}`);
+  return String(reply.content);
+}
 
 Deno.test("offline extraction: statements become memories, repeats are skipped, changes contradict", async () => {
   const app = await startTestApp();
@@ -115,62 +169,71 @@ Deno.test("model extraction: tool calls insert, update and delete; unseen ids ar
   }
 });
 
-Deno.test("manage_memory and search_memory tools, with a namespace filled from the config", async () => {
+Deno.test("manage_memory and search_memory, called as a run calls them, keep the user's memories", async () => {
   const app = await startTestApp();
   try {
+    const { manage, search } = memoryTools(app);
     const store = app.memory.forOwner("tool-user");
-    const namespace = ["chats", "{thread_id}"];
-    const manage = createManageMemoryTool({ store, namespace });
-    const search = createSearchMemoryTool({ store, namespace });
-    assert.equal(manage.name, "manage_memory");
-    assert.equal(search.name, "search_memory");
-    const config = { configurable: { thread_id: "t-1" } };
-    const created = await manage.invoke(
+    const run = { configurable: { user_id: "tool-user", thread_id: "t-1" }, store };
+    const created = await callFromGraph(
+      manage,
       { action: "create", content: "The user plays the violin" },
-      config,
+      run,
     );
-    const id = /Created memory (\S+)\./.exec(String(created))![1]!;
-    assert.ok(await app.memory.get("tool-user", ["chats", "t-1"], id));
-    const hits = JSON.parse(String(await search.invoke({ query: "violin" }, config)));
+    const id = /Created memory (\S+)\./.exec(created)![1]!;
+    assert.ok(await app.memory.get("tool-user", ["memories"], id));
+    const hits = JSON.parse(await callFromGraph(search, { query: "violin" }, run));
     assert.equal(hits[0].id, id);
     assert.equal(typeof hits[0].score, "number");
     assert.match(
-      String(
-        await manage.invoke({ action: "update", id, content: "The user plays the viola" }, config),
+      await callFromGraph(
+        manage,
+        { action: "update", id, content: "The user plays the viola" },
+        run,
       ),
       /Updated/,
     );
     assert.equal(
-      (await app.memory.get("tool-user", ["chats", "t-1"], id))?.value.content,
+      (await app.memory.get("tool-user", ["memories"], id))?.value.content,
       "The user plays the viola",
     );
     assert.match(
-      String(await manage.invoke({ action: "update", id: "nope", content: "x" }, config)),
+      await callFromGraph(manage, { action: "update", id: "nope", content: "x" }, run),
       /no memory nope/,
     );
-    assert.match(String(await manage.invoke({ action: "delete" }, config)), /`id` is required/);
-    assert.match(String(await manage.invoke({ action: "delete", id }, config)), /Deleted/);
-    await assert.rejects(() => search.invoke({ query: "x" }), /configurable\.thread_id/);
+    assert.match(
+      await callFromGraph(manage, { action: "delete" }, run),
+      /`id` is required/,
+    );
+    assert.match(
+      await callFromGraph(manage, { action: "delete", id }, run),
+      /Deleted/,
+    );
+    assert.equal(await app.memory.get("tool-user", ["memories"], id), null);
+    // What a call needs from its run: a user, and the user's store.
+    await assert.rejects(
+      () => search.invoke(toolCall(search, { query: "x" })),
+      /runs only inside a run/,
+    );
+    await assert.rejects(
+      () => search.invoke(toolCall(search, { query: "x" }), { configurable: run.configurable }),
+      /No memory store/,
+    );
   } finally {
     await app.close();
   }
 });
 
-Deno.test("the tools use the graph's store when none is given", async () => {
+Deno.test("the tools use the store the graph was compiled with", async () => {
   const app = await startTestApp();
   try {
     const store = app.memory.forOwner("graph-user");
-    await store.put(["profile"], "k", { content: "The user loves sailing" });
-    const search = createSearchMemoryTool({ namespace: ["profile"] });
-    let found = "";
-    const graph = new StateGraph(MessagesAnnotation)
-      .addNode("recall", async (_state, config) => {
-        found = String(await search.invoke({ query: "sailing" }, config));
-        return {};
-      })
-      .addEdge("__start__", "recall")
-      .compile({ store });
-    await graph.invoke({ messages: [] });
+    await store.put(["memories"], "k", { content: "The user loves sailing" });
+    const { search } = memoryTools(app);
+    const found = await callFromGraph(search, { query: "sailing" }, {
+      configurable: { user_id: "graph-user" },
+      compiledWith: store,
+    });
     assert.equal(JSON.parse(found)[0].id, "k");
   } finally {
     await app.close();

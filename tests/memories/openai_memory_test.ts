@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { HumanMessage } from "@langchain/core/messages";
 import { signJwt } from "../../src/auth/jwt.ts";
 import { createChatModel } from "../../src/llm/chat_model.ts";
-import { createMemoryManager } from "../../src/memories/manager.ts";
+import { createMemoryManager } from "../../src/memories/extraction/manager.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { type MockOpenAI, startMockOpenAI } from "../support/mock_openai.ts";
 

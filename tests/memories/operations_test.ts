@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { startTestApp, type TestApp } from "../support/app.ts";
-import { cluster } from "../../src/memories/consolidation.ts";
+import { cluster } from "../../src/memories/jobs/consolidation.ts";
 
 async function count(app: TestApp, owner: string, namespace: string[]): Promise<number> {
   const [row] = await app.database.sql`

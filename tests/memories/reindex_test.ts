@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startTestApp } from "../support/app.ts";
-import { EmbeddingIndexMismatchError } from "../../src/memories/index_meta.ts";
+import { EmbeddingIndexMismatchError } from "../../src/memories/store/index_meta.ts";
 
 /** Under `.data/`, the only place the task may write, like `deno task start`. */
 async function dataDirUnderDotData(): Promise<string> {

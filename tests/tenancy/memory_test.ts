@@ -2,7 +2,7 @@
  * Memories across tenants: bob and the admin read, search, list, write,
  * delete and consolidate at alice's exact paths and with crafted prefixes
  * and filters. Every path a client names is a path of its own namespaces
- * (the owner is a column beside the path, src/memories/namespace.ts), so
+ * (the owner is a column beside the path, src/memories/store/namespace.ts), so
  * alice's path must answer exactly like a path that never existed: `null`,
  * `[]`, an empty report, `NOT_FOUND` for a delete, a fresh version 1 for a
  * write, and none of hers. Admins get no cross-user access to memories:

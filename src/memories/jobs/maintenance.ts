@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { MemoryContext } from "./context.ts";
-import { backupToDirectory } from "./backup.ts";
+import type { MemoryContext } from "../context.ts";
+import { backupToDirectory } from "../backup/backup.ts";
 import { cleanupMemories } from "./cleanup.ts";
 
 /** A periodic job. */

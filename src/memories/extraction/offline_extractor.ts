@@ -9,9 +9,9 @@
  * @module
  */
 import type { BaseMessage } from "@langchain/core/messages";
-import type { OwnerMemoryStore } from "./owner_store.ts";
-import type { Proposal } from "./manager.ts";
-import type { MemoryHit } from "./records.ts";
+import type { OwnerMemoryStore } from "../store/owner_store.ts";
+import type { Proposal } from "./proposals.ts";
+import type { MemoryHit } from "../store/records.ts";
 
 const STATEMENT = /^(i|i'm|i am|i've|i have|i'd|my|we|we're|our|mine)\b/i;
 const REMEMBER = /^(please\s+)?(remember|note)(\s+that)?\s+/i;

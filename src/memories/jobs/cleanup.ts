@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { MemoryContext } from "./context.ts";
+import type { MemoryContext } from "../context.ts";
 
 /** What a cleanup removed. */
 export interface CleanupReport {

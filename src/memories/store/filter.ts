@@ -18,8 +18,8 @@
  * @module
  */
 import type { Fragment } from "postgres";
-import { BadUserInputError } from "../core/errors.ts";
-import type { Queryable } from "../db/sql.ts";
+import { BadUserInputError } from "../../core/errors.ts";
+import type { Queryable } from "../../db/sql.ts";
 
 /** The operators a filter may use. */
 export const FILTER_OPERATORS = [

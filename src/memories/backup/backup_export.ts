@@ -18,8 +18,8 @@ import {
   vectorToBase64,
   writeGzipLines,
 } from "./backup_format.ts";
-import { readIndexIdentity } from "./index_meta.ts";
-import type { Queryable } from "../db/sql.ts";
+import { readIndexIdentity } from "../store/index_meta.ts";
+import type { Queryable } from "../../db/sql.ts";
 import type { Sql } from "postgres";
 
 const PAGE = 500;

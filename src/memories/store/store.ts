@@ -7,8 +7,8 @@
  *
  * @module
  */
-import { embedChecked } from "../llm/embeddings.ts";
-import type { MemoryContext } from "./context.ts";
+import { embedChecked } from "../../llm/embeddings.ts";
+import type { MemoryContext } from "../context.ts";
 import { checkNamespace } from "./namespace.ts";
 import { closeItems, purgeHistory, selectHistory, selectItem, upsertItem } from "./item_queries.ts";
 import { listNamespaces, type ListParams } from "./namespace_queries.ts";
@@ -23,8 +23,8 @@ import {
   type PutInput,
   type SearchInput,
 } from "./store_inputs.ts";
-import { afterGrowth } from "./growth.ts";
-import type { MemoryOperation } from "./metrics.ts";
+import { afterGrowth } from "../jobs/growth.ts";
+import type { MemoryOperation } from "../metrics.ts";
 
 export type { DeleteInput, PutInput, SearchInput } from "./store_inputs.ts";
 export { MAX_SEARCH_LIMIT } from "./store_inputs.ts";

@@ -20,8 +20,8 @@ import {
   base64ToVector,
   readGzipLines,
 } from "./backup_format.ts";
-import { MAX_INDEXED_DIMS, MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "./index_meta.ts";
-import type { Queryable } from "../db/sql.ts";
+import { MAX_INDEXED_DIMS, MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "../store/index_meta.ts";
+import type { Queryable } from "../../db/sql.ts";
 import type { Sql } from "postgres";
 
 /** Thrown for files that are not complete memory backups. */

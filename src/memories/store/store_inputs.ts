@@ -5,14 +5,14 @@
  *
  * @module
  */
-import type { Config } from "../config.ts";
-import { BadUserInputError } from "../core/errors.ts";
+import type { Config } from "../../config.ts";
+import { BadUserInputError } from "../../core/errors.ts";
 import { compileFilter } from "./filter.ts";
 import type { ItemWrite } from "./item_queries.ts";
 import { checkNamespace } from "./namespace.ts";
 import type { ListParams } from "./namespace_queries.ts";
 import type { VersionChange } from "./records.ts";
-import type { Queryable } from "../db/sql.ts";
+import type { Queryable } from "../../db/sql.ts";
 import { checkKey, checkTtl, checkValue, checkVector, textToEmbed } from "./values.ts";
 
 /** One item to store. */

@@ -15,12 +15,12 @@
  * ```
  * @module
  */
-import { embedChecked } from "../llm/embeddings.ts";
-import type { MemoryContext } from "./context.ts";
-import { closeItems, upsertItem } from "./item_queries.ts";
-import { EXACT_SCAN_MAX, searchSettings } from "./search_query.ts";
-import { namespaceStats } from "./namespace_queries.ts";
-import { textToEmbed } from "./values.ts";
+import { embedChecked } from "../../llm/embeddings.ts";
+import type { MemoryContext } from "../context.ts";
+import { closeItems, upsertItem } from "../store/item_queries.ts";
+import { EXACT_SCAN_MAX, searchSettings } from "../store/search_query.ts";
+import { namespaceStats } from "../store/namespace_queries.ts";
+import { textToEmbed } from "../store/values.ts";
 
 /** What a consolidation pass did. */
 export interface ConsolidationReport {

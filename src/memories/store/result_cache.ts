@@ -18,9 +18,9 @@
  *
  * @module
  */
-import type { Cache } from "../cache/cache.ts";
-import type { Logger } from "../observability/logger.ts";
-import type { Metrics } from "../observability/metrics.ts";
+import type { Cache } from "../../cache/cache.ts";
+import type { Logger } from "../../observability/logger.ts";
+import type { Metrics } from "../../observability/metrics.ts";
 import { prefixesOf } from "./namespace.ts";
 import { type MemoryHit, type MemoryRecord, reviveRecord } from "./records.ts";
 

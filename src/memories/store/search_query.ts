@@ -23,8 +23,8 @@ import type { Fragment, Sql } from "postgres";
 import { and, compileFilter } from "./filter.ts";
 import { prefixRange } from "./namespace.ts";
 import { type ItemRow, type MemoryHit, toRecord } from "./records.ts";
-import type { Queryable } from "../db/sql.ts";
-import { vectorLiteral } from "../db/sql.ts";
+import type { Queryable } from "../../db/sql.ts";
+import { vectorLiteral } from "../../db/sql.ts";
 
 /** A checked search. */
 export interface SearchParams {

@@ -9,11 +9,11 @@
  *
  * @module
  */
-import type { MemoryContext } from "./context.ts";
+import type { MemoryContext } from "../context.ts";
 import { consolidateNamespace } from "./consolidation.ts";
-import { closeItems } from "./item_queries.ts";
-import { namespaceStats } from "./namespace_queries.ts";
-import type { MemoryRecord } from "./records.ts";
+import { closeItems } from "../store/item_queries.ts";
+import { namespaceStats } from "../store/namespace_queries.ts";
+import type { MemoryRecord } from "../store/records.ts";
 
 /** What the cap did to one namespace. */
 export interface CapReport {

@@ -11,7 +11,7 @@
  * @module
  */
 import { getTextAtPath } from "@langchain/langgraph-checkpoint";
-import { BadUserInputError } from "../core/errors.ts";
+import { BadUserInputError } from "../../core/errors.ts";
 
 /** Longest key, in characters. */
 export const MAX_KEY_LENGTH = 256;

@@ -12,8 +12,8 @@ import {
   toRecord,
   type VersionChange,
 } from "./records.ts";
-import type { Queryable } from "../db/sql.ts";
-import { vectorLiteral } from "../db/sql.ts";
+import type { Queryable } from "../../db/sql.ts";
+import { vectorLiteral } from "../../db/sql.ts";
 
 /** One write, already checked and embedded. */
 export interface ItemWrite {

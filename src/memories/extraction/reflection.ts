@@ -18,9 +18,10 @@
  */
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { Logger } from "../observability/logger.ts";
-import { createMemoryManager, type MemoryChange } from "./manager.ts";
-import type { MemoryService } from "./service.ts";
+import type { Logger } from "../../observability/logger.ts";
+import { createMemoryManager } from "./manager.ts";
+import type { MemoryChange } from "./proposals.ts";
+import type { MemoryService } from "../service.ts";
 
 /** Options for {@linkcode ReflectionScheduler}. */
 export interface ReflectionSchedulerOptions<T> {

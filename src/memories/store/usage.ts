@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { Logger } from "../observability/logger.ts";
+import type { Logger } from "../../observability/logger.ts";
 import type { MemoryRecord } from "./records.ts";
-import type { Queryable } from "../db/sql.ts";
+import type { Queryable } from "../../db/sql.ts";
 
 /** How long reads are tallied before they are written. */
 export const FLUSH_MS = 1000;

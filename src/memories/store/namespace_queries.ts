@@ -6,7 +6,7 @@
  * @module
  */
 import type { Fragment } from "postgres";
-import type { Queryable } from "../db/sql.ts";
+import type { Queryable } from "../../db/sql.ts";
 import { and } from "./filter.ts";
 import { prefixRange } from "./namespace.ts";
 

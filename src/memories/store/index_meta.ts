@@ -13,7 +13,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import type { Queryable } from "../db/sql.ts";
+import type { Queryable } from "../../db/sql.ts";
 
 /** The HNSW index's name, for EXPLAIN checks. */
 export const MEMORY_HNSW_INDEX = "memory_items_embedding_hnsw";

@@ -13,7 +13,7 @@
  * ```
  * @module
  */
-import { BadUserInputError } from "../core/errors.ts";
+import { BadUserInputError } from "../../core/errors.ts";
 
 /** Most labels in a namespace (the table enforces it too). */
 export const MAX_NAMESPACE_DEPTH = 16;
