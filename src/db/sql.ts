@@ -1,6 +1,6 @@
 /**
- * SQL helpers every store shares: the connection type store functions take,
- * pgvector's text form, and the window of a newest-first keyset page.
+ * SQL helpers every store shares: the connection type store functions take
+ * and the window of a newest-first keyset page.
  *
  * @example
  * ```ts
@@ -12,11 +12,6 @@ import type { Sql, TransactionSql } from "postgres";
 
 /** The pool or a transaction: store functions run on either. */
 export type Queryable = Sql | TransactionSql;
-
-/** pgvector's text form of a vector: `[0.1,0.2,…]`, exact for float4 values. */
-export function vectorLiteral(vector: readonly number[]): string {
-  return `[${vector.join(",")}]`;
-}
 
 /**
  * One page of a list ordered newest first by a `seq` column, as

@@ -12,7 +12,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { type IndexIdentity, MAX_INDEXED_DIMS } from "../memories/mod.ts";
+import { type IndexIdentity, MAX_INDEXED_DIMS } from "../db/pgvector.ts";
 
 /** The HNSW index's name, for EXPLAIN checks. */
 export const DOCUMENT_HNSW_INDEX = "document_chunks_embedding_hnsw";

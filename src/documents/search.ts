@@ -9,8 +9,8 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { type Queryable, vectorLiteral } from "../db/sql.ts";
-import { EXACT_SCAN_MAX, searchSettings } from "../memories/mod.ts";
+import type { Queryable } from "../db/sql.ts";
+import { EXACT_SCAN_MAX, searchSettings, vectorLiteral } from "../db/pgvector.ts";
 
 /** One matching passage. */
 export interface ChunkHit {

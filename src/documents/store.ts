@@ -6,7 +6,8 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { newestFirst, type SeqWindow, vectorLiteral } from "../db/sql.ts";
+import { newestFirst, type SeqWindow } from "../db/sql.ts";
+import { vectorLiteral } from "../db/pgvector.ts";
 
 /** One `documents` row. */
 export interface DocumentRecord {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { startMockOpenAI } from "../support/mock_openai.ts";
 import { chunkSearchStatement, searchChunks } from "../../src/documents/search.ts";
-import { searchSettings } from "../../src/memories/store/search_query.ts";
+import { searchSettings } from "../../src/db/pgvector.ts";
 import { DOCUMENT_HNSW_DDL, DOCUMENT_HNSW_INDEX } from "../../src/documents/index_meta.ts";
 import type { Viewer } from "../../src/auth/mod.ts";
 

@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
 import { MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "../../src/memories/store/index_meta.ts";
-import { searchSettings, searchStatement } from "../../src/memories/store/search_query.ts";
+import { searchStatement } from "../../src/memories/store/search_query.ts";
+import { searchSettings } from "../../src/db/pgvector.ts";
 
 const local = await localPostgres();
 const ROWS = 3000;

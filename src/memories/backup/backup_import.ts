@@ -20,7 +20,8 @@ import {
   base64ToVector,
   readGzipLines,
 } from "./backup_format.ts";
-import { MAX_INDEXED_DIMS, MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "../store/index_meta.ts";
+import { MEMORY_HNSW_DDL, MEMORY_HNSW_INDEX } from "../store/index_meta.ts";
+import { MAX_INDEXED_DIMS } from "../../db/pgvector.ts";
 import type { Queryable } from "../../db/sql.ts";
 import type { Sql } from "postgres";
 

@@ -18,7 +18,7 @@
 import { embedChecked } from "../../llm/embeddings.ts";
 import type { MemoryContext } from "../context.ts";
 import { closeItems, upsertItem } from "../store/item_queries.ts";
-import { EXACT_SCAN_MAX, searchSettings } from "../store/search_query.ts";
+import { EXACT_SCAN_MAX, searchSettings } from "../../db/pgvector.ts";
 import { namespaceStats } from "../store/namespace_queries.ts";
 import { textToEmbed } from "../store/values.ts";
 

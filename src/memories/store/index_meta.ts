@@ -14,24 +14,17 @@
  */
 import type { Sql } from "postgres";
 import type { Queryable } from "../../db/sql.ts";
+import { type IndexIdentity, MAX_INDEXED_DIMS } from "../../db/pgvector.ts";
 
 /** The HNSW index's name, for EXPLAIN checks. */
 export const MEMORY_HNSW_INDEX = "memory_items_embedding_hnsw";
 /** The index's definition (pgvector's defaults: m = 16, ef_construction = 64). */
 export const MEMORY_HNSW_DDL = `CREATE INDEX IF NOT EXISTS ${MEMORY_HNSW_INDEX} ON memory_items ` +
   "USING hnsw (embedding vector_cosine_ops)";
-/** pgvector's HNSW limit for `vector` columns. */
-export const MAX_INDEXED_DIMS = 2000;
 /** Recorded while a re-index runs, so no start accepts half-converted vectors. */
 const REINDEXING = "(re-index in progress)";
 /** "memindex" in ASCII: serialises index changes across replicas. */
 const LOCK_KEY = BigInt("0x6d656d696e646578").toString();
-
-/** The identity of an embedder's vectors. */
-export interface IndexIdentity {
-  model: string;
-  dims: number;
-}
 
 /** Thrown at start when the stored vectors came from another model or dimension. */
 export class EmbeddingIndexMismatchError extends Error {

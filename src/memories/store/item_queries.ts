@@ -13,7 +13,7 @@ import {
   type VersionChange,
 } from "./records.ts";
 import type { Queryable } from "../../db/sql.ts";
-import { vectorLiteral } from "../../db/sql.ts";
+import { vectorLiteral } from "../../db/pgvector.ts";
 
 /** One write, already checked and embedded. */
 export interface ItemWrite {

@@ -24,7 +24,12 @@ import { and, compileFilter } from "./filter.ts";
 import { prefixRange } from "./namespace.ts";
 import { type ItemRow, type MemoryHit, toRecord } from "./records.ts";
 import type { Queryable } from "../../db/sql.ts";
-import { vectorLiteral } from "../../db/sql.ts";
+import {
+  EXACT_SCAN_MAX,
+  searchSettings,
+  type SearchTuning,
+  vectorLiteral,
+} from "../../db/pgvector.ts";
 
 /** A checked search. */
 export interface SearchParams {
@@ -36,9 +41,6 @@ export interface SearchParams {
   vector?: number[] | undefined;
 }
 
-/** Scopes with at most this many memories are searched exactly. */
-export const EXACT_SCAN_MAX = 1000;
-
 /** How many times `limit + offset` a filtered index search fetches before keeping the closest. */
 export const FILTERED_OVERFETCH = 4;
 const MAX_FETCH = 1000;
@@ -49,13 +51,6 @@ function hasFilter(filter: unknown): boolean {
 
 /** How a search statement orders rows. */
 export type SearchMode = "index" | "exact" | "recent";
-
-/** `hnsw.ef_search` and friends, set per transaction. */
-export interface SearchTuning {
-  efSearch: number;
-  /** Disable sorting so the planner takes the index's order. Default true. */
-  forceIndex?: boolean;
-}
 
 /** The WHERE conditions shared by every mode. */
 function conditions(sql: Queryable, owner: string, params: SearchParams): Fragment {
@@ -111,23 +106,6 @@ export function searchStatement(
     SELECT namespace, key, value, created_at, updated_at, expires_at, version, valid_from,
       1 - distance AS score
     FROM hits ORDER BY distance, namespace, key LIMIT ${params.limit} OFFSET ${params.offset}`;
-}
-
-/** The `SET LOCAL`s an index search runs under; values are checked integers. */
-export function searchSettings(tuning: SearchTuning): string {
-  if (!Number.isInteger(tuning.efSearch) || tuning.efSearch < 1 || tuning.efSearch > 1000) {
-    throw new RangeError(`Invalid hnsw.ef_search ${tuning.efSearch}: expected 1 to 1000`);
-  }
-  // A prepared statement run often enough gets a generic plan, made without
-  // the query vector, which orders by a sequential scan instead of the index.
-  // Sorting off: the planner must take the index's order rather than sort
-  // every filtered row, whatever it guesses about the filter. That inflates
-  // the plan's cost past the JIT threshold, and compiling would take 100+ ms
-  // of a query that runs in 1, so JIT is off too.
-  const order = tuning.forceIndex === false ? "" : "SET LOCAL enable_sort = off; ";
-  return `SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off; ${order}` +
-    "SET LOCAL hnsw.iterative_scan = relaxed_order; " +
-    `SET LOCAL hnsw.ef_search = ${tuning.efSearch}`;
 }
 
 /** Runs a search; see the module notes for how the path is chosen. */
