@@ -1,7 +1,7 @@
 /**
- * The HTTP entry: routes `/graphql` (HTTP, SSE and WebSocket), `/health*`
- * and `/metrics*`, and wraps every request with its id, a log line and the
- * `http_requests_*` metrics.
+ * The HTTP entry: routes `/graphql` (HTTP, SSE and WebSocket), GraphiQL's
+ * `/graphql/assets/*`, `/health*` and `/metrics*`, and wraps every request
+ * with its id, a log line and the `http_requests_*` metrics.
  *
  * @module
  */
@@ -16,6 +16,7 @@ import type { TrustedProxies } from "../config/ip_ranges.ts";
 import type { OriginPolicy } from "./origins.ts";
 import type { RateLimiter } from "../ratelimit/rate_limiter.ts";
 import { rateLimitIdentity } from "../ratelimit/identity.ts";
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssetResponse } from "./graphiql_assets.ts";
 
 /** What the router needs from the app. */
 export interface RouterDeps {
@@ -67,6 +68,12 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     address: string,
     identity: { userId?: string },
   ): Promise<Response> {
+    if (path.startsWith(GRAPHIQL_ASSETS_PATH)) {
+      // Not rate limited, like the GraphiQL page itself (GET /graphql): a
+      // browser opening it fetches six assets at once, once per version.
+      if (!deps.config.graphql.graphiql) return notFound(request, path);
+      return await graphiqlAssetResponse(request, path.slice(GRAPHIQL_ASSETS_PATH.length));
+    }
     if (path !== "/graphql" && !QUIET.has(path)) {
       // GraphQL is limited per user once the token is read (src/graphql/yoga.ts).
       const decision = await deps.rateLimiter.check(rateLimitIdentity(undefined, address));
@@ -117,9 +124,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       case "/metrics/memory":
         return await metricsResponse(deps, metrics.memoryRegistry);
       default:
-        return json(404, {
-          error: `No route for ${request.method} ${path}. Try /graphql, /health or /metrics.`,
-        });
+        return notFound(request, path);
     }
   }
 
@@ -128,7 +133,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     const requestId = requestIdFrom(request);
     const address = clientAddress(request, info?.remoteAddr, deps.trustedProxies);
     const path = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
-    const endpoint = ENDPOINTS.has(path) ? path : "other";
+    const endpoint = endpointLabel(path);
     const identity: { userId?: string } = {};
     let response: Response;
     try {
@@ -169,6 +174,12 @@ export function createRouter(deps: RouterDeps): FetchHandler {
   };
 }
 
+/** The path as a metric label: every GraphiQL asset shares one, whatever its hashed name. */
+function endpointLabel(path: string): string {
+  if (ENDPOINTS.has(path)) return path;
+  return path.startsWith(GRAPHIQL_ASSETS_PATH) ? GRAPHIQL_ASSETS_PATH.slice(0, -1) : "other";
+}
+
 const METHODS = new Set(["GET", "POST", "HEAD", "OPTIONS"]);
 
 /** The method as a metric label; any other verb a client invents is `other`. */
@@ -195,6 +206,12 @@ async function metricsResponse(
   }
   return new Response(await registry.metrics(), {
     headers: { "content-type": registry.contentType },
+  });
+}
+
+function notFound(request: Request, path: string): Response {
+  return json(404, {
+    error: `No route for ${request.method} ${path}. Try /graphql, /health or /metrics.`,
   });
 }
 
