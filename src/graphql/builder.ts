@@ -7,9 +7,9 @@
 import SchemaBuilder from "@pothos/core";
 import RelayPlugin from "@pothos/plugin-relay";
 import ValidationPlugin from "@pothos/plugin-validation";
-import { GraphQLError, Kind, type ValueNode } from "graphql";
 import type { GraphQLContext } from "./context.ts";
 import { validationError } from "../core/validation.ts";
+import { GraphQLDateTime, GraphQLFile, GraphQLJSON, GraphQLJSONObject } from "./scalars.ts";
 
 /** JSON values as GraphQL sees them. */
 export type JsonValue = unknown;
@@ -21,6 +21,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: JsonValue; Output: JsonValue };
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
     File: { Input: File; Output: never };
   };
 }>({
@@ -54,72 +55,11 @@ export const builder = new SchemaBuilder<{
   validation: { validationError },
 });
 
-builder.scalarType("DateTime", {
-  description: "A point in time, as an ISO 8601 string in UTC, for example 2026-01-31T12:00:00Z.",
-  serialize: (value) => (value instanceof Date ? value : new Date(value)).toISOString(),
-  parseValue: (value) => parseDate(value),
-});
-
-builder.scalarType("JSON", {
-  description: "Any JSON value: an object, array, string, number, boolean or null.",
-  serialize: (value) => value,
-  parseValue: (value) => value,
-  parseLiteral: (node) => literalToJson(node),
-});
-
-builder.scalarType("File", {
-  description: "An uploaded file, sent as a multipart request (the GraphQL multipart request " +
-    "spec: `operations`, `map`, then the file parts). Input only.",
-  serialize: () => {
-    throw new Error("File is an input-only scalar");
-  },
-  parseValue: (value) => {
-    if (value instanceof File) return value;
-    throw new GraphQLError(
-      "Expected an uploaded file: send the request as multipart/form-data with `operations`, " +
-        "`map` and the file part (the GraphQL multipart request spec).",
-      { extensions: { code: "BAD_USER_INPUT" } },
-    );
-  },
-});
+builder.addScalarType("DateTime", GraphQLDateTime);
+builder.addScalarType("JSON", GraphQLJSON);
+builder.addScalarType("JSONObject", GraphQLJSONObject);
+builder.addScalarType("File", GraphQLFile);
 
 builder.queryType({ description: "The root of every read." });
 builder.mutationType({ description: "The root of every change." });
 builder.subscriptionType({ description: "The root of every live stream." });
-
-function parseDate(value: unknown): Date {
-  const date = typeof value === "string" ? new Date(value) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) {
-    throw new GraphQLError(
-      `Invalid DateTime ${JSON.stringify(value)}: expected an ISO 8601 string.`,
-      { extensions: { code: "BAD_USER_INPUT" } },
-    );
-  }
-  return date;
-}
-
-function literalToJson(node: ValueNode): JsonValue {
-  switch (node.kind) {
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.BOOLEAN:
-      return node.value;
-    case Kind.INT:
-    case Kind.FLOAT:
-      return Number(node.value);
-    case Kind.NULL:
-      return null;
-    case Kind.LIST:
-      return node.values.map(literalToJson);
-    case Kind.OBJECT:
-      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalToJson(f.value)]));
-    case Kind.VARIABLE:
-      throw new GraphQLError(
-        "JSON literals cannot contain variables; pass the whole value as one.",
-        {
-          extensions: { code: "BAD_USER_INPUT" },
-        },
-      );
-  }
-}

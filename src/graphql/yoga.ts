@@ -19,6 +19,7 @@ import type { OriginPolicy } from "../http/origins.ts";
 import type { RequestScope } from "../http/request_scope.ts";
 import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
+import { renderGraphiQLPage } from "./graphiql_page.ts";
 import {
   type BodyLimits,
   isUploadTooLarge,
@@ -57,10 +58,9 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       subscriptionsProtocol: "WS",
     },
     // Yoga's default GraphiQL page loads its scripts from a CDN (unpkg), which
-    // air-gapped hosts and strict CSPs block: this page inlines them (~9 MB),
-    // loaded on the first GraphiQL request only.
-    renderGraphiQL: async (options) =>
-      (await import("@graphql-yoga/render-graphiql")).renderGraphiQL(options),
+    // air-gapped hosts and strict CSPs block: this page loads them from this
+    // server's /graphql/assets/, cached by the browser for good.
+    renderGraphiQL: renderGraphiQLPage,
     // One limit for every body does not fit uploads: useBodyLimits has two.
     maxRequestBodySize: false,
     // The HTTP layer logs every request; yoga's own console logging is off.

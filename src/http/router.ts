@@ -1,7 +1,7 @@
 /**
- * The HTTP entry: routes `/graphql` (HTTP, SSE and WebSocket), `/health*`
- * and `/metrics*`, and wraps every request with its id, a log line and the
- * `http_requests_*` metrics.
+ * The HTTP entry: routes `/graphql` (HTTP, SSE and WebSocket), GraphiQL's
+ * `/graphql/assets/*`, `/health*` and `/metrics*`, and wraps every request
+ * with its id, a log line and the `http_requests_*` metrics.
  *
  * @module
  */
@@ -15,6 +15,7 @@ import { clientAddress } from "./client_address.ts";
 import type { TrustedProxies } from "../config/ip_ranges.ts";
 import type { OriginPolicy } from "./origins.ts";
 import { type RateLimiter, rateLimitIdentity } from "../ratelimit/mod.ts";
+import { GRAPHIQL_ASSETS_PATH, graphiqlAssetResponse } from "./graphiql_assets.ts";
 
 /** What the router needs from the app. */
 export interface RouterDeps {
@@ -66,6 +67,12 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     address: string,
     identity: { userId?: string },
   ): Promise<Response> {
+    if (path.startsWith(GRAPHIQL_ASSETS_PATH)) {
+      // Not rate limited, like the GraphiQL page itself (GET /graphql): a
+      // browser opening it fetches six assets at once, once per version.
+      if (!deps.config.graphql.graphiql) return notFound(request, path);
+      return await graphiqlAssetResponse(request, path.slice(GRAPHIQL_ASSETS_PATH.length));
+    }
     if (path !== "/graphql" && !QUIET.has(path)) {
       // GraphQL is limited per user once the token is read (src/graphql/yoga.ts).
       const decision = await deps.rateLimiter.check(rateLimitIdentity(undefined, address));
@@ -116,9 +123,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       case "/metrics/memory":
         return await metricsResponse(deps, metrics.memoryRegistry);
       default:
-        return json(404, {
-          error: `No route for ${request.method} ${path}. Try /graphql, /health or /metrics.`,
-        });
+        return notFound(request, path);
     }
   }
 
@@ -127,7 +132,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     const requestId = requestIdFrom(request);
     const address = clientAddress(request, info?.remoteAddr, deps.trustedProxies);
     const path = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
-    const endpoint = ENDPOINTS.has(path) ? path : "other";
+    const endpoint = endpointLabel(path);
     const identity: { userId?: string } = {};
     let response: Response;
     try {
@@ -168,6 +173,12 @@ export function createRouter(deps: RouterDeps): FetchHandler {
   };
 }
 
+/** The path as a metric label: every GraphiQL asset shares one, whatever its hashed name. */
+function endpointLabel(path: string): string {
+  if (ENDPOINTS.has(path)) return path;
+  return path.startsWith(GRAPHIQL_ASSETS_PATH) ? GRAPHIQL_ASSETS_PATH.slice(0, -1) : "other";
+}
+
 const METHODS = new Set(["GET", "POST", "HEAD", "OPTIONS"]);
 
 /** The method as a metric label; any other verb a client invents is `other`. */
@@ -194,6 +205,12 @@ async function metricsResponse(
   }
   return new Response(await registry.metrics(), {
     headers: { "content-type": registry.contentType },
+  });
+}
+
+function notFound(request: Request, path: string): Response {
+  return json(404, {
+    error: `No route for ${request.method} ${path}. Try /graphql, /health or /metrics.`,
   });
 }
 

@@ -22,6 +22,7 @@ import {
   withInputLimits,
 } from "../../src/graphql/input_rules.ts";
 import { validationError } from "../../src/core/validation.ts";
+import { GraphQLJSON } from "../../src/graphql/scalars.ts";
 import type { GraphQLContext } from "../../src/graphql/context.ts";
 import { createGraphQLHandler } from "../../src/graphql/yoga.ts";
 import { createOriginPolicy } from "../../src/http/origins.ts";
@@ -141,7 +142,7 @@ function testSchema(calls: { count: number }) {
     Context: GraphQLContext;
     Scalars: { JSON: { Input: unknown; Output: unknown } };
   }>({ plugins: [ValidationPlugin], validation: { validationError } });
-  builder.scalarType("JSON", { serialize: (v) => v, parseValue: (v) => v });
+  builder.addScalarType("JSON", GraphQLJSON);
   // One z.object on the input type reports every bad field at once; a
   // `validate` on each field would stop at the first failing one (Pothos).
   const PostInput = builder.inputType("PostInput", {
@@ -291,6 +292,37 @@ Deno.test("through yoga: every bad field is named with its rule, nothing runs", 
   sse.dispose();
   assert.equal(errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
   assert.equal(errors?.[0]?.extensions?.invalidFields?.[0]?.rule, "maxMessageChars");
+  assert.equal(calls.count, 1, "only the good post ran");
+});
+
+Deno.test("JSON limits apply to values a literal builds from variables", async () => {
+  const calls = { count: 0 };
+  const yoga = handlerWith({ MAX_JSON_DEPTH: "2", MAX_JSON_BYTES: "64" }, calls);
+  const post = async (variables: Record<string, unknown>) => {
+    const response = await yoga.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `mutation ($note: JSON, $text: String) {
+          post(input: {threadId: "t1", content: "hi", metadata: {note: $note, text: $text}})
+        }`,
+        variables,
+      }),
+    }, {
+      requestId: "r",
+      logger: createLogger({ level: "error", name: "t", write: () => {} }),
+      clientAddress: "unknown",
+    });
+    return await response.json();
+  };
+  const rules = (body: { errors?: { extensions: { invalidFields?: { rule: string }[] } }[] }) =>
+    body.errors?.[0]?.extensions.invalidFields?.map((f) => f.rule);
+
+  assert.deepEqual(await post({ note: 1, text: "short" }), { data: { post: "posted 2" } });
+  badInput("JSON literal made too deep by a variable");
+  assert.deepEqual(rules(await post({ note: { a: { b: 1 } } })), ["jsonDepth"]);
+  badInput("JSON literal made too large by a variable");
+  assert.deepEqual(rules(await post({ text: "x".repeat(100) })), ["jsonBytes"]);
   assert.equal(calls.count, 1, "only the good post ran");
 });
 
