@@ -1,5 +1,6 @@
 /**
- * Agents' public entry: the runtime that compiles and serves each agent's graph, and the graph's types.
+ * Agents' public entry: the runtime that compiles and serves each agent's
+ * graph, and the graph's types.
  *
  * @module
  */

@@ -5,8 +5,21 @@
  *
  * @module
  */
-import type { StandardSchemaV1 } from "@pothos/plugin-validation";
 import { BadUserInputError } from "./errors.ts";
+
+/**
+ * A failed validation as the Standard Schema specification reports it (zod
+ * does, and so does Pothos' validation plugin).
+ */
+export interface ValidationFailure {
+  issues: readonly ValidationIssue[];
+}
+
+/** One issue of a {@linkcode ValidationFailure}. */
+export interface ValidationIssue {
+  message: string;
+  path?: readonly (PropertyKey | { key: PropertyKey })[] | undefined;
+}
 
 /** One rejected field: its dotted path, the rule it broke and the rule's message. */
 export interface InvalidField {
@@ -18,7 +31,7 @@ export interface InvalidField {
 
 /** The Pothos validation plugin's error hook. */
 export function validationError(
-  result: StandardSchemaV1.FailureResult,
+  result: ValidationFailure,
 ): BadUserInputError {
   const fields = result.issues.map(toInvalidField);
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join("; ");
@@ -28,7 +41,7 @@ export function validationError(
   });
 }
 
-function toInvalidField(issue: StandardSchemaV1.Issue): InvalidField {
+function toInvalidField(issue: ValidationIssue): InvalidField {
   const path = (issue.path ?? []).map((segment) =>
     typeof segment === "object" && segment !== null ? String(segment.key) : String(segment)
   );

@@ -1,5 +1,6 @@
 /**
- * Threads' public entry: the thread service, the checkpointer, and what runs need of a thread's state, messages and checkpoints.
+ * Threads' public entry: the thread service, the checkpointer, and what runs
+ * need of a thread's state, messages and checkpoints.
  *
  * @module
  */

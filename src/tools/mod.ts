@@ -1,5 +1,6 @@
 /**
- * Tools' public entry: the registry that turns the catalogue into each agent's tools, the catalogue, deployment tool modules and the usage log.
+ * Tools' public entry: the registry that turns the catalogue into each
+ * agent's tools, the catalogue, deployment tool modules and the usage log.
  *
  * @module
  */
