@@ -1,7 +1,8 @@
 /**
  * What other domains plug into runs, declared in the core so that runs and
  * those domains need not know each other: long-term memory gives each run its
- * user's store and reflects on a thread after a successful run. Every hook is optional; a run works without them.
+ * user's store and reflects on a thread after a successful run. Every hook
+ * is optional; a run works without them.
  *
  * @module
  */

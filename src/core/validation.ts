@@ -24,7 +24,7 @@ export interface ValidationIssue {
 /** One rejected field: its dotted path, the rule it broke and the rule's message. */
 export interface InvalidField {
   field: string;
-  /** e.g. `maxLength`, `jsonDepth` (src/graphql/input_rules.ts), or one derived from zod's issue. */
+  /** e.g. `maxLength`, `jsonDepth` (src/graphql/input_rules.ts), or one named after zod's check. */
   rule: string;
   message: string;
 }
