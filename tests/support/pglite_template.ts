@@ -1,10 +1,12 @@
 /**
- * Makes in-memory PGlite start from a snapshot of a freshly initialised
- * cluster instead of running initdb each time, which costs seconds of CPU
- * per test app. The snapshot is exactly what initdb produces (taken before
- * any migration), so every app still runs its migrations on a pristine
- * cluster; only the repeated initdb is skipped. It is PGlite's own
- * mechanism (`dumpDataDir` / `loadDataDir`, as `PGlite.clone()` uses).
+ * Makes embedded PGlite start from a snapshot of a freshly initialised
+ * cluster wherever it would run initdb (in memory, or in a new data
+ * directory): initdb costs seconds of CPU per test app. The snapshot is
+ * exactly what initdb produces, taken before any migration, so every app
+ * still migrates a pristine cluster; only the repeated initdb is skipped.
+ * It is PGlite's own mechanism (`dumpDataDir` / `loadDataDir`, as
+ * `PGlite.clone()` uses). Server processes that tests spawn are untouched:
+ * they run initdb as users do.
  *
  * Importing this module installs the shortcut for the importing test file.
  * The snapshot is cached in the temp folder, keyed by the PGlite and pgvector
@@ -53,7 +55,30 @@ async function loadSnapshot(): Promise<Blob> {
 
 type Create = typeof PGlite.create;
 
-/** `PGlite.create` for an in-memory cluster loads the snapshot instead of running initdb. */
+/**
+ * Whether `create` would run initdb: a cluster in memory, or in a directory
+ * that holds none yet. PGlite runs initdb itself through a nested `create`
+ * with `noInitDb`; that one, and anything that brings its own data (a
+ * cluster on disk, a tarball, a file system), passes through untouched.
+ */
+async function wouldRunInitdb(options: PGliteOptions): Promise<boolean> {
+  if (
+    options.loadDataDir !== undefined || options.fs !== undefined || options.noInitDb ||
+    "pgDataProxyFs" in options
+  ) return false;
+  const dir = options.dataDir;
+  if (dir === undefined || dir === "memory://") return true;
+  if (dir.includes("://")) return false;
+  try {
+    await Deno.stat(`${dir}/PG_VERSION`);
+    return false;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw error;
+  }
+}
+
+/** `PGlite.create` that loads the snapshot wherever it would have run initdb. */
 const createFromSnapshot = async function (
   dataDirOrOptions?: string | PGliteOptions,
   options?: PGliteOptions,
@@ -61,12 +86,7 @@ const createFromSnapshot = async function (
   const opts = typeof dataDirOrOptions === "string"
     ? { dataDir: dataDirOrOptions, ...options }
     : dataDirOrOptions ?? options ?? {};
-  // PGlite runs initdb through a nested `create` with `noInitDb`; that one,
-  // and anything with its own data (a directory, a tarball, a file system), passes through.
-  const pristineInMemory = (opts.dataDir === undefined || opts.dataDir === "memory://") &&
-    opts.loadDataDir === undefined && opts.fs === undefined && !opts.noInitDb &&
-    !("pgDataProxyFs" in opts);
-  if (!pristineInMemory) return await originalCreate(opts);
+  if (!await wouldRunInitdb(opts)) return await originalCreate(opts);
   snapshot ??= loadSnapshot();
   return await originalCreate({ ...opts, loadDataDir: await snapshot });
 } as Create;
