@@ -21,16 +21,17 @@ import { vector } from "@electric-sql/pglite/vector";
 const originalCreate = PGlite.create.bind(PGlite);
 let snapshot: Promise<Blob> | undefined;
 
+/** The cache file, named after the exact PGlite and pgvector packages. */
 function cacheFile(): string {
-  const key = [
-    import.meta.resolve("@electric-sql/pglite"),
-    import.meta.resolve("@electric-sql/pglite/vector"),
-  ]
-    .join("|");
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  const versions = ["@electric-sql/pglite", "@electric-sql/pglite/vector"]
+    .map((specifier) => {
+      const resolved = import.meta.resolve(specifier);
+      const match = resolved.match(/(pglite[\w-]*)[/@](\d+\.\d+\.\d+[\w.-]*)\//);
+      return match ? `${match[1]}-${match[2]}` : resolved.replace(/[^\w.@-]+/g, "_");
+    })
+    .join("+");
   const tmp = Deno.env.get("TMPDIR") || "/tmp";
-  return `${tmp}/graphmind-test-pglite-${hash.toString(16)}.tar`;
+  return `${tmp}/graphmind-test-pglite-${versions}.tar`;
 }
 
 async function loadSnapshot(): Promise<Blob> {
@@ -47,9 +48,14 @@ async function loadSnapshot(): Promise<Blob> {
   } finally {
     await db.close();
   }
+  // The cache only saves time: a file that cannot be written costs nothing else.
   const partial = `${file}.${Deno.pid}.${crypto.randomUUID()}`;
-  await Deno.writeFile(partial, new Uint8Array(await blob.arrayBuffer()));
-  await Deno.rename(partial, file);
+  try {
+    await Deno.writeFile(partial, new Uint8Array(await blob.arrayBuffer()));
+    await Deno.rename(partial, file);
+  } catch {
+    await Deno.remove(partial).catch(() => {});
+  }
   return blob;
 }
 
