@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import "../support/pglite_template.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { explain, migrate, MigrationError, readMigrations } from "../../src/db/migrate.ts";
 import { loadConfig } from "../../src/config.ts";

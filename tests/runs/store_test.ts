@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import "../support/pglite_template.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { loadConfig } from "../../src/config.ts";

@@ -8,6 +8,7 @@ import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { GENEROUS_RATE_LIMITS } from "./rate_limits.ts";
+import "./pglite_template.ts";
 
 export { GENEROUS_RATE_LIMITS };
 

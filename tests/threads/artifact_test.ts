@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import "../support/pglite_template.ts";
 import { AIMessage, HumanMessage, ToolMessage } from "@langchain/core/messages";
 import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { openDatabase } from "../../src/db/client.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import "../support/pglite_template.ts";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { Annotation, END, START, StateGraph } from "@langchain/langgraph";
 import { BaseCheckpointSaver, emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";

@@ -13,6 +13,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import "../support/pglite_template.ts";
 import {
   type CheckpointSaverTestInitializer,
   deltaChannelHistoryTests,
