@@ -18,6 +18,9 @@
  * @module
  */
 import { BadUserInputError } from "./errors.ts";
+import type { KeysetPage } from "../db/sql.ts";
+
+export type { KeysetPage };
 
 /** The standard connection arguments. */
 export interface ConnectionArgs {
@@ -36,19 +39,6 @@ export interface Connection<T> {
     startCursor: string | null;
     endCursor: string | null;
   };
-}
-
-/**
- * Which slice of a keyset list to read: rows strictly after `after` and
- * before `before` in the list's own order, at most `limit` of them. When
- * `inverted` (paging backwards) the rows are read from the far end of the
- * slice; the connection puts them back in list order.
- */
-export interface KeysetPage {
-  after?: string;
-  before?: string;
-  limit: number;
-  inverted: boolean;
 }
 
 /** The largest `first` or `last` a client may ask for. */

@@ -14,20 +14,24 @@ import type { Sql, TransactionSql } from "postgres";
 export type Queryable = Sql | TransactionSql;
 
 /**
- * One page of a list ordered newest first by a `seq` column, as
- * src/core/pagination.ts asks for it: rows strictly after (older than) and
- * before (newer than) the cursors' keys, read from the oldest end when
- * `inverted`.
+ * Which slice of a keyset list to read (src/core/pagination.ts asks for
+ * it): rows strictly after `after` and before `before` in the list's own
+ * order, at most `limit` of them. When `inverted` (paging backwards) the
+ * rows are read from the far end of the slice; the connection puts them
+ * back in list order.
  */
-export interface SeqWindow {
+export interface KeysetPage {
   after?: string;
   before?: string;
   limit: number;
   inverted: boolean;
 }
 
-/** The `AND … ORDER BY … LIMIT …` tail of a newest-first `seq` page. */
-export function newestFirst(sql: Queryable, page: SeqWindow) {
+/**
+ * The `AND … ORDER BY … LIMIT …` tail of a page of a list ordered newest
+ * first by a `seq` column: "after" a cursor is older, "before" it newer.
+ */
+export function newestFirst(sql: Queryable, page: KeysetPage) {
   return sql`
     ${page.after === undefined ? sql`` : sql`AND seq < ${page.after}`}
     ${page.before === undefined ? sql`` : sql`AND seq > ${page.before}`}

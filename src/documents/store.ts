@@ -6,7 +6,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { newestFirst, type SeqWindow } from "../db/sql.ts";
+import { type KeysetPage, newestFirst } from "../db/sql.ts";
 import { vectorLiteral } from "../db/pgvector.ts";
 
 /** One `documents` row. */
@@ -93,7 +93,7 @@ export function createDocumentStore(sql: Sql) {
     },
 
     /** One page of an owner's documents, newest first. */
-    list(ownerId: string, page: SeqWindow) {
+    list(ownerId: string, page: KeysetPage) {
       return sql<DocumentRecord[]>`
         SELECT ${columns()} FROM documents WHERE owner_id = ${ownerId} ${newestFirst(sql, page)}`;
     },

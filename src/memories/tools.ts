@@ -53,7 +53,7 @@ export const manageMemoryTool = defineTool({
   permission: "memory:write",
   schema: manageSchema,
   unavailable,
-  run: (input, { config }) => manageMemory(storeOf(config), [...USER_MEMORY_NAMESPACE], input),
+  run: (input, { config }) => manageMemory(storeOf(config), input),
   offlineArgs(said) {
     const fact = /\b(?:remember|note) that (.+)/i.exec(said)?.[1];
     return fact === undefined ? undefined : { action: "create" as const, content: fact };
@@ -68,7 +68,7 @@ export const searchMemoryTool = defineTool({
   permission: "memory:read",
   schema: searchSchema,
   unavailable,
-  run: (input, { config }) => searchMemory(storeOf(config), [...USER_MEMORY_NAMESPACE], input),
+  run: (input, { config }) => searchMemory(storeOf(config), input),
   // Only a question about the user: the offline model calls the first tool
   // whose arguments apply, so an always-on search would precede every reply.
   offlineArgs: (said) => isQuestionAboutUser(said) ? { query: said.trim() } : undefined,
@@ -83,9 +83,9 @@ export const MEMORY_TOOL_NAMES: ReadonlySet<string> = new Set([
 /** `manage_memory`'s work: create, update or delete one memory; returns the model's answer. */
 async function manageMemory(
   store: BaseStore,
-  namespace: string[],
   input: z.infer<typeof manageSchema>,
 ): Promise<string> {
+  const namespace = [...USER_MEMORY_NAMESPACE];
   if (input.action === "create") {
     if (!input.content) return "Error: `content` is required to create a memory.";
     const id = crypto.randomUUID();
@@ -107,10 +107,9 @@ async function manageMemory(
 /** `search_memory`'s work: the hits as the JSON text the model reads. */
 async function searchMemory(
   store: BaseStore,
-  namespace: string[],
   input: z.infer<typeof searchSchema>,
 ): Promise<string> {
-  const hits = await store.search(namespace, {
+  const hits = await store.search([...USER_MEMORY_NAMESPACE], {
     query: input.query,
     limit: input.limit ?? 10,
     offset: input.offset ?? 0,

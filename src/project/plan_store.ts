@@ -14,7 +14,7 @@ import type { PlanDocument } from "./plan_document.ts";
 import type { PhaseRecord, PlanRecord, PlanSnapshot } from "./records.ts";
 import type { Queryable } from "../db/sql.ts";
 import { selectTasks } from "./task_store.ts";
-import type { KeysetPage } from "../core/pagination.ts";
+import type { KeysetPage } from "../db/sql.ts";
 
 const PLAN_COLUMNS = (sql: Queryable) =>
   sql`id, seq, owner_id AS "ownerId", is_default AS "isDefault", name, description,

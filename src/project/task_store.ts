@@ -12,7 +12,7 @@
 import type { TaskPriority, TaskStatus } from "./plan_document.ts";
 import type { TaskRecord } from "./records.ts";
 import type { Queryable } from "../db/sql.ts";
-import type { KeysetPage } from "../core/pagination.ts";
+import type { KeysetPage } from "../db/sql.ts";
 
 /** Narrows a task list; every given field must match. */
 export interface TaskFilter {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { newestFirst, type SeqWindow } from "../db/sql.ts";
+import { type KeysetPage, newestFirst } from "../db/sql.ts";
 import { NotFoundError } from "../core/errors.ts";
 import type { RunStatus } from "./events.ts";
 
@@ -95,7 +95,7 @@ export function createRunStore(sql: Sql, leaseSeconds: number) {
     },
 
     /** One page of an owner's thread's runs, newest first. */
-    listForThread(ownerId: string, threadId: string, page: SeqWindow) {
+    listForThread(ownerId: string, threadId: string, page: KeysetPage) {
       return sql<RunRecord[]>`
         SELECT ${columns()} FROM runs
         WHERE thread_id = ${threadId} AND owner_id = ${ownerId} ${newestFirst(sql, page)}`;

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Sql } from "postgres";
-import { newestFirst, type SeqWindow } from "../db/sql.ts";
+import { type KeysetPage, newestFirst } from "../db/sql.ts";
 
 /** A thread's status. */
 export type ThreadStatus = "idle" | "busy" | "interrupted" | "error";
@@ -60,7 +60,7 @@ export function createThreadStore(sql: Sql) {
     },
 
     /** One page of an owner's threads, newest first. */
-    list(ownerId: string, filter: ThreadFilter, page: SeqWindow) {
+    list(ownerId: string, filter: ThreadFilter, page: KeysetPage) {
       return sql<ThreadRecord[]>`
         SELECT ${columns()} FROM threads
         WHERE owner_id = ${ownerId}
