@@ -17,6 +17,7 @@ import { startSystemGauges } from "./observability/system_gauges.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { createNotifier } from "./db/notifier.ts";
+import { createJobQueue } from "./queue/jobs.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
 import { createHealthService, createReadinessGauge, type HealthService } from "./health/mod.ts";
 import { createLlmProbe } from "./llm/probe.ts";
@@ -120,6 +121,17 @@ async function assemble(
   if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
   // Cross-replica fan-out: LISTEN/NOTIFY on a server, in-process when embedded.
   const notifier = createNotifier(database.sql, database.mode);
+  // Background jobs (ingest, reflection, memory maintenance): services register
+  // their kinds while they are built; claiming starts once all are registered.
+  const jobs = createJobQueue({
+    sql: database.sql,
+    notifier,
+    logger,
+    registry: metrics.registry,
+    concurrency: config.jobs.concurrency,
+    leaseMs: config.jobs.leaseSeconds * 1000,
+    retentionMs: config.jobs.retentionSeconds * 1000,
+  });
 
   const project = createProjectService({
     sql: database.sql,
@@ -131,7 +143,7 @@ async function assemble(
 
   const cache = createCache(config.cache);
   closers.push(() => cache.close());
-  const memory = createMemoryService({ sql: database.sql, config, cache, metrics, logger });
+  const memory = createMemoryService({ sql: database.sql, config, cache, metrics, logger, jobs });
   closers.push(() => memory.close());
   await memory.start();
   // Documents share memory's embedder: one model, one dimension, one key.
@@ -141,8 +153,11 @@ async function assemble(
     embedder: memory.embedder,
     metrics: createDocumentMetrics(metrics.registry),
     logger: logger.child({ logger: "graphmind.documents" }),
+    jobs,
+    notifier,
   });
   await documents.start();
+  closers.push(() => documents.close());
 
   const health = createHealthService({
     version: config.app.version,
@@ -177,9 +192,17 @@ async function assemble(
   // Memory in runs: the user's store for the tools, reflection after success.
   // Closed after the runs (closers run in reverse), so no run outlives it.
   const runMemory = config.memory.enabled
-    ? createRunMemory({ memory, config, logger: logger.child({ logger: "graphmind.memory" }) })
+    ? createRunMemory({
+      memory,
+      config,
+      jobs,
+      logger: logger.child({ logger: "graphmind.memory" }),
+    })
     : undefined;
   if (runMemory) closers.push(() => runMemory.close());
+  // Every kind is registered: claim. Closed before the services its jobs use.
+  await jobs.start();
+  closers.push(() => jobs.close());
   const runs = createRunService({
     sql: database.sql,
     config,

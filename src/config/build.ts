@@ -91,6 +91,11 @@ export function build(raw: RawEnv, environment: Environment): Config {
       eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 300,
       runLeaseSeconds: raw.RUN_LEASE_SECONDS ?? 30,
     },
+    jobs: {
+      concurrency: raw.JOB_CONCURRENCY ?? 2,
+      leaseSeconds: raw.JOB_LEASE_SECONDS ?? 30,
+      retentionSeconds: raw.JOB_RETENTION_SECONDS ?? 86_400,
+    },
     tools: {
       disabled: list(raw.TOOLS_DISABLED ?? ""),
       modules: list(raw.TOOL_MODULES ?? ""),

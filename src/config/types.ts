@@ -90,6 +90,15 @@ export interface Config {
     /** A running run's lease; another instance may fail it once this lapses. */
     runLeaseSeconds: number;
   };
+  /** Background jobs (src/queue/jobs.ts): ingest, reflection, maintenance. */
+  jobs: {
+    /** Jobs one instance runs at once. */
+    concurrency: number;
+    /** A running job's lease; another instance claims the job again once it lapses. */
+    leaseSeconds: number;
+    /** How long finished jobs stay in the `jobs` table before they are pruned. */
+    retentionSeconds: number;
+  };
   tools: {
     /** Tool names switched off for every agent. */
     disabled: string[];

@@ -1,7 +1,9 @@
 /**
  * Documents over GraphQL: the `Document` type, `documents`, `document`,
- * `searchDocuments`, `uploadDocument` (a GraphQL multipart request) and
- * `deleteDocument`. Every field acts for the viewer alone.
+ * `searchDocuments`, `uploadDocument` (a GraphQL multipart request that
+ * returns the document `PROCESSING`), the `documentStatus` subscription
+ * that follows its ingest, and `deleteDocument`. Every field acts for the
+ * viewer alone.
  *
  * @module
  */
@@ -9,6 +11,18 @@ import { builder } from "../graphql/builder.ts";
 import type { DocumentRecord } from "./store.ts";
 import type { DocumentHit } from "./service.ts";
 import { documentIdRule, idRule, searchDocumentsRule, uploadDocumentRule } from "./inputs.ts";
+
+/** `DocumentStatus`. */
+export const DocumentStatusRef = builder.enumType("DocumentStatus", {
+  description: "Where a document's ingest stands.",
+  values: {
+    PROCESSING: {
+      description: "Stored and queued, or being parsed, chunked and embedded; not searchable yet.",
+    },
+    READY: { description: "Every passage is embedded: the document is searchable." },
+    FAILED: { description: "The ingest failed; `error` says why. Nothing of it is searchable." },
+  } as const,
+});
 
 /** `Document`. */
 export const DocumentRef = builder.objectRef<DocumentRecord>("Document").implement({
@@ -29,10 +43,25 @@ export const DocumentRef = builder.objectRef<DocumentRecord>("Document").impleme
       description: "SHA-256 of the uploaded bytes, in hex: equal files have equal hashes.",
     }),
     characters: t.exposeInt("textChars", {
-      description: "Length of the extracted text, in characters.",
+      description: "Length of the extracted text, in characters; 0 until the document is READY.",
     }),
     chunkCount: t.exposeInt("chunkCount", {
-      description: "How many passages the text was split into and embedded as.",
+      description: "How many passages the text was split into and embedded as; 0 until the " +
+        "document is READY.",
+    }),
+    status: t.field({
+      type: DocumentStatusRef,
+      description: "Where the ingest stands: PROCESSING after upload, then READY or FAILED. " +
+        "Follow it with the `documentStatus` subscription.",
+      resolve: (d) => d.status,
+    }),
+    progress: t.exposeFloat("progress", {
+      description: "The share of the ingest done, from 0 to 1 (embedded batches of passages, " +
+        "then the final write); 1 when READY. It never goes down.",
+    }),
+    error: t.exposeString("error", {
+      nullable: true,
+      description: "Why the ingest failed, and what to do, when the status is FAILED; else null.",
     }),
     createdAt: t.field({
       type: "DateTime",
@@ -122,13 +151,28 @@ const UploadDocumentInput = builder.inputType("UploadDocumentInput", {
 builder.mutationField("uploadDocument", (t) =>
   t.field({
     type: DocumentRef,
-    description: "Stores a file's text as passages and embeds them for search. A wrong type, " +
-      "an oversize, damaged or empty file answers BAD_USER_INPUT and stores nothing.",
+    description: "Stores a file and returns its document at once with status PROCESSING; any " +
+      "server then parses, chunks and embeds it in the background, ending READY (searchable) " +
+      "or FAILED with the reason (a damaged pdf or docx, or one without text). Follow it with " +
+      "`documentStatus`. A wrong type, an oversize or empty file, a misnamed one or blank " +
+      "text answers BAD_USER_INPUT at once and stores nothing.",
     args: {
       input: t.arg({ type: UploadDocumentInput, required: true, description: "The file." }),
     },
     resolve: (_r, { input }, { services, viewer }) =>
       services.documents.upload(viewer, { file: input.file, title: input.title }),
+  }));
+
+builder.subscriptionField("documentStatus", (t) =>
+  t.field({
+    type: DocumentRef,
+    description: "One of your documents now, and again after each change of its progress or " +
+      "status; the stream completes once it is READY or FAILED (at once, if it already is), or " +
+      "when it is deleted. NOT_FOUND for an unknown id or another user's document. Works " +
+      "whichever server runs the ingest.",
+    args: { id: t.arg.id({ required: true, description: "The document's id.", validate: idRule }) },
+    subscribe: (_r, { id }, { services, viewer }) => services.documents.watch(viewer, String(id)),
+    resolve: (document: DocumentRecord) => document,
   }));
 
 const DeleteDocumentInput = builder.inputType("DeleteDocumentInput", {
@@ -140,7 +184,8 @@ const DeleteDocumentInput = builder.inputType("DeleteDocumentInput", {
 builder.mutationField("deleteDocument", (t) =>
   t.id({
     description: "Deletes one of your documents with all its passages. Returns its id; " +
-      "NOT_FOUND for an unknown id or another user's document.",
+      "NOT_FOUND for an unknown id or another user's document. A PROCESSING document may be " +
+      "deleted too: its ingest then stops without storing anything.",
     args: {
       input: t.arg({ type: DeleteDocumentInput, required: true, description: "The document." }),
     },

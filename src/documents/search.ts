@@ -1,5 +1,6 @@
 /**
- * Semantic search over one owner's chunks, by cosine distance. It takes
+ * Semantic search over one owner's chunks (of `READY` documents only), by
+ * cosine distance. It takes
  * the path memory search takes (src/memories/store/search_query.ts), for the same
  * reasons: an owner with few chunks is scanned exactly (fast and perfectly
  * accurate); above that the HNSW index is used with iterative scans, and
@@ -50,6 +51,7 @@ export function chunkSearchStatement(sql: Queryable, search: ChunkSearch, exact:
         AND c.document_id IN (
           SELECT id FROM documents
           WHERE owner_id = ${search.ownerId} AND embedding_model = ${search.embeddingModel}
+            AND status = 'READY'
         )
       ORDER BY distance
       LIMIT ${search.limit}
@@ -58,7 +60,7 @@ export function chunkSearchStatement(sql: Queryable, search: ChunkSearch, exact:
       h.content, (1 - h.distance)::float8 AS score
     FROM hits h
     JOIN documents d ON d.id = h.document_id AND d.owner_id = ${search.ownerId}
-      AND d.embedding_model = ${search.embeddingModel}
+      AND d.embedding_model = ${search.embeddingModel} AND d.status = 'READY'
     ORDER BY h.distance, d.filename, h.chunk_index`;
 }
 

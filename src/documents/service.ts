@@ -1,15 +1,17 @@
 /**
- * Uploaded documents: ingest (check, parse, chunk, embed, store in one
- * transaction), list, get, delete and semantic search. Every method takes
- * the owner and treats another user's document exactly like a missing one:
- * NOT_FOUND. It is also the `DocumentSearch` the agents' tools use.
+ * Uploaded documents: upload (cheap checks, then the file is stored and a
+ * `document.ingest` job parses, chunks and embeds it on any replica),
+ * status changes, list, get, delete and semantic search over `READY`
+ * documents. Every method takes the owner and treats another user's
+ * document exactly like a missing one: NOT_FOUND. It is also the
+ * `DocumentSearch` the agents' tools use.
  *
  * @example
  * ```ts
- * const documents = createDocumentService({ sql, config, embedder, metrics, logger });
- * await documents.start();
+ * const documents = createDocumentService({ sql, config, embedder, metrics, logger, jobs, notifier });
+ * await documents.start(); // before jobs.start(): registers the ingest
  * const doc = await documents.upload(viewer, { file: new File(["Tea is green."], "tea.txt") });
- * const passages = await documents.search(viewer.id, "what colour is tea?");
+ * // doc.status === "PROCESSING"; follow it with documents.watch(viewer, doc.id)
  * ```
  * @module
  */
@@ -17,26 +19,23 @@ import type { Sql } from "postgres";
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Viewer } from "../auth/mod.ts";
-import { AppError, BadUserInputError, NotFoundError } from "../core/errors.ts";
-import { embedChecked, type EmbeddingProvider, embedQueryChecked } from "../llm/embeddings.ts";
+import { BadUserInputError, NotFoundError } from "../core/errors.ts";
+import { type EmbeddingProvider, embedQueryChecked } from "../llm/embeddings.ts";
+import type { Notifier } from "../db/notifier.ts";
+import type { JobQueue } from "../queue/jobs.ts";
 import type { DocumentPassage, DocumentSearch } from "../core/tool.ts";
 import { type Connection, type ConnectionArgs, seqConnection } from "../core/pagination.ts";
 import { isUuid } from "../core/ids.ts";
 import { detectFileType, extensionOf } from "./file_types.ts";
 import { extractText } from "./extract.ts";
-import { chunkText } from "./chunking.ts";
 import { createDocumentStore, type DocumentRecord } from "./store.ts";
+import { createIngestHandler, failureOutcome, INGEST_KIND } from "./ingest.ts";
+import { type DocumentEvents, relayDocumentEvents } from "./status_events.ts";
 import { searchChunks } from "./search.ts";
 import { ensureDocumentIndex } from "./index_meta.ts";
-import type { DocumentMetrics, UploadOutcome } from "./metrics.ts";
+import type { DocumentMetrics } from "./metrics.ts";
 
-/**
- * Chunks embedded per request, one request at a time: OpenAI accepts up to
- * 2048 inputs per call, but 256 passages (~80k tokens) keep each request
- * well under its per-request token cap, and going one batch at a time keeps
- * a large upload from using the whole rate limit at once.
- */
-export const EMBED_BATCH = 256;
+export { EMBED_BATCH } from "./ingest.ts";
 /** `searchDocuments` returns this many passages unless asked otherwise. */
 export const DEFAULT_SEARCH_LIMIT = 5;
 /** The most passages one search returns. */
@@ -66,13 +65,30 @@ export interface DocumentServiceDeps {
   embedder: EmbeddingProvider;
   metrics: DocumentMetrics;
   logger: Logger;
+  /** The queue the ingest runs on. */
+  jobs: JobQueue;
+  /** Carries status changes to `watch` subscribers on every replica. */
+  notifier: Notifier;
 }
 
 /** The document service. */
 export interface DocumentService extends DocumentSearch {
-  /** Types the vector column and builds its index; call once before use. */
+  /**
+   * Types the vector column, builds its index, listens for status changes
+   * and registers the ingest job; call once, before the queue starts.
+   */
   start(): Promise<void>;
+  /** Stops listening; ends every `watch`. */
+  close(): Promise<void>;
+  /** Checks the file cheaply, stores it `PROCESSING` and queues its ingest. */
   upload(viewer: Viewer, input: UploadInput): Promise<DocumentRecord>;
+  /**
+   * The document now and after every change of its progress or status,
+   * ending after `READY` or `FAILED` (or when it is deleted). NOT_FOUND,
+   * thrown before the iterator is returned, for an unknown id or another
+   * user's document.
+   */
+  watch(viewer: Viewer, id: string): Promise<AsyncIterableIterator<DocumentRecord>>;
   get(viewer: Viewer, id: string): Promise<DocumentRecord>;
   list(viewer: Viewer, args: ConnectionArgs): Promise<Connection<DocumentRecord>>;
   remove(viewer: Viewer, id: string): Promise<DocumentRecord>;
@@ -100,7 +116,8 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     return document;
   }
 
-  async function ingest(ownerId: string, input: UploadInput): Promise<DocumentRecord> {
+  /** The checks a request can afford; parsing a pdf or docx is left to the job. */
+  async function accept(ownerId: string, input: UploadInput) {
     const { file } = input;
     const filename = checkFilename(file.name);
     const max = config.documents.maxFileBytes;
@@ -119,23 +136,20 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
     const type = detectFileType(filename, bytes, config.documents.allowedExtensions);
-    const text = await extractText(filename, type.extension, bytes);
-    const chunks = chunkText(text);
-    const vectors: number[][] = [];
-    for (let start = 0; start < chunks.length; start += EMBED_BATCH) {
-      vectors.push(...await embedChecked(embedder, chunks.slice(start, start + EMBED_BATCH)));
+    // Decoding text is as cheap as the checks above: a blank one is refused now.
+    if (type.extension === "txt" || type.extension === "md") {
+      await extractText(filename, type.extension, bytes);
     }
-    return await store.insert({
+    return {
       ownerId,
       filename,
       title: input.title?.trim() || null,
       mediaType: type.mediaType,
       sizeBytes: bytes.length,
       contentSha256: await sha256(bytes),
-      textChars: text.length,
       embeddingModel: embedder.model,
-      chunks: chunks.map((content, i) => ({ content, embedding: vectors[i]! })),
-    });
+      bytes,
+    };
   }
 
   async function search(
@@ -167,6 +181,33 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     });
   }
 
+  let events: DocumentEvents | undefined;
+  function started(): DocumentEvents {
+    if (events === undefined) throw new Error("Call documents.start() before use");
+    return events;
+  }
+
+  async function* follow(
+    viewer: Viewer,
+    first: DocumentRecord,
+    changes: AsyncIterableIterator<void>,
+  ): AsyncGenerator<DocumentRecord> {
+    try {
+      let last = first;
+      yield first;
+      while (last.status === "PROCESSING") {
+        if ((await changes.next()).done) return;
+        const now = await store.find(viewer.id, first.id);
+        if (now === undefined) return; // deleted
+        if (now.status === last.status && now.progress === last.progress) continue;
+        last = now;
+        yield now;
+      }
+    } finally {
+      await changes.return?.();
+    }
+  }
+
   return {
     async start() {
       const { otherModel } = await ensureDocumentIndex(deps.sql, {
@@ -180,26 +221,51 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
           { documents: otherModel, embedding_model: embedder.model },
         );
       }
+      events = await relayDocumentEvents(deps.notifier);
+      deps.jobs.register(
+        INGEST_KIND,
+        createIngestHandler({ sql: deps.sql, store, events, embedder, config, metrics, logger }),
+      );
+    },
+
+    async close() {
+      await events?.close();
     },
 
     async upload(viewer, input) {
-      const started = performance.now();
       const type = extensionOf(input.file.name) ?? "none";
+      let accepted;
       try {
-        const document = await ingest(viewer.id, input);
-        const seconds = (performance.now() - started) / 1000;
-        metrics.upload(type, "stored");
-        metrics.ingestSeconds(type, seconds);
-        logger.info("document stored", {
-          document_id: document.id,
-          media_type: document.mediaType,
-          size_bytes: document.sizeBytes,
-          chunks: document.chunkCount,
-          ingest_ms: Math.round(seconds * 1000),
-        });
-        return document;
+        accepted = await accept(viewer.id, input);
       } catch (error) {
-        metrics.upload(type, outcomeOf(error));
+        metrics.upload(type, failureOutcome(error));
+        throw error;
+      }
+      // The document, its bytes and its job commit together: no document waits for a lost job.
+      const document = await deps.sql.begin(async (tx) => {
+        const created = await store.insert(tx, accepted);
+        await deps.jobs.enqueue(INGEST_KIND, { documentId: created.id }, {
+          tx,
+          ownerId: viewer.id,
+          dedupeKey: `${INGEST_KIND}:${created.id}`,
+        });
+        return created;
+      }) as DocumentRecord;
+      logger.info("document accepted", {
+        document_id: document.id,
+        media_type: document.mediaType,
+        size_bytes: document.sizeBytes,
+      });
+      return document;
+    },
+
+    async watch(viewer, id) {
+      const changes = started().subscribe(id);
+      try {
+        // Subscribed before the first read, so no change can fall between the two.
+        return follow(viewer, await get(viewer, id), changes);
+      } catch (error) {
+        await changes.return();
         throw error;
       }
     },
@@ -211,7 +277,9 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     async remove(viewer, id) {
       const removed = isUuid(id) ? await store.remove(viewer.id, id) : undefined;
       if (removed === undefined) throw notFound(id);
-      logger.info("document deleted", { document_id: removed.id });
+      logger.info("document deleted", { document_id: removed.id, status: removed.status });
+      // Ends its watchers; a running ingest finds nothing left and ends too.
+      await events?.publish(removed.id);
       return removed;
     },
 
@@ -253,20 +321,6 @@ function checkFilename(name: string): string {
     );
   }
   return filename;
-}
-
-function outcomeOf(error: unknown): UploadOutcome {
-  if (!(error instanceof AppError) || error.code !== "BAD_USER_INPUT") return "error";
-  switch (error.extensions.reason) {
-    case "TOO_LARGE":
-      return "too_large";
-    case "NO_TEXT":
-      return "empty";
-    case "UNSUPPORTED_TYPE":
-      return "unsupported_type";
-    default:
-      return "unreadable";
-  }
 }
 
 function formatMb(bytes: number): string {

@@ -14,6 +14,7 @@ import type { MemoryMerger } from "./jobs/merger.ts";
 import type { MemoryMetrics } from "./metrics.ts";
 import type { ResultCache } from "./store/result_cache.ts";
 import type { AccessRecorder } from "./store/usage.ts";
+import type { JobQueue } from "../queue/jobs.ts";
 
 /** Work started by a request that the reply does not wait for. */
 export interface BackgroundTasks {
@@ -34,6 +35,8 @@ export interface MemoryContext {
   merger: MemoryMerger;
   background: BackgroundTasks;
   usage: AccessRecorder;
+  /** The durable queue automatic consolidation runs on; without one it runs in-process. */
+  jobs?: JobQueue | undefined;
 }
 
 /** Creates a task tracker that logs failures with `logger`. */

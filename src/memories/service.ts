@@ -1,7 +1,7 @@
 /**
  * The long-term memory service the app builds once: the store (checked,
  * cached, measured), per-user `BaseStore`s for agents, consolidation,
- * cleanup, backups and the maintenance timers.
+ * cleanup and backups (as jobs on the queue when one is given).
  *
  * @example
  * ```ts
@@ -37,7 +37,8 @@ import {
 import { checkNamespace } from "./store/namespace.ts";
 import { cleanupMemories, type CleanupReport } from "./jobs/cleanup.ts";
 import { type BackupReport, backupToDirectory } from "./backup/backup.ts";
-import { type Maintenance, startMaintenance } from "./jobs/maintenance.ts";
+import { registerMemoryJobs, startSizeGauge } from "./jobs/maintenance.ts";
+import type { JobQueue } from "../queue/jobs.ts";
 import { BadUserInputError } from "../core/errors.ts";
 
 /** What the service needs. */
@@ -53,8 +54,14 @@ export interface MemoryServiceOptions {
   mergeModel?: BaseChatModel | null;
   /** Milliseconds reads skip the cache after a cache error. Default 5000. */
   cacheCooldownMs?: number;
-  /** Run the cleanup/backup/gauge timers. Default true. */
+  /** Refresh the size gauge, and with `jobs` schedule cleanup and backups. Default true. */
   maintenance?: boolean;
+  /**
+   * The queue cleanup, backups and automatic consolidation run on (register
+   * happens in `start()`, before the queue starts). Without one, automatic
+   * consolidation runs in-process and nothing is scheduled.
+   */
+  jobs?: JobQueue;
 }
 
 /** The memory service. */
@@ -104,9 +111,10 @@ export function createMemoryService(options: MemoryServiceOptions): MemoryServic
     merger: createMerger(mergeModel),
     background: createBackgroundTasks(memoryLogger),
     usage: createAccessRecorder(options.sql, memoryLogger),
+    jobs: options.jobs,
   };
   const store = createMemoryStore(context);
-  let maintenance: Maintenance | undefined;
+  let stopGauge: (() => void) | undefined;
 
   return {
     ...store,
@@ -115,7 +123,10 @@ export function createMemoryService(options: MemoryServiceOptions): MemoryServic
     async start() {
       await ensureMemoryIndex(options.sql, { model: embedder.model, dims: embedder.dims });
       await context.metrics.refreshSizes(options.sql);
-      if (options.maintenance ?? true) maintenance = startMaintenance(context);
+      if (options.maintenance ?? true) {
+        stopGauge = startSizeGauge(context);
+        if (options.jobs !== undefined) registerMemoryJobs(context, options.jobs);
+      }
       memoryLogger.info("memory store ready", {
         embeddings: embedder.mode,
         embedding_model: embedder.model,
@@ -140,7 +151,7 @@ export function createMemoryService(options: MemoryServiceOptions): MemoryServic
     cleanup: () => cleanupMemories(context),
     backup: () => backupToDirectory(options.sql, settings.backupDir, { keep: settings.backupKeep }),
     async close() {
-      maintenance?.stop();
+      stopGauge?.();
       await context.background.drain();
       await context.usage.close();
       await context.cache.drain();

@@ -5,12 +5,15 @@
  * are merged, and only then are the least useful memories evicted (fewest
  * reads, least recently read or updated) into history as `evicted`. And
  * every `LANGMEM_CONSOLIDATE_THRESHOLD` new memories, a consolidation pass
- * over the new ones starts in the background.
+ * over the new ones is queued as a `memory.consolidate` job (deduped per
+ * namespace, run once on any replica), or started in-process without a
+ * queue.
  *
  * @module
  */
 import type { MemoryContext } from "../context.ts";
 import { consolidateNamespace } from "./consolidation.ts";
+import { CONSOLIDATE_KIND, type ConsolidatePayload, consolidationKey } from "./maintenance.ts";
 import { closeItems } from "../store/item_queries.ts";
 import { namespaceStats } from "../store/namespace_queries.ts";
 import type { MemoryRecord } from "../store/records.ts";
@@ -45,11 +48,23 @@ export async function afterGrowth(
         ctx.settings.autoConsolidate &&
         stats.addedSinceConsolidation >= ctx.settings.consolidateThreshold
       ) {
-        ctx.background.run(
-          "auto-consolidate",
-          () => consolidateNamespace(ctx, owner, namespace, { since: stats.lastConsolidatedAt }),
-          `consolidate:${owner}:${id}`,
-        );
+        if (ctx.jobs !== undefined) {
+          const payload: ConsolidatePayload = {
+            owner,
+            namespace,
+            since: stats.lastConsolidatedAt?.toISOString() ?? null,
+          };
+          await ctx.jobs.enqueue(CONSOLIDATE_KIND, payload, {
+            ownerId: owner,
+            dedupeKey: consolidationKey(owner, namespace),
+          });
+        } else {
+          ctx.background.run(
+            "auto-consolidate",
+            () => consolidateNamespace(ctx, owner, namespace, { since: stats.lastConsolidatedAt }),
+            `consolidate:${owner}:${id}`,
+          );
+        }
       }
     } catch (error) {
       // The write itself succeeded; maintenance failures must not undo its reply.

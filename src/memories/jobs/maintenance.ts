@@ -1,101 +1,96 @@
 /**
- * Periodic memory jobs: cleanup every `MEMORY_CLEANUP_INTERVAL` and, when
- * `MEMORY_BACKUP_ENABLED`, a snapshot every `MEMORY_BACKUP_INTERVAL`. The
- * schedule lives in the database (`memory_jobs`): a replica runs a job only
- * after claiming it with a conditional update, so replicas never run it
- * twice and a restart does not reset a 7-day backup clock. The first backup
- * comes one interval after the store was first started. The size gauge is
- * refreshed every 30 s (the scrape interval).
+ * Periodic and triggered memory work as durable jobs on the shared queue
+ * (src/queue/jobs.ts), so each runs exactly once across replicas:
+ *
+ * - `memory.cleanup` every `MEMORY_CLEANUP_INTERVAL` and, when
+ *   `MEMORY_BACKUP_ENABLED`, `memory.backup` every `MEMORY_BACKUP_INTERVAL`:
+ *   periodic chains (one unfinished job per kind; ending one schedules the
+ *   next), so a restart never resets a 7-day backup clock. The first of
+ *   each comes one interval after the queue first started.
+ * - `memory.consolidate`: the automatic pass a namespace's growth triggers
+ *   (`LANGMEM_AUTO_CONSOLIDATE`), deduped per owner and namespace.
+ *
+ * Idempotence: cleanup deletes what expired (a re-run deletes nothing
+ * more); a re-run backup writes one more snapshot, which rotation
+ * (`MEMORY_BACKUP_KEEP`) absorbs; a re-run consolidation finds the
+ * near-duplicates already merged.
+ *
+ * The size gauge is refreshed on every replica every 30 s (the scrape
+ * interval), since each serves its own `/metrics`.
  *
  * @module
  */
+import type { JobHandler, JobQueue } from "../../queue/jobs.ts";
 import type { MemoryContext } from "../context.ts";
 import { backupToDirectory } from "../backup/backup.ts";
 import { cleanupMemories } from "./cleanup.ts";
+import { consolidateNamespace } from "./consolidation.ts";
 
-/** A periodic job. */
-export interface MaintenanceJob {
-  name: "cleanup" | "backup";
-  intervalSeconds: number;
-  run(): Promise<unknown>;
+/** The kinds registered here. */
+export const CLEANUP_KIND = "memory.cleanup";
+export const BACKUP_KIND = "memory.backup";
+export const CONSOLIDATE_KIND = "memory.consolidate";
+
+/** `memory.consolidate`'s payload. */
+export interface ConsolidatePayload {
+  owner: string;
+  namespace: string[];
+  /** Only memories written after this (ISO time) lead a merge. */
+  since: string | null;
 }
 
-/** Running maintenance; `stop()` clears its timers (running jobs finish on their own). */
-export interface Maintenance {
-  stop(): void;
-  /** Claims and runs every due job now; returns the names that ran. */
-  tick(): Promise<string[]>;
+/** The dedupe key of one namespace's automatic consolidation. */
+export function consolidationKey(owner: string, namespace: string[]): string {
+  return `${CONSOLIDATE_KIND}:${JSON.stringify([owner, ...namespace])}`;
 }
 
 const GAUGE_REFRESH_MS = 30_000;
 
-/** The jobs the settings ask for. */
-export function memoryJobs(ctx: MemoryContext): MaintenanceJob[] {
-  const jobs: MaintenanceJob[] = [{
-    name: "cleanup",
-    intervalSeconds: ctx.settings.cleanupIntervalSeconds,
-    run: () => cleanupMemories(ctx),
-  }];
-  if (ctx.settings.backupEnabled) {
-    jobs.push({
-      name: "backup",
-      intervalSeconds: ctx.settings.backupIntervalSeconds,
-      run: async () => {
-        const report = await backupToDirectory(ctx.sql, ctx.settings.backupDir, {
-          keep: ctx.settings.backupKeep,
-        });
-        ctx.metrics.operation("backup", [], "success");
-        ctx.logger.info("memory backup written", { ...report });
+/** Registers the memory jobs the settings ask for on `jobs` (before it starts). */
+export function registerMemoryJobs(ctx: MemoryContext, jobs: JobQueue): void {
+  jobs.register(
+    CLEANUP_KIND,
+    {
+      everyMs: ctx.settings.cleanupIntervalSeconds * 1000,
+      async run() {
+        await cleanupMemories(ctx);
       },
-    });
+    } satisfies JobHandler,
+  );
+  if (ctx.settings.backupEnabled) {
+    jobs.register(
+      BACKUP_KIND,
+      {
+        everyMs: ctx.settings.backupIntervalSeconds * 1000,
+        async run() {
+          const report = await backupToDirectory(ctx.sql, ctx.settings.backupDir, {
+            keep: ctx.settings.backupKeep,
+          });
+          ctx.metrics.operation("backup", [], "success");
+          ctx.logger.info("memory backup written", { ...report });
+        },
+        async onFailed() {
+          ctx.metrics.operation("backup", [], "error");
+        },
+      } satisfies JobHandler,
+    );
   }
-  return jobs;
+  jobs.register<ConsolidatePayload>(CONSOLIDATE_KIND, {
+    async run(job) {
+      const { owner, namespace, since } = job.payload;
+      await consolidateNamespace(ctx, owner, namespace, {
+        ...(since === null ? {} : { since: new Date(since) }),
+      });
+    },
+  });
 }
 
-/** Starts the timers. */
-export function startMaintenance(ctx: MemoryContext, jobs = memoryJobs(ctx)): Maintenance {
-  async function claim(job: MaintenanceJob): Promise<boolean> {
-    // Seeding with now() makes the first run wait one interval.
-    await ctx.sql`
-      INSERT INTO memory_jobs (name, last_run_at) VALUES (${job.name}, now())
-      ON CONFLICT (name) DO NOTHING`;
-    const rows = await ctx.sql`
-      UPDATE memory_jobs SET last_run_at = now()
-      WHERE name = ${job.name}
-        AND last_run_at <= now() - ${job.intervalSeconds}::int * interval '1 second'
-      RETURNING 1`;
-    return rows.length > 0;
-  }
-
-  async function tick(): Promise<string[]> {
-    const ran: string[] = [];
-    for (const job of jobs) {
-      if (!(await claim(job))) continue;
-      ran.push(job.name);
-      try {
-        await job.run();
-      } catch (error) {
-        ctx.metrics.operation(job.name, [], "error");
-        ctx.logger.error("memory maintenance job failed", { job: job.name, error });
-      }
-    }
-    return ran;
-  }
-
-  const checkEveryMs = Math.min(60, ...jobs.map((j) => j.intervalSeconds)) * 1000;
-  const timers = [
-    setInterval(() => ctx.background.run("maintenance", tick, "maintenance"), checkEveryMs),
-    setInterval(
-      () => ctx.background.run("size gauge", () => ctx.metrics.refreshSizes(ctx.sql), "gauge"),
-      GAUGE_REFRESH_MS,
-    ),
-  ];
-  for (const timer of timers) Deno.unrefTimer(timer);
-  ctx.background.run("maintenance", tick, "maintenance");
-  return {
-    stop() {
-      for (const timer of timers) clearInterval(timer);
-    },
-    tick,
-  };
+/** Refreshes the size gauge every 30 s; returns the stop function. */
+export function startSizeGauge(ctx: MemoryContext): () => void {
+  const timer = setInterval(
+    () => ctx.background.run("size gauge", () => ctx.metrics.refreshSizes(ctx.sql), "gauge"),
+    GAUGE_REFRESH_MS,
+  );
+  Deno.unrefTimer(timer);
+  return () => clearInterval(timer);
 }
