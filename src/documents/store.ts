@@ -104,7 +104,8 @@ export function createDocumentStore(sql: Sql) {
         FROM documents WHERE id = ${id} AND status = 'PROCESSING'`;
       if (row === undefined || row.bytes === null) return undefined;
       const { bytes, ...document } = row;
-      return { document, bytes };
+      // postgres.js reads bytea as a Node Buffer; the parsers want a plain Uint8Array.
+      return { document, bytes: new Uint8Array(bytes) };
     },
 
     /** Raises a `PROCESSING` document's progress (never lowers it); false when it is gone. */

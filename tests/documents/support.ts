@@ -8,6 +8,7 @@
  */
 import type { Sql } from "postgres";
 import type { Result } from "../support/leak_assertions.ts";
+import type { Viewer } from "../../src/auth/mod.ts";
 
 /** The mutation every upload test sends. */
 export const UPLOAD = `mutation ($input: UploadDocumentInput!) {
@@ -68,4 +69,41 @@ export function serve(
     url: `http://127.0.0.1:${server.addr.port}/graphql`,
     stop: () => server.shutdown(),
   };
+}
+
+/** A document as the watchers see it. */
+export interface WatchedDocument {
+  id: string;
+  status: string;
+  progress: number;
+  error: string | null;
+  chunkCount: number;
+}
+
+/**
+ * Follows a document through `documents.watch` (the service behind the
+ * `documentStatus` subscription) until it ends READY or FAILED; returns
+ * every state seen, the last one final. Event-driven: it wakes on each
+ * change the ingest publishes.
+ */
+export async function settle(
+  app: { documents: { watch(viewer: Viewer, id: string): Promise<AsyncIterable<unknown>> } },
+  owner: string,
+  id: string,
+): Promise<WatchedDocument[]> {
+  const seen: WatchedDocument[] = [];
+  const viewer: Viewer = { id: owner, roles: ["user"], anonymous: false };
+  for await (const state of await app.documents.watch(viewer, id)) {
+    seen.push(state as WatchedDocument);
+  }
+  return seen;
+}
+
+/** {@linkcode settle}, returning the final state only. */
+export async function settled(
+  app: Parameters<typeof settle>[0],
+  owner: string,
+  id: string,
+): Promise<WatchedDocument> {
+  return (await settle(app, owner, id)).at(-1)!;
 }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { startTestApp } from "../support/app.ts";
 import { fileOf, makeDocx, makePdf } from "./fixtures.ts";
-import { countRows, serve, uploadOver } from "./support.ts";
+import { countRows, serve, settled, uploadOver } from "./support.ts";
 
 type Doc = {
   id: string;
@@ -22,6 +22,16 @@ type Doc = {
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const FIELDS = "id filename title mediaType sizeBytes sha256 characters chunkCount createdAt";
+
+/** Waits for the ingest to end READY and reads the document back. */
+async function ready(app: Awaited<ReturnType<typeof startTestApp>>, id: string): Promise<Doc> {
+  const final = await settled(app, "local", id);
+  assert.equal(final.status, "READY", JSON.stringify(final));
+  const result = await app.graphql(`query ($id: ID!) { document(id: $id) { ${FIELDS} } }`, { id });
+  return result.data?.document as Doc;
 }
 
 const SEARCH = `query ($input: SearchDocumentsInput!) {
@@ -60,7 +70,9 @@ Deno.test("documents: upload txt, md, pdf and docx over multipart HTTP, then lis
         });
         assert.equal(status, 200, JSON.stringify(body));
         assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-        const doc = body.data?.uploadDocument as Doc;
+        const accepted = body.data?.uploadDocument as Doc;
+        const doc = await ready(app, accepted.id);
+        assert.equal(doc.createdAt, accepted.createdAt);
         assert.equal(doc.filename, name);
         assert.equal(doc.title, `The ${extension} sample`);
         assert.equal(doc.mediaType, expectedType[extension as keyof typeof expectedType]);
@@ -98,7 +110,7 @@ Deno.test("documents: upload txt, md, pdf and docx over multipart HTTP, then lis
         (_, i) => `Paragraph ${i} talks about topic number ${i}. `.repeat(4).trim(),
       );
       const { body } = await uploadOver(server.url, fileOf("long.txt", paragraphs.join("\n\n")));
-      const doc = body.data?.uploadDocument as Doc;
+      const doc = await ready(app, (body.data?.uploadDocument as Doc).id);
       assert.ok(doc.chunkCount > 3, `chunks: ${doc.chunkCount}`);
       const chunks = await app.database.sql<{ chunk_index: number; content: string }[]>`
         SELECT chunk_index, content FROM document_chunks WHERE document_id = ${doc.id}

@@ -69,8 +69,9 @@ export function registerMemoryJobs(ctx: MemoryContext, jobs: JobQueue): void {
           ctx.metrics.operation("backup", [], "success");
           ctx.logger.info("memory backup written", { ...report });
         },
-        async onFailed() {
+        onFailed() {
           ctx.metrics.operation("backup", [], "error");
+          return Promise.resolve();
         },
       } satisfies JobHandler,
     );
