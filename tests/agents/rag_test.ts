@@ -18,9 +18,10 @@ import {
   withMockApp,
   withOfflineApp,
 } from "./agent_harness.ts";
+import { uploadReady } from "../documents/support.ts";
 
 async function uploadVolcano(app: RunsApp, user: string) {
-  await app.documents.upload({ id: user, roles: ["user"], anonymous: false }, {
+  await uploadReady(app, { id: user, roles: ["user"], anonymous: false }, {
     file: new File(
       ["Volcanoes\n\nThe caldera collapsed after the eruption of 1815."],
       "volcano.txt",

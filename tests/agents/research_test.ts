@@ -17,12 +17,13 @@ import {
   withMockApp,
   withOfflineApp,
 } from "./agent_harness.ts";
+import { uploadReady } from "../documents/support.ts";
 
 const alice = { id: "alice", roles: ["user"], anonymous: false };
 
 Deno.test("research: searches documents and memories, then answers with citations", async () => {
   await withMockApp(async (app, mock) => {
-    await app.documents.upload(alice, {
+    await uploadReady(app, alice, {
       file: new File(["Tea notes\n\nOolong is partly oxidised."], "tea.md"),
     });
     await app.memory.put("alice", [{
@@ -66,7 +67,7 @@ Deno.test("research: web_search is attached when a search key is configured", as
 
 Deno.test("research offline: searches the documents for the message", async () => {
   await withOfflineApp(async (app) => {
-    await app.documents.upload(alice, {
+    await uploadReady(app, alice, {
       file: new File(["Tea notes\n\nOolong is partly oxidised."], "tea.md"),
     });
     const threadId = await app.createThread("alice", { agentId: "research" });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { startTestApp } from "../support/app.ts";
 import { badInput } from "../support/tally.ts";
 import { fileOf, prose } from "./fixtures.ts";
-import { countRows, serve, uploadOver } from "./support.ts";
+import { countRows, serve, settled, uploadOver } from "./support.ts";
 
 const TEN_MB = 10_485_760;
 
@@ -21,9 +21,11 @@ Deno.test("documents: a 10 MB upload passes the body limit that still holds JSON
       const text = prose(1_500_000);
       const { status, body } = await uploadOver(server.url, fileOf("big.txt", text));
       assert.equal(status, 200, JSON.stringify(body.errors));
-      const document = body.data?.uploadDocument as { sizeBytes: number; chunkCount: number };
+      const document = body.data?.uploadDocument as { id: string; sizeBytes: number };
       assert.equal(document.sizeBytes, new TextEncoder().encode(text).length);
-      assert.ok(document.chunkCount > 1000, `chunks: ${document.chunkCount}`);
+      const final = await settled(app, "local", document.id);
+      assert.equal(final.status, "READY");
+      assert.ok(final.chunkCount > 1000, `chunks: ${final.chunkCount}`);
     });
 
     await t.step("a file of exactly MAX_FILE_SIZE reaches the upload checks", async () => {

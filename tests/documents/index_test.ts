@@ -12,6 +12,7 @@ import { chunkSearchStatement, searchChunks } from "../../src/documents/search.t
 import { searchSettings } from "../../src/db/pgvector.ts";
 import { DOCUMENT_HNSW_DDL, DOCUMENT_HNSW_INDEX } from "../../src/documents/index_meta.ts";
 import type { Viewer } from "../../src/auth/mod.ts";
+import { uploadReady } from "./support.ts";
 
 const viewer = (id: string): Viewer => ({ id, roles: ["user"], anonymous: false });
 const OWNER = "index-user";
@@ -27,9 +28,9 @@ async function seed(
   const dims = app.memory.embedder.dims;
   const [doc] = await sql<{ id: string }[]>`
     INSERT INTO documents (owner_id, filename, media_type, size_bytes, content_sha256,
-      text_chars, chunk_count, embedding_model)
+      text_chars, chunk_count, embedding_model, status, progress)
     VALUES (${owner}, 'seeded.txt', 'text/plain', 1, ${"0".repeat(64)}, 1, ${count},
-      ${model})
+      ${model}, 'READY', 1)
     RETURNING id::text`;
   await sql`
     INSERT INTO document_chunks (document_id, chunk_index, owner_id, content, embedding)
@@ -86,7 +87,7 @@ Deno.test("document index: another dimension stops the start; another model is s
   const mock = await startMockOpenAI({ embeddingDimensions: 64 });
   try {
     const first = await startTestApp({ PGLITE_DATA_DIR: dir, LANGMEM_EMBEDDING_DIMS: "64" });
-    await first.documents.upload(viewer("alice"), {
+    await uploadReady(first, viewer("alice"), {
       file: new File(["The lighthouse keeper logs every ship."], "log.txt"),
     });
     await first.close();
@@ -106,7 +107,7 @@ Deno.test("document index: another dimension stops the start; another model is s
       const warning = second.logs.find((l) => String(l.message).includes("another model"));
       assert.equal(warning?.documents, 1);
       assert.deepEqual(await second.documents.search("alice", "lighthouse keeper"), []);
-      await second.documents.upload(viewer("alice"), {
+      await uploadReady(second, viewer("alice"), {
         file: new File(["The lighthouse keeper also logs the weather."], "weather.txt"),
       });
       const passages = await second.documents.search("alice", "lighthouse keeper");

@@ -1,19 +1,23 @@
 /**
- * Every refused upload answers BAD_USER_INPUT (or FORBIDDEN without the
- * CSRF header) with a message saying what to fix, and stores nothing: the
- * row counts are the same before and after each attempt.
+ * Every upload the request can check cheaply (name, size, type and content
+ * signature, text encoding) is refused with BAD_USER_INPUT (or FORBIDDEN
+ * without the CSRF header) and a message saying what to fix, and stores
+ * nothing: the row counts are the same before and after each attempt. A
+ * pdf or docx that only parsing shows to be damaged or empty is accepted
+ * PROCESSING, then its ingest job ends it FAILED with the same message, and
+ * no chunk of it is stored.
  */
 import assert from "node:assert/strict";
 import { strToU8 } from "fflate";
 import { startTestApp } from "../support/app.ts";
 import { badInput } from "../support/tally.ts";
 import { fileOf, makeDocx, makePdf, zip } from "./fixtures.ts";
-import { countRows, serve, uploadOver } from "./support.ts";
+import { countRows, serve, settled, uploadOver } from "./support.ts";
 
 /** A small limit, so the oversize cases stay small. */
 const MAX_FILE_SIZE = 4096;
 
-Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and store nothing", async (t) => {
+Deno.test("documents: wrong, oversize and empty uploads are refused and store nothing; damaged ones end FAILED without chunks", async (t) => {
   const app = await startTestApp({ MAX_FILE_SIZE: String(MAX_FILE_SIZE) });
   const server = serve(app.fetch);
   const sql = app.database.sql;
@@ -62,6 +66,28 @@ Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and
       "CONTENT_MISMATCH",
     ],
     [
+      "a corrupt docx",
+      fileOf("broken.docx", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4])),
+      /could not be read as a \.docx file|not a Word document/,
+      "",
+    ],
+    ["an empty file", fileOf("empty.txt", ""), /is empty/, "NO_TEXT"],
+    [
+      "a text of blanks",
+      fileOf("blank.md", " \n\n\t \r\n"),
+      /contains no text to index/,
+      "NO_TEXT",
+    ],
+    [
+      "a file over MAX_FILE_SIZE",
+      fileOf("big.txt", "a".repeat(MAX_FILE_SIZE + 1)),
+      /is 4097 bytes, over the limit of 4096 bytes/,
+      "TOO_LARGE",
+    ],
+  ];
+  // Accepted by the cheap checks; parsing fails in the ingest job.
+  const failures: [string, File, RegExp, string][] = [
+    [
       "a corrupt pdf",
       fileOf("broken.pdf", "%PDF-1.4\nthis is not a pdf body at all"),
       /could not be read as a \.pdf file/,
@@ -74,23 +100,10 @@ Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and
       "",
     ],
     [
-      "a corrupt docx",
-      fileOf("broken.docx", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4])),
-      /could not be read as a \.docx file|not a Word document/,
-      "",
-    ],
-    [
       "a docx with broken XML",
       fileOf("badxml.docx", zip({ "word/document.xml": strToU8("<w:document><w:body") })),
       /could not be read as a \.docx file/,
       "UNREADABLE",
-    ],
-    ["an empty file", fileOf("empty.txt", ""), /is empty/, "NO_TEXT"],
-    [
-      "a text of blanks",
-      fileOf("blank.md", " \n\n\t \r\n"),
-      /contains no text to index/,
-      "NO_TEXT",
     ],
     [
       "a pdf without text",
@@ -103,12 +116,6 @@ Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and
       fileOf("blank.docx", makeDocx([""])),
       /contains no text to index/,
       "NO_TEXT",
-    ],
-    [
-      "a file over MAX_FILE_SIZE",
-      fileOf("big.txt", "a".repeat(MAX_FILE_SIZE + 1)),
-      /is 4097 bytes, over the limit of 4096 bytes/,
-      "TOO_LARGE",
     ],
   ];
   try {
@@ -127,6 +134,41 @@ Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and
         assert.deepEqual(await countRows(sql), before);
       });
     }
+
+    for (const [what, file, message] of failures) {
+      await t.step(`${what} is accepted, then FAILED with the reason and no chunks`, async () => {
+        badInput(`upload: ${what}`);
+        const before = await countRows(sql);
+        const { status, body } = await uploadOver(server.url, file);
+        assert.equal(status, 200, JSON.stringify(body));
+        assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+        const id = (body.data?.uploadDocument as { id: string }).id;
+        const final = await settled(app, "local", id);
+        assert.equal(final.status, "FAILED", JSON.stringify(final));
+        assert.match(final.error ?? "", message);
+        assert.equal(final.chunkCount, 0);
+        assert.deepEqual(await countRows(sql), {
+          documents: before.documents + 1,
+          chunks: before.chunks,
+        });
+        const [uploads] = await sql<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM document_uploads WHERE document_id = ${id}`;
+        assert.equal(uploads?.n, 0, "the stored file is dropped");
+        // A damaged file is not retried: one attempt.
+        const [job] = await sql<{ status: string; attempts: number }[]>`
+          SELECT status, attempts FROM jobs WHERE payload->>'documentId' = ${id}`;
+        assert.deepEqual(job, { status: "failed", attempts: 1 });
+        const read = await app.graphql(
+          "query ($id: ID!) { document(id: $id) { status error progress } }",
+          { id },
+        );
+        const doc = read.data?.document as { status: string; error: string; progress: number };
+        assert.equal(doc.status, "FAILED");
+        assert.match(doc.error, message);
+        assert.ok(doc.progress < 1);
+      });
+    }
+    await sql`DELETE FROM documents`;
 
     await t.step("a body far over the upload limit is cut at the door with 413", async () => {
       badInput("upload: body over MAX_FILE_SIZE + envelope");
@@ -164,10 +206,12 @@ Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and
       assert.match(result.errors?.[0]?.message ?? "", /multipart/);
     });
 
-    await t.step("a failure while storing chunks stores nothing (one transaction)", async () => {
-      // A real constraint failure part-way through the chunk inserts: a
-      // trigger that refuses the third chunk.
-      await sql.unsafe(`
+    await t.step(
+      "a failure while storing chunks stores no chunk (one transaction), after bounded retries",
+      async () => {
+        // A real constraint failure part-way through the chunk inserts: a
+        // trigger that refuses the third chunk.
+        await sql.unsafe(`
         CREATE FUNCTION refuse_third_chunk() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF NEW.chunk_index = 2 THEN RAISE EXCEPTION 'refused for the test'; END IF;
@@ -175,17 +219,29 @@ Deno.test("documents: wrong, oversize, corrupt and empty uploads are refused and
         END $$;
         CREATE TRIGGER refuse_third_chunk BEFORE INSERT ON document_chunks
           FOR EACH ROW EXECUTE FUNCTION refuse_third_chunk();`);
-      try {
-        const text = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}. ${"word ".repeat(60)}`)
-          .join("\n\n");
-        const { body } = await uploadOver(server.url, fileOf("partial.txt", text.slice(0, 4000)));
-        assert.equal(body.errors?.[0]?.extensions?.code, "INTERNAL", JSON.stringify(body));
-        assert.deepEqual(await countRows(sql), { documents: 0, chunks: 0 });
-      } finally {
-        await sql.unsafe(`DROP TRIGGER refuse_third_chunk ON document_chunks;
+        try {
+          const text = Array.from({ length: 12 }, (_, i) => `Paragraph ${i}. ${"word ".repeat(60)}`)
+            .join("\n\n");
+          const { body } = await uploadOver(server.url, fileOf("partial.txt", text.slice(0, 4000)));
+          assert.equal(body.errors, undefined, JSON.stringify(body));
+          const id = (body.data?.uploadDocument as { id: string }).id;
+          const final = await settled(app, "local", id);
+          assert.equal(final.status, "FAILED");
+          // The client reads what to do, never the SQL error.
+          assert.match(final.error ?? "", /server error; upload it again/);
+          assert.ok(!/refused for the test/.test(final.error ?? ""));
+          assert.deepEqual(await countRows(sql), { documents: 1, chunks: 0 });
+          const [job] = await sql<{ status: string; attempts: number; error: string }[]>`
+          SELECT status, attempts, error FROM jobs WHERE payload->>'documentId' = ${id}`;
+          assert.equal(job?.status, "failed");
+          assert.equal(job?.attempts, 3, "retried, then failed");
+          assert.match(job?.error ?? "", /refused for the test/);
+        } finally {
+          await sql.unsafe(`DROP TRIGGER refuse_third_chunk ON document_chunks;
           DROP FUNCTION refuse_third_chunk();`);
-      }
-    });
+        }
+      },
+    );
 
     await t.step("refusals are counted by outcome", async () => {
       const text = await (await app.fetch(new Request("http://localhost/metrics"))).text();

@@ -107,3 +107,20 @@ export async function settled(
 ): Promise<WatchedDocument> {
   return (await settle(app, owner, id)).at(-1)!;
 }
+
+/**
+ * Uploads through the service (as `uploadDocument` does) and waits until
+ * the ingest job made the document READY; returns the final state.
+ */
+export async function uploadReady(
+  app: Parameters<typeof settle>[0] & {
+    documents: { upload(viewer: Viewer, input: { file: File }): Promise<{ id: string }> };
+  },
+  viewer: Viewer,
+  input: { file: File },
+): Promise<WatchedDocument> {
+  const accepted = await app.documents.upload(viewer, input);
+  const final = await settled(app, viewer.id, accepted.id);
+  if (final.status !== "READY") throw new Error(`Ingest ended ${JSON.stringify(final)}`);
+  return final;
+}

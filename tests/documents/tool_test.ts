@@ -13,6 +13,7 @@ import { offlineArgsOf } from "../../src/llm/offline_plan.ts";
 import type { Viewer } from "../../src/auth/mod.ts";
 import type { DocumentSearchArtifact } from "../../src/documents/tool.ts";
 import { crossTenant } from "../support/tally.ts";
+import { uploadReady } from "./support.ts";
 
 const viewer = (id: string): Viewer => ({ id, roles: ["user"], anonymous: false });
 const call = (args: Record<string, unknown>) => ({
@@ -28,16 +29,16 @@ const asUser = (userId: string) => ({
 Deno.test("search_documents: numbered citations and an artifact, from the caller's documents only", async () => {
   const app = await startTestApp();
   try {
-    await app.documents.upload(viewer("alice"), {
+    await uploadReady(app, viewer("alice"), {
       file: new File(
         ["Volcanoes\n\nThe caldera collapsed after the eruption of 1815.\n\nOther notes."],
         "volcano.txt",
       ),
     });
-    await app.documents.upload(viewer("alice"), {
+    await uploadReady(app, viewer("alice"), {
       file: new File(["# Recipes\n\nKnead the dough for ten minutes."], "bread.md"),
     });
-    await app.documents.upload(viewer("bob"), {
+    await uploadReady(app, viewer("bob"), {
       file: new File(["Bob's caldera eruption diary, private."], "bob-secret.txt"),
     });
     const tools = createToolRegistry({
