@@ -17,7 +17,7 @@ import { startSystemGauges } from "./observability/system_gauges.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
 import { createNotifier } from "./db/notifier.ts";
-import { createJobQueue } from "./queue/jobs.ts";
+import { createJobQueue, type JobQueue } from "./queue/jobs.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
 import { createHealthService, createReadinessGauge, type HealthService } from "./health/mod.ts";
 import { createLlmProbe } from "./llm/probe.ts";
@@ -62,6 +62,8 @@ export interface App {
   runs: RunService;
   memory: MemoryService;
   documents: DocumentService;
+  /** The background job queue (ingest, reflection, memory maintenance). */
+  jobs: JobQueue;
   /** Fails readiness so balancers stop sending new work; serving goes on. */
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
@@ -271,6 +273,7 @@ async function assemble(
     runs,
     memory,
     documents,
+    jobs,
     drain() {
       health.drain();
     },

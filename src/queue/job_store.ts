@@ -186,11 +186,21 @@ export function createJobStore(sql: Sql) {
       return rows.length > 0;
     },
 
-    /** Milliseconds until the next pending job of `kinds` is due; undefined when none waits. */
-    async nextDueInMs(kinds: string[]): Promise<number | undefined> {
+    /**
+     * Milliseconds until the next job of `kinds` may be claimed: a pending
+     * one falls due, or another worker's lease lapses; undefined when none.
+     */
+    async nextDueInMs(workerId: string, kinds: string[]): Promise<number | undefined> {
       const [row] = await sql<{ ms: number | null }[]>`
-        SELECT (extract(epoch FROM min(run_after) - now()) * 1000)::float8 AS ms
-        FROM jobs WHERE status = 'pending' AND kind = ANY(${kinds}::text[])`;
+        SELECT (extract(epoch FROM min(at) - now()) * 1000)::float8 AS ms
+        FROM (
+          SELECT min(run_after) AS at FROM jobs
+          WHERE status = 'pending' AND kind = ANY(${kinds}::text[])
+          UNION ALL
+          SELECT min(lease_expires_at) FROM jobs
+          WHERE status = 'running' AND kind = ANY(${kinds}::text[])
+            AND claimed_by IS DISTINCT FROM ${workerId}
+        ) due`;
       return row?.ms ?? undefined;
     },
 

@@ -22,7 +22,8 @@
  *   a restart never resets the clock.
  * - **Wake-ups**: `enqueue` sends a `graphmind_jobs` notification so idle
  *   workers on every replica claim at once; a timer wakes for the next
- *   delayed job, and a slow poll catches lapsed leases.
+ *   delayed job or another worker's lease lapsing, and a slow poll catches
+ *   whatever a lost notification hid.
  *
  * Each claim logs `job_start` with `job_id`, `kind` and `attempt`.
  *
@@ -189,11 +190,12 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
 
   /** Wakes the loop when the next delayed job falls due. */
   async function armDueTimer(): Promise<void> {
-    const inMs = await store.nextDueInMs(kinds());
+    const inMs = await store.nextDueInMs(workerId, kinds());
     if (dueTimer !== undefined) clearTimeout(dueTimer);
     dueTimer = undefined;
     if (inMs === undefined || closed) return;
-    dueTimer = setTimeout(() => worker?.wake(), Math.max(0, inMs) + 5);
+    // At least 10 ms: a due job another claim holds locked for a moment is not spun on.
+    dueTimer = setTimeout(() => worker?.wake(), Math.max(10, inMs + 5));
     Deno.unrefTimer(dueTimer);
   }
 
@@ -387,6 +389,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     },
 
     async close() {
+      if (closed) return;
       closed = true;
       if (dueTimer !== undefined) clearTimeout(dueTimer);
       await unlisten?.();
