@@ -114,7 +114,6 @@ Deno.test("a missing pgvector gets instructions, not a raw SQL error", async () 
 const SYSTEM_TABLES: Record<string, string> = {
   schema_migrations: "which migrations ran",
   memory_index: "the embedding model and dimension the vectors were built with",
-  memory_jobs: "when the cleanup and backup jobs last ran",
 };
 
 Deno.test("every table that holds user data carries an owner_id", async () => {

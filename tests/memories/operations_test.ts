@@ -70,10 +70,11 @@ Deno.test("auto-consolidation runs each time a namespace grew by the threshold",
     await store.put(["n"], "a", { content: "The user likes hiking in the Alps" });
     await store.put(["n"], "b", { content: "the user likes hiking in the alps." });
     await store.put(["n"], "c", { content: "The user has two sisters" });
-    await app.memory.context.background.drain();
+    // Consolidation runs as a job: run whatever is queued now, and wait for it.
+    await app.jobs.flush("memory.consolidate");
     assert.equal(await count(app, user, ["n"]), 3, "below the threshold nothing merges");
     await store.put(["n"], "d", { content: "The user is learning the cello" });
-    await app.memory.context.background.drain();
+    await app.jobs.flush("memory.consolidate");
     assert.equal(await count(app, user, ["n"]), 3);
     assert.deepEqual((await app.memory.history(user, ["n"], "a")).map((v) => v.change), ["merged"]);
     const [stats] = await app.database.sql`
@@ -82,6 +83,10 @@ Deno.test("auto-consolidation runs each time a namespace grew by the threshold",
     assert.equal(stats!.added_since_consolidation, 0);
     assert.ok(stats!.last_consolidated_at instanceof Date);
     assert.ok(app.logs.every((l) => l.message !== "background memory task failed"));
+    const consolidations = app.logs.filter((l) =>
+      l.event === "job_start" && l.kind === "memory.consolidate"
+    );
+    assert.equal(consolidations.length, 1, "one consolidation job, at the threshold");
   } finally {
     await app.close();
   }
@@ -112,9 +117,13 @@ Deno.test("cleanup runs on MEMORY_CLEANUP_INTERVAL without being asked", async (
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     assert.equal(await count(app, user, ["t"]), 0);
-    const [job] = await app.database
-      .sql`SELECT last_run_at FROM memory_jobs WHERE name = 'cleanup'`;
-    assert.ok(job);
+    // It ran as a periodic job, and the next one is scheduled.
+    const [job] = await app.database.sql<{ done: number; unfinished: number }[]>`
+      SELECT count(*) FILTER (WHERE status = 'done')::int AS done,
+        count(*) FILTER (WHERE status IN ('pending', 'running'))::int AS unfinished
+      FROM jobs WHERE kind = 'memory.cleanup'`;
+    assert.ok(job!.done >= 1, JSON.stringify(job));
+    assert.equal(job!.unfinished, 1, "the next cleanup is scheduled, once");
   } finally {
     await app.close();
   }
