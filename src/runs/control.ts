@@ -120,6 +120,7 @@ export function createRunControl(deps: RunControlDeps) {
 
   async function execute(claimed: ClaimedRun): Promise<void> {
     const active = activeOf(claimed);
+    if (claimed.attempts > 1) deps.metrics.runsResumed.inc();
     held.set(claimed.id, active);
     bus.open(claimed.id, claimed.loggedSequence);
     if (claimed.input === null) {

@@ -24,6 +24,7 @@ import type { Sql } from "postgres";
 import { MAX_NOTIFY_BYTES, type Notifier } from "../db/notifier.ts";
 import type { Queryable } from "../db/sql.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { AgentMetrics } from "./metrics.ts";
 import { eventId, type RunEvent, type RunStatus, TERMINAL_STATUSES } from "./events.ts";
 
 /** The channel run events travel on between replicas. */
@@ -34,6 +35,7 @@ export interface EventLogDeps {
   sql: Sql;
   notifier: Notifier;
   logger: Logger;
+  metrics: Pick<AgentMetrics, "eventLogWrites" | "eventsLogged" | "eventNotifications">;
   /** The shortest time between two writes; default 10 ms. */
   flushMs?: number;
   /** How long a reader waits in silence before it checks the table; default 2 s. */
@@ -138,6 +140,9 @@ export function createEventLog(deps: EventLogDeps) {
         ON CONFLICT DO NOTHING`;
       for (const note of notes) notifier.deliver(RUN_EVENTS_CHANNEL, note);
     }
+    deps.metrics.eventLogWrites.inc();
+    deps.metrics.eventsLogged.inc(batch.length);
+    deps.metrics.eventNotifications.inc(notes.length);
   }
 
   function schedule(): void {
@@ -346,6 +351,9 @@ export function createEventLog(deps: EventLogDeps) {
       // Inside a transaction, Postgres sends the notification at commit.
       if (notifier.shared) await tx`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${note})`;
       else queueMicrotask(() => notifier.deliver(RUN_EVENTS_CHANNEL, note));
+      deps.metrics.eventLogWrites.inc();
+      deps.metrics.eventsLogged.inc();
+      deps.metrics.eventNotifications.inc();
       return event;
     },
 

@@ -93,7 +93,12 @@ export function createRunService(deps: RunServiceDeps) {
     leaseSeconds: limits.runLeaseSeconds,
     workerId: workerName(),
   });
-  const log = createEventLog({ sql: deps.sql, notifier: deps.notifier, logger });
+  const log = createEventLog({
+    sql: deps.sql,
+    notifier: deps.notifier,
+    logger,
+    metrics: deps.metrics,
+  });
   const bus = createMemoryEventBus({
     retentionMs: Math.min(MEMORY_RETENTION_MS, limits.eventRetentionSeconds * 1000),
     sink: log.append,
