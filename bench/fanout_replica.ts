@@ -26,7 +26,7 @@ export interface ReplicaReport {
   cpuMs: number;
 }
 
-if (import.meta.main) {
+async function main(): Promise<void> {
   const { config, expected } = JSON.parse(Deno.args[0]!) as {
     config: TransportConfig;
     expected: number;
@@ -78,3 +78,5 @@ if (import.meta.main) {
   for await (const _ of Deno.stdin.readable) { /* drain */ }
   report();
 }
+
+if (import.meta.main) await main();
