@@ -28,7 +28,6 @@ import process from "node:process";
 import { createThrowawayDatabase, localPostgres } from "../tests/support/local_postgres.ts";
 import type { ReplicaReport } from "./fanout_replica.ts";
 import {
-  type Batch,
   epochMs,
   openPublisher,
   type Publisher,
