@@ -188,7 +188,7 @@ async function runCase(
   const brokerBefore = await brokerCpu(broker.names, broker.pids);
   const cpuBefore = process.cpuUsage();
   const started = epochMs();
-  const { bytes } = await produce(publisher, streams, tokens, flushMs);
+  await produce(publisher, streams, tokens, flushMs);
   const seconds = (epochMs() - started) / 1000;
   const reports: ReplicaReport[] = await Promise.all(replicas.map((r) => r.report(5000)));
   const cpu = process.cpuUsage(cpuBefore);
@@ -213,7 +213,7 @@ async function runCase(
     reordered: reports.reduce((n, r) => n + r.outOfOrder, 0),
     msgPerRunPerS: round(publisher.messages / streams / seconds),
     reqPerS: round(publisher.requests / seconds, 0),
-    bytesPerMsg: Math.round(bytes / Math.max(1, publisher.messages)),
+    bytesPerMsg: Math.round(publisher.bytes / Math.max(1, publisher.messages)),
     pubUsPerTok: round((cpu.user + cpu.system) / expected),
     subUsPerTok: round(reports.reduce((n, r) => n + r.cpuMs, 0) * 1000 / Math.max(1, delivered)),
     brokerUsPerTok: round(brokerMs * 1000 / expected),
@@ -222,8 +222,9 @@ async function runCase(
 }
 
 /**
- * Streams `tokens` events for each of `streams` runs. One publish is in
- * flight at a time, so a run's messages can never overtake each other on
+ * Streams `tokens` events for each of `streams` runs, every 5 ms, from one
+ * 1 ms ticker (thousands of timers would measure the timers). One publish is
+ * in flight at a time, so a run's messages can never overtake each other on
  * different connections; events wait in `pending` meanwhile. `flushMs` 0
  * sends as soon as the previous publish completes (adaptive batching).
  */
@@ -232,17 +233,15 @@ async function produce(
   streams: number,
   tokens: number,
   flushMs: number,
-): Promise<{ bytes: number }> {
+): Promise<void> {
   const pending = new Map<string, TokenEvent[]>();
   let sending: Promise<void> | undefined;
   let failure: unknown;
-  let bytes = 0;
 
   function flush(): void {
     if (sending || pending.size === 0) return;
     const batches = [...pending].map(([runId, events]) => ({ runId, events }));
     pending.clear();
-    for (const batch of batches) bytes += JSON.stringify(batch).length;
     sending = publisher.publish(batches)
       .catch((error) => void (failure ??= error))
       .finally(() => {
@@ -251,34 +250,47 @@ async function produce(
       });
   }
 
-  const timer = flushMs > 0 ? setInterval(flush, flushMs) : undefined;
-  await Promise.all(Array.from({ length: streams }, async () => {
+  const origin = performance.now();
+  const runs = Array.from({ length: streams }, () => {
     const runId = crypto.randomUUID();
-    const messageId = `chatcmpl-${runId.slice(0, 12)}`;
-    const start = performance.now() + Math.random() * TOKEN_MS;
-    for (let sequence = 1; sequence <= tokens; sequence++) {
-      const wait = start + sequence * TOKEN_MS - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const event: TokenEvent = {
-        __typename: "TokenEvent",
-        id: `${runId}:${sequence}`,
-        runId,
-        sequence,
-        at: new Date().toISOString(),
-        text: " token",
-        messageId,
-        node: "agent",
-        emittedAt: epochMs(),
-      };
-      pending.get(runId)?.push(event) ?? pending.set(runId, [event]);
+    const next = origin + TOKEN_MS + Math.random() * TOKEN_MS;
+    return { runId, messageId: `chatcmpl-${runId.slice(0, 12)}`, sequence: 0, next };
+  });
+  const timer = flushMs > 0 ? setInterval(flush, flushMs) : undefined;
+  await new Promise<void>((resolve) => {
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      let finished = 0;
+      for (const run of runs) {
+        while (run.sequence < tokens && run.next <= now) {
+          run.sequence++;
+          run.next += TOKEN_MS;
+          const event: TokenEvent = {
+            __typename: "TokenEvent",
+            id: `${run.runId}:${run.sequence}`,
+            runId: run.runId,
+            sequence: run.sequence,
+            at: new Date().toISOString(),
+            text: " token",
+            messageId: run.messageId,
+            node: "agent",
+            emittedAt: epochMs(),
+          };
+          pending.get(run.runId)?.push(event) ?? pending.set(run.runId, [event]);
+        }
+        if (run.sequence === tokens) finished++;
+      }
       if (flushMs === 0) flush();
-    }
-  }));
+      if (finished === runs.length) {
+        clearInterval(ticker);
+        resolve();
+      }
+    }, 1);
+  });
   clearInterval(timer);
   while (sending || pending.size > 0) {
     await sending;
     flush();
   }
   if (failure) throw failure;
-  return { bytes };
 }

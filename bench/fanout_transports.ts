@@ -65,6 +65,8 @@ export interface Publisher {
   readonly messages: number;
   /** Database statements or HTTP requests sent. */
   readonly requests: number;
+  /** Bytes of message payloads sent. */
+  readonly bytes: number;
   close(): Promise<void>;
 }
 
@@ -104,9 +106,19 @@ function channelOf(config: TransportConfig, runId: string): string {
 export async function openPublisher(config: TransportConfig): Promise<Publisher> {
   let messages = 0;
   let requests = 0;
-  const counted = (publish: (batches: Batch[]) => Promise<number>, close: () => Promise<void>) => ({
+  let bytes = 0;
+  /** Counts what `publish` sent: the payloads it returns. */
+  const counted = (
+    publish: (batches: Batch[]) => Promise<string[]>,
+    close: () => Promise<void>,
+  ) => ({
     async publish(batches: Batch[]) {
-      messages += await publish(batches);
+      const sent = await publish(batches);
+      messages += sent.length;
+      for (const payload of sent) bytes += payload.length;
+    },
+    get bytes() {
+      return bytes;
     },
     get messages() {
       return messages;
@@ -122,27 +134,27 @@ export async function openPublisher(config: TransportConfig): Promise<Publisher>
     await sql`select 1`;
     const channel = `${config.prefix}run_events`.replaceAll(/\W/g, "_");
     const logAndNotify = async (batches: Batch[]) => {
-      const events = batches.flatMap((b) => b.events);
       const notes = batches.flatMap((b) => payloads(b));
       requests++;
+      // Two JSON texts as parameters: Postgres parses them, and the client only
+      // stringifies (no array literals to escape).
       await sql`
         with inserted as (
           insert into run_events (run_id, sequence, event)
-          select * from unnest(
-            ${events.map((e) => e.runId)}::text[],
-            ${events.map((e) => e.sequence)}::int[],
-            ${events.map((e) => JSON.stringify(e))}::jsonb[]
-          )
+          select e->>'runId', (e->>'sequence')::int, e
+          from jsonb_array_elements(${
+        JSON.stringify(batches.flatMap((b) => b.events))
+      }::text::jsonb) e
         )
-        select pg_notify(${channel}, payload) from unnest(${notes}::text[]) as payload`;
-      return notes.length;
+        select pg_notify(${channel}, payload)
+        from jsonb_array_elements_text(${JSON.stringify(notes)}::text::jsonb) payload`;
+      return notes;
     };
     const close = () => sql.end({ timeout: 1 });
     if (config.name === "pg-log+notify") return counted(logAndNotify, close);
     if (config.name === "pg-log+notify/run") {
       return counted(async (batches) => {
-        const sent = await Promise.all(batches.map((b) => logAndNotify([b])));
-        return sent.reduce((a, b) => a + b, 0);
+        return (await Promise.all(batches.map((b) => logAndNotify([b])))).flat();
       }, close);
     }
     return counted(async (batches) => {
@@ -150,11 +162,10 @@ export async function openPublisher(config: TransportConfig): Promise<Publisher>
       const sent = await Promise.all(batches.map(async (batch) => {
         const notes = payloads(batch);
         for (const note of notes) await sql.notify(channel, note);
-        return notes.length;
+        return notes;
       }));
-      const count = sent.reduce((a, b) => a + b, 0);
-      requests += count;
-      return count;
+      requests += sent.flat().length;
+      return sent.flat();
     }, close);
   }
 
@@ -167,9 +178,11 @@ export async function openPublisher(config: TransportConfig): Promise<Publisher>
     const before = () => (redis as unknown as { pipelineCounter?: number }).pipelineCounter ?? 0;
     const start = before();
     return counted(async (batches) => {
-      await Promise.all(batches.map((b) => redis.publish(channelOf(config, b.runId), b)));
+      const texts = batches.map((b) => JSON.stringify(b));
+      // Strings go out as they are; the subscriber's client parses them as JSON.
+      await Promise.all(batches.map((b, i) => redis.publish(channelOf(config, b.runId), texts[i])));
       requests = before() - start;
-      return batches.length;
+      return texts;
     }, () => Promise.resolve());
   }
 
@@ -181,10 +194,9 @@ export async function openPublisher(config: TransportConfig): Promise<Publisher>
   });
   return counted(async (batches) => {
     requests++;
-    await pool.exec(
-      batches.map((b) => ["PUBLISH", channelOf(config, b.runId), JSON.stringify(b)]),
-    );
-    return batches.length;
+    const texts = batches.map((b) => JSON.stringify(b));
+    await pool.exec(batches.map((b, i) => ["PUBLISH", channelOf(config, b.runId), texts[i]!]));
+    return texts;
   }, () => pool.close());
 }
 
