@@ -74,6 +74,8 @@ const DEFAULT_CASES: Case[] = [
   { transport: "pg-log+notify", flushMs: 10 },
   { transport: "pg-log+notify", flushMs: 5 },
   { transport: "pg-log+notify/run", flushMs: 10 },
+  { transport: "pg-batchlog+notify", flushMs: 10 },
+  { transport: "pg-batchlog+notify", flushMs: 0 },
   { transport: "upstash", flushMs: 10 },
   { transport: "upstash", flushMs: 5 },
   { transport: "upstash", flushMs: 0 },
@@ -105,6 +107,10 @@ export async function benchFanout(): Promise<FanoutRow[]> {
   await admin`create table run_events (
     run_id text not null, sequence int not null, event jsonb not null,
     at timestamptz not null default now(), primary key (run_id, sequence))`;
+  await admin`create table run_event_batches (
+    run_id text not null, first_sequence int not null, last_sequence int not null,
+    events jsonb not null, at timestamptz not null default now(),
+    primary key (run_id, first_sequence))`;
   const proxy = await startProxy();
   // The database's own backends: other work on the shared server is not the broker's cost.
   const backendPids = async () =>
@@ -122,7 +128,7 @@ export async function benchFanout(): Promise<FanoutRow[]> {
         rows.push(
           await runCase(config, c.flushMs, streams, tokens, replicas, proxy.pid, backendPids),
         );
-        await admin`truncate run_events`;
+        await admin`truncate run_events, run_event_batches`;
       }
     }
     const capacity = [];
@@ -139,7 +145,7 @@ export async function benchFanout(): Promise<FanoutRow[]> {
           proxy.pid,
           backendPids,
         );
-        await admin`truncate run_events`;
+        await admin`truncate run_events, run_event_batches`;
         const offered = streams * (1000 / TOKEN_MS);
         const ok = row.lost === 0 && row.p99Ms <= DEGRADED_P99_MS;
         capacity.push({ ...pick(row), offeredTokPerS: offered, ok });

@@ -7,7 +7,8 @@
  * - `pg-log+notify`: one statement per flush, `INSERT` of every pending event
  *   into a `run_events` log plus one `pg_notify` per run batch in the same
  *   statement (one commit carries both); `pg-log+notify/run` is the same,
- *   one statement (one commit) per run batch;
+ *   one statement (one commit) per run batch; `pg-batchlog+notify` logs one
+ *   row per run batch (its events as a JSON array) instead of one per event;
  * - `upstash`: `@upstash/redis` `publish` (auto-pipelined) through the Redis
  *   proxy, received with `psubscribe` over SSE;
  * - `redis`: raw `PUBLISH` / `PSUBSCRIBE` on Redis, the floor.
@@ -46,6 +47,7 @@ export type TransportName =
   | "pg-notify"
   | "pg-log+notify"
   | "pg-log+notify/run"
+  | "pg-batchlog+notify"
   | "upstash"
   | "redis";
 
@@ -152,6 +154,22 @@ export async function openPublisher(config: TransportConfig): Promise<Publisher>
     };
     const close = () => sql.end({ timeout: 1 });
     if (config.name === "pg-log+notify") return counted(logAndNotify, close);
+    if (config.name === "pg-batchlog+notify") {
+      return counted(async (batches) => {
+        const notes = batches.flatMap((b) => payloads(b));
+        requests++;
+        await sql`
+          with inserted as (
+            insert into run_event_batches (run_id, first_sequence, last_sequence, events)
+            select b->>'runId', (b->'events'->0->>'sequence')::int,
+              (b->'events'->-1->>'sequence')::int, b->'events'
+            from jsonb_array_elements(${JSON.stringify(batches)}::text::jsonb) b
+          )
+          select pg_notify(${channel}, payload)
+          from jsonb_array_elements_text(${JSON.stringify(notes)}::text::jsonb) payload`;
+        return notes;
+      }, close);
+    }
     if (config.name === "pg-log+notify/run") {
       return counted(async (batches) => {
         return (await Promise.all(batches.map((b) => logAndNotify([b])))).flat();
