@@ -20,7 +20,7 @@
  *
  * Environment: `BENCH_STREAMS=1,10,100`, `BENCH_FANOUT_TOKENS=400` (tokens per
  * run), `BENCH_FANOUT_REPLICAS=2`, `BENCH_FANOUT_CASES=upstash:10,pg-log+notify:10`,
- * `BENCH_FANOUT_CAPACITY=100,200,400,800` (empty to skip the capacity table).
+ * `BENCH_FANOUT_CAPACITY=20,40,60,80,100,200` (streams; empty skips the capacity table).
  *
  * @module
  */
@@ -132,7 +132,7 @@ export async function benchFanout(): Promise<FanoutRow[]> {
       }
     }
     const capacity = [];
-    const levels = list("BENCH_FANOUT_CAPACITY", [100, 200, 400, 800]);
+    const levels = list("BENCH_FANOUT_CAPACITY", [20, 40, 60, 80, 100, 200]);
     for (const c of levels.length > 0 ? cases().filter((c) => c.flushMs === 10) : []) {
       for (const streams of levels) {
         const config = { ...base, name: c.transport, prefix: prefix() };
