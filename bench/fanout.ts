@@ -40,7 +40,12 @@ import postgres from "postgres";
 
 const TOKEN_MS = 5;
 
-const DEGRADED_P99_MS = 50;
+/**
+ * Falling behind shows in the median first: once flushes queue, every token
+ * waits. The p99 on a shared 2-core machine moves with other work too much
+ * to mark the knee by itself.
+ */
+const DEGRADED_P50_MS = 25;
 
 /** One row of the latency table. */
 export interface FanoutRow {
@@ -147,13 +152,15 @@ export async function benchFanout(): Promise<FanoutRow[]> {
         );
         await admin`truncate run_events, run_event_batches`;
         const offered = streams * (1000 / TOKEN_MS);
-        const ok = row.lost === 0 && row.p99Ms <= DEGRADED_P99_MS;
+        const ok = row.lost === 0 && row.p50Ms <= DEGRADED_P50_MS && row.tokPerS >= 0.95 * offered;
         capacity.push({ ...pick(row), offeredTokPerS: offered, ok });
         if (!ok) break;
       }
     }
     if (capacity.length > 0) {
-      console.log(`\nCapacity: offered tokens/s until p99 > ${DEGRADED_P99_MS} ms or a loss\n`);
+      console.log(
+        `\nCapacity: streams until p50 > ${DEGRADED_P50_MS} ms, a loss, or under 95% delivered\n`,
+      );
       console.table(capacity);
       console.log("\nLatency and cost\n");
     }
