@@ -248,3 +248,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pub/sub via proxy: streams beyond maxSubscriptions are refused until one ends",
+  ignore: redis.ignore,
+  async fn() {
+    const events = streamEvents();
+    const served = serveProxy({ onSubscription: events.onSubscription, maxSubscriptions: 1 });
+    const ns = uniqueNamespace();
+    const auth = { authorization: `Bearer ${served.token}` };
+    try {
+      const first = await fetch(`${served.url}/psubscribe/${ns}*`, { headers: auth });
+      assert.equal(first.status, 200);
+      assert.equal((await events.next()).type, "open");
+      const second = await fetch(`${served.url}/subscribe/${ns}b`, { headers: auth });
+      assert.equal(second.status, 503);
+      assert.match((await second.json()).error, /too many subscriptions open \(at most 1\)/);
+      await first.body!.cancel();
+      assert.equal((await events.next()).type, "end");
+      const third = await fetch(`${served.url}/subscribe/${ns}c`, { headers: auth });
+      assert.equal(third.status, 200);
+      await third.body!.cancel();
+      assert.deepEqual(await events.next(), {
+        type: "open",
+        kind: "subscribe",
+        names: [`${ns}c`],
+        open: 1,
+      });
+      assert.equal((await events.next()).type, "end");
+    } finally {
+      await served.close();
+    }
+  },
+});

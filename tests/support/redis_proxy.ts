@@ -38,6 +38,7 @@ export interface ServeProxyOptions {
   token?: string;
   redisPort?: number;
   onSubscription?: UpstashProxyOptions["onSubscription"];
+  maxSubscriptions?: number;
 }
 
 /** Serves the proxy in front of the local Redis. Close it in the same test. */
@@ -49,6 +50,7 @@ export function serveProxy(options: ServeProxyOptions = {}): ServedProxy {
     redisHost: redis.hostname,
     redisPort: options.redisPort ?? redis.port,
     ...(options.onSubscription && { onSubscription: options.onSubscription }),
+    ...(options.maxSubscriptions !== undefined && { maxSubscriptions: options.maxSubscriptions }),
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, proxy.fetch);
   return {
