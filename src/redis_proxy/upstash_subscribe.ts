@@ -73,37 +73,35 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
   const keepaliveMs = options.keepaliveMs ?? 25_000;
   const ends = new Set<() => Promise<void>>();
   let draining = false;
+  let opening = 0;
 
   async function open(kind: SubscriptionKind, names: string[]) {
     if (names.length === 0 || names.includes("")) {
       throw new UpstashRequestError(`ERR name what to subscribe to: /${kind}/<name>`);
     }
     if (draining) throw new UpstashRequestError("ERR the proxy is shutting down", 503);
-    if (ends.size >= max) {
+    // Streams still connecting count too, or a burst could overshoot the cap.
+    if (ends.size + opening >= max) {
       throw new UpstashRequestError(`ERR too many subscriptions open (at most ${max})`, 503);
     }
-    const connection = await RedisConnection.open(options);
-    let confirmations: RespValue[];
+    opening++;
     try {
-      confirmations = await connection.exec([[kind.toUpperCase(), ...names]]);
-      // One confirmation per name; exec read the first.
-      for (let i = 1; i < names.length; i++) confirmations.push(await connection.read());
-    } catch (error) {
-      connection.close();
-      throw error;
+      const connection = await RedisConnection.open(options);
+      const confirmations = await subscribe(connection, kind, names);
+      if (draining) {
+        connection.close();
+        throw new UpstashRequestError("ERR the proxy is shutting down", 503);
+      }
+      return new Response(stream(kind, names, connection, confirmations), {
+        headers: {
+          "content-type": "text/event-stream",
+          "cache-control": "no-cache",
+          "x-accel-buffering": "no",
+        },
+      });
+    } finally {
+      opening--;
     }
-    const refused = confirmations.find((c) => c instanceof RedisReplyError);
-    if (refused) {
-      connection.close();
-      throw new UpstashRequestError(refused.message);
-    }
-    return new Response(stream(kind, names, connection, confirmations), {
-      headers: {
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-        "x-accel-buffering": "no",
-      },
-    });
   }
 
   function stream(
@@ -180,6 +178,28 @@ export function createSubscriptionHub(options: SubscriptionHubOptions): Subscrip
       await Promise.all([...ends].map((end) => end()));
     },
   };
+}
+
+/** Subscribes and reads one confirmation per name; closes the connection on failure. */
+async function subscribe(
+  connection: RedisConnection,
+  kind: SubscriptionKind,
+  names: string[],
+): Promise<RespValue[]> {
+  let confirmations: RespValue[];
+  try {
+    confirmations = await connection.exec([[kind.toUpperCase(), ...names]]);
+    for (let i = 1; i < names.length; i++) confirmations.push(await connection.read());
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+  const refused = confirmations.find((c) => c instanceof RedisReplyError);
+  if (refused) {
+    connection.close();
+    throw new UpstashRequestError(refused.message);
+  }
+  return confirmations;
 }
 
 /** `["message", channel, payload]` → `data: message,channel,payload\n\n`. */

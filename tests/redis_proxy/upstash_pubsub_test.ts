@@ -281,3 +281,27 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "pub/sub via proxy: a burst of streams never overshoots maxSubscriptions",
+  ignore: redis.ignore,
+  async fn() {
+    const events = streamEvents();
+    const served = serveProxy({ onSubscription: events.onSubscription, maxSubscriptions: 2 });
+    const ns = uniqueNamespace();
+    const auth = { authorization: `Bearer ${served.token}` };
+    try {
+      const responses = await Promise.all(
+        Array.from(
+          { length: 5 },
+          (_, i) => fetch(`${served.url}/subscribe/${ns}${i}`, { headers: auth }),
+        ),
+      );
+      assert.deepEqual(responses.map((r) => r.status).sort(), [200, 200, 503, 503, 503]);
+      for (const response of responses) await response.body?.cancel();
+      await ended(events, 2);
+    } finally {
+      await served.close();
+    }
+  },
+});
