@@ -114,6 +114,7 @@ export const envSchema = z.object({
   AGENT_TIMEOUT: int(1, 86400).optional(),
   RUN_EVENT_RETENTION_SECONDS: int(0, 86400).optional(),
   RUN_LEASE_SECONDS: int(1, 3600).optional(),
+  RUN_MAX_ATTEMPTS: int(1, 100).optional(),
   JOB_CONCURRENCY: int(1, 1000).optional(),
   JOB_LEASE_SECONDS: int(1, 3600).optional(),
   JOB_RETENTION_SECONDS: int(60, 31_536_000).optional(),

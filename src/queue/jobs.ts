@@ -195,7 +195,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     dueTimer = undefined;
     if (inMs === undefined || closed) return;
     // At least 10 ms: a due job another claim holds locked for a moment is not spun on.
-    dueTimer = setTimeout(() => worker?.wake(), Math.max(10, inMs + 5));
+    dueTimer = setTimeout(() => void worker?.wake(), Math.max(10, inMs + 5));
     Deno.unrefTimer(dueTimer);
   }
 
@@ -316,7 +316,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   }
 
   function wake(): void {
-    worker?.wake();
+    void worker?.wake();
   }
 
   async function settled(ids: string[], timeoutMs = 30_000): Promise<boolean> {
