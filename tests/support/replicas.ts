@@ -344,7 +344,12 @@ export interface StreamRead {
 export async function readStream(
   iterable: AsyncIterable<{ data?: unknown; errors?: unknown }>,
   field: string,
-  options: { timeoutMs: number; stop?: (events: RunEvent[]) => boolean },
+  options: {
+    timeoutMs: number;
+    stop?: (events: RunEvent[]) => boolean;
+    /** Called with each event as it arrives (the array so far included). */
+    onEvent?: (event: RunEvent, events: RunEvent[]) => void;
+  },
 ): Promise<StreamRead> {
   const events: RunEvent[] = [];
   const iterator = iterable[Symbol.asyncIterator]();
@@ -361,20 +366,30 @@ export async function readStream(
       if (result.errors) {
         return { events, ended: "completed", error: JSON.stringify(result.errors) };
       }
-      events.push((result.data as Record<string, RunEvent>)[field]!);
+      const event = (result.data as Record<string, RunEvent>)[field]!;
+      events.push(event);
+      options.onEvent?.(event, events);
       if (options.stop?.(events)) return { events, ended: "stopped" };
     }
   } catch (error) {
     return {
       events,
       ended: "completed",
-      error: error instanceof Error ? error.message : JSON.stringify(error),
+      error: describeError(error),
     };
   } finally {
     clearTimeout(timer);
     // Ends the subscription (unsubscribes) without waiting on a stuck transport.
     void Promise.resolve(iterator.return?.()).catch(() => {});
   }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  // graphql-ws rejects with the socket's CloseEvent.
+  const close = error as { code?: unknown; reason?: unknown };
+  if (typeof close?.code === "number") return `socket closed ${close.code} ${close.reason ?? ""}`;
+  return JSON.stringify(error);
 }
 
 /** A short description of a stream for assertion messages. */
@@ -476,4 +491,94 @@ export function doubleExecutions(cluster: Cluster): string[] {
     if (names.length > 1) problems.push(`job ${jobId}: job_start on ${names.join(",")}`);
   }
   return problems;
+}
+
+/** `createThread` returning the id. */
+export const CREATE_THREAD = "mutation { createThread(input: {}) { id } }";
+
+/** `sendMessage` returning the run's id, thread and status. */
+export const SEND_MESSAGE = `mutation($input: SendMessageInput!) {
+  sendMessage(input: $input) { id threadId status } }`;
+
+/** `run(id)` with what the tests check. */
+export const RUN = `query($id: ID!) { run(id: $id) {
+  id status error lastSequence startedAt endedAt } }`;
+
+/** `cancelRun`. */
+export const CANCEL_RUN = `mutation($input: CancelRunInput!) {
+  cancelRun(input: $input) { id status error } }`;
+
+/** A thread's messages, from its checkpoints. */
+export const THREAD_MESSAGES = `query($id: ID!) { thread(id: $id) {
+  id status messages { id role content } } }`;
+
+/** Creates a thread through `replica` as `user` and returns its id. */
+export async function createThread(replica: Replica, user: string): Promise<string> {
+  return (await replica.gql(user, CREATE_THREAD)).createThread.id;
+}
+
+/** The replica that logged `agent_start` for the run (the latest attempt), once one has. */
+export function executorOf(
+  cluster: Cluster,
+  runId: string,
+  timeoutMs = 10_000,
+): Promise<Replica> {
+  return waitFor(
+    () => {
+      const starts = cluster.logs("agent_start").filter((l) => l.entry.run_id === runId);
+      const latest = starts.sort((a, b) =>
+        Date.parse(a.entry.timestamp) - Date.parse(b.entry.timestamp)
+      ).at(-1);
+      return latest && cluster.replicas.find((r) => r.name === latest.replica);
+    },
+    timeoutMs,
+    `a replica to log agent_start for run ${runId}`,
+  );
+}
+
+/** Polls `run(id)` through `replica` until `done(run)`; resolves with the run. */
+export function waitForRun(
+  replica: Replica,
+  user: string,
+  runId: string,
+  done: (run: Record<string, any>) => boolean,
+  timeoutMs: number,
+): Promise<Record<string, any>> {
+  let last: Record<string, any> | undefined;
+  return waitFor(
+    async () => {
+      last = (await replica.gql(user, RUN, { id: runId })).run;
+      return done(last!) ? last : undefined;
+    },
+    timeoutMs,
+    () => `run ${runId} through ${replica.name} (last seen ${JSON.stringify(last)})`,
+  );
+}
+
+/** Resolves once `run(id)` through `replica` is terminal. */
+export function waitForEnd(
+  replica: Replica,
+  user: string,
+  runId: string,
+  timeoutMs: number,
+): Promise<Record<string, any>> {
+  return waitForRun(replica, user, runId, (run) => TERMINAL.has(run.status), timeoutMs);
+}
+
+/**
+ * What is wrong with a stream's sequences: they must run 1 more than
+ * `after`, grow by exactly 1, and end with a terminal RunStatusEvent.
+ */
+export function sequenceProblems(events: RunEvent[], after = 0): string[] {
+  const problems: string[] = [];
+  events.forEach((event, i) => {
+    const expected = after + i + 1;
+    if (event.sequence !== expected) {
+      problems.push(
+        `event ${i} (${event.__typename}) has sequence ${event.sequence}, not ${expected}`,
+      );
+    }
+  });
+  if (!isTerminal(events.at(-1))) problems.push("the last event is not a terminal RunStatusEvent");
+  return problems.slice(0, 5);
 }
