@@ -111,6 +111,8 @@ export interface Cluster {
   ): Promise<ReturnType<typeof createSseClient>>;
   /** The real graphql-ws client for `wsUrl` as `user`. */
   ws(wsUrl: string, user: string): Promise<WsClient>;
+  /** Starts one more replica with the same environment (as an orchestrator replaces a dead pod). */
+  addReplica(): Promise<Replica>;
   /** A round-robin TCP proxy in front of the live replicas; closed with the cluster. */
   balancer(): RoundRobinProxy;
   /** Every log line of every replica whose `message` (or `event`) is `message`. */
@@ -163,6 +165,49 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     return value;
   }
 
+  function replicaOf(server: ServerProcess): Replica {
+    const index = replicas.length;
+    const name = String.fromCharCode(65 + index);
+    const replica: Replica = {
+      name,
+      index,
+      server,
+      url: server.url,
+      graphqlUrl: `${server.url}/graphql`,
+      wsUrl: `${server.url.replace("http", "ws")}/graphql`,
+      async request(user, query, variables = {}) {
+        const response = await fetch(replica.graphqlUrl, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${await token(user)}`,
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+        const text = await response.text();
+        try {
+          return JSON.parse(text);
+        } catch {
+          throw new Error(`Replica ${name} answered ${response.status} with non-JSON: ${text}`);
+        }
+      },
+      async gql(user, query, variables = {}) {
+        const body = await replica.request(user, query, variables);
+        if (body.errors?.length || !body.data) {
+          throw new Error(
+            `Replica ${name} answered with errors: ${JSON.stringify(body.errors ?? body)}`,
+          );
+        }
+        return body.data;
+      },
+      async kill() {
+        replica.killedAt = Date.now();
+        await server.stop("SIGKILL");
+      },
+    };
+    return replica;
+  }
+
   async function stopAll(): Promise<void> {
     await Promise.all(replicas.map((replica) => stopGently(replica.server)));
   }
@@ -172,47 +217,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const servers = await Promise.all(
       Array.from({ length: count }, () => startServer(env, { timeoutMs: 90_000 })),
     );
-    servers.forEach((server, index) => {
-      const name = String.fromCharCode(65 + index);
-      const replica: Replica = {
-        name,
-        index,
-        server,
-        url: server.url,
-        graphqlUrl: `${server.url}/graphql`,
-        wsUrl: `${server.url.replace("http", "ws")}/graphql`,
-        async request(user, query, variables = {}) {
-          const response = await fetch(replica.graphqlUrl, {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              authorization: `Bearer ${await token(user)}`,
-            },
-            body: JSON.stringify({ query, variables }),
-          });
-          const text = await response.text();
-          try {
-            return JSON.parse(text);
-          } catch {
-            throw new Error(`Replica ${name} answered ${response.status} with non-JSON: ${text}`);
-          }
-        },
-        async gql(user, query, variables = {}) {
-          const body = await replica.request(user, query, variables);
-          if (body.errors?.length || !body.data) {
-            throw new Error(
-              `Replica ${name} answered with errors: ${JSON.stringify(body.errors ?? body)}`,
-            );
-          }
-          return body.data;
-        },
-        async kill() {
-          replica.killedAt = Date.now();
-          await server.stop("SIGKILL");
-        },
-      };
-      replicas.push(replica);
-    });
+    servers.forEach((server) => replicas.push(replicaOf(server)));
   } catch (error) {
     await stopAll();
     await mock?.close();
@@ -243,6 +248,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         retryAttempts: 0,
         connectionParams: { authorization: `Bearer ${await token(user)}` },
       });
+    },
+    async addReplica() {
+      const replica = replicaOf(await startServer(env, { timeoutMs: 90_000 }));
+      replicas.push(replica);
+      return replica;
     },
     balancer() {
       const proxy = startRoundRobinProxy(replicas.map((r) => ({ port: r.server.port })));
