@@ -90,14 +90,14 @@ Deno.test({
         return readStream(
           await subscribe(transport, user, CHAT, { input: { threadId, content } }),
           "chat",
-          { timeoutMs: 50_000 },
+          { timeoutMs: 90_000 },
         );
       }
       const run = (await post(user, SEND_MESSAGE, { input: { threadId, content } })).sendMessage;
       return readStream(
         await subscribe(transport, user, RUN_EVENTS, { runId: run.id, after: 0 }),
         "runEvents",
-        { timeoutMs: 50_000 },
+        { timeoutMs: 90_000 },
       );
     }
 

@@ -1,0 +1,139 @@
+/**
+ * Issue 14: `uploadDocument` stores a 10 MB file and returns at once with
+ * status PROCESSING; one replica ingests it as a background job; the
+ * document becomes READY, followed through other replicas by
+ * `document(id)` and the `documentStatus` subscription.
+ */
+import assert from "node:assert/strict";
+import {
+  clusterServices,
+  doubleExecutions,
+  readStream,
+  type Replica,
+  startCluster,
+  waitFor,
+} from "../support/replicas.ts";
+import { prose } from "../documents/fixtures.ts";
+
+/** What returning "at once" means for a 10 MB upload (it took 28–48 s inside the request). */
+const PROMPT_MS = 5000;
+
+const UPLOAD_FIELDS = "id filename sizeBytes";
+const STATUS_FIELDS = "id status progress error chunkCount";
+
+Deno.test({
+  name: "scale-out: a 10 MB upload returns at once and becomes READY through another replica",
+  ignore: clusterServices.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    assert.equal(clusterServices.reason, undefined, clusterServices.reason);
+    // The offline embedder: the ingest is real work on a replica, not in the test process.
+    const cluster = await startCluster({ mock: false, env: { LANGMEM_EMBEDDING_DIMS: "64" } });
+    const [a, b, c] = cluster.replicas as [Replica, Replica, Replica];
+    try {
+      // A realistic markdown file just under MAX_FILE_SIZE (10 MB = 10,485,760 bytes).
+      const text = "# Field notes\n\n" + prose(10_000_000);
+      const file = new File([text], "field-notes.md", { type: "text/markdown" });
+      assert.ok(file.size > 9_500_000 && file.size <= 10_485_760, `${file.size} bytes`);
+      let documentId: string | undefined;
+
+      await t.step("uploadDocument through A returns promptly, PROCESSING", async () => {
+        const form = new FormData();
+        form.set(
+          "operations",
+          JSON.stringify({
+            query: `mutation($input: UploadDocumentInput!) {
+              uploadDocument(input: $input) { ${UPLOAD_FIELDS} } }`,
+            variables: { input: { file: null } },
+          }),
+        );
+        form.set("map", JSON.stringify({ "0": ["variables.input.file"] }));
+        form.set("0", file, file.name);
+        const startedAt = performance.now();
+        const response = await fetch(a.graphqlUrl, {
+          method: "POST",
+          headers: {
+            "x-graphql-yoga-csrf": "1",
+            authorization: `Bearer ${await cluster.token("alice")}`,
+          },
+          body: form,
+          signal: AbortSignal.timeout(PROMPT_MS),
+        }).catch((error) => {
+          throw new Error(
+            `uploadDocument held the request for over ${PROMPT_MS} ms: the ingest runs inside ` +
+              `it (${error})`,
+          );
+        });
+        const body = await response.json();
+        const elapsed = performance.now() - startedAt;
+        assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+        assert.ok(elapsed < PROMPT_MS, `${elapsed} ms`);
+        documentId = body.data.uploadDocument.id;
+        assert.equal(body.data.uploadDocument.sizeBytes, file.size);
+        const stored = (await b.gql(
+          "alice",
+          `query($id: ID!) { document(id: $id) {
+          ${STATUS_FIELDS} } }`,
+          { id: documentId },
+        )).document;
+        assert.ok(
+          ["PROCESSING", "READY"].includes(stored.status),
+          `through B: ${JSON.stringify(stored)}`,
+        );
+        assert.ok(stored.progress >= 0 && stored.progress <= 1, JSON.stringify(stored));
+      });
+
+      await t.step("documentStatus on C follows it to READY; B reads it READY", async () => {
+        assert.ok(documentId, "the upload step stored a document");
+        const client = await cluster.sse(c.graphqlUrl, "alice");
+        try {
+          const read = await readStream(
+            client.iterate({
+              query: `subscription($id: ID!) { documentStatus(id: $id) { ${STATUS_FIELDS} } }`,
+              variables: { id: documentId },
+            }),
+            "documentStatus",
+            { timeoutMs: 90_000 },
+          );
+          const statuses = read.events.map((e) => `${e.status}@${e.progress}`);
+          assert.equal(read.error, undefined, read.error);
+          assert.equal(read.ended, "completed", `${read.ended}: ${statuses.join(" ")}`);
+          const last = read.events.at(-1);
+          assert.equal(last?.status, "READY", statuses.join(" "));
+          assert.equal(last?.progress, 1);
+          assert.equal(last?.error, null);
+          assert.ok(last!.chunkCount > 0);
+          const progress = read.events.map((e) => e.progress as number);
+          assert.deepEqual(progress, [...progress].sort((x, y) => x - y), "progress only grows");
+          const onB = (await b.gql(
+            "alice",
+            `query($id: ID!) { document(id: $id) {
+            ${STATUS_FIELDS} } }`,
+            { id: documentId },
+          )).document;
+          assert.deepEqual(onB, last);
+        } finally {
+          await client.dispose();
+        }
+      });
+
+      await t.step("exactly one replica ran the ingest job", async () => {
+        const ingests = await waitFor(
+          () => {
+            const found = cluster.logs("job_start").filter((l) =>
+              /document|ingest/i.test(String(l.entry.kind))
+            );
+            return found.length > 0 && found;
+          },
+          5000,
+          "a job_start log line for the document's ingest",
+        );
+        assert.equal(ingests.length, 1, JSON.stringify(ingests));
+        assert.deepEqual(doubleExecutions(cluster), []);
+      });
+    } finally {
+      await cluster.close();
+    }
+  },
+});
