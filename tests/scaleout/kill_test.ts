@@ -128,6 +128,16 @@ Deno.test({
                 describeStream(replay)
               }; live on ${watcher.name}: ${whole}`,
             );
+            const resumedAfter = await readStream(
+              replayClient.iterate({ query: RUN_EVENTS, variables: { runId: run.id, after: 10 } }),
+              "runEvents",
+              { timeoutMs: 10_000 },
+            );
+            assert.deepEqual(
+              resumedAfter.events.map((e) => e.id),
+              read.events.slice(10).map((e) => e.id),
+              `after 10 on ${other.name}: ${describeStream(resumedAfter)}`,
+            );
           } finally {
             await replayClient.dispose();
           }
