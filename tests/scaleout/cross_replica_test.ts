@@ -3,7 +3,8 @@
  * real server processes on one Postgres database (Redis through the proxy)
  * and the mock OpenAI server. Each step names the replicas it uses; the
  * replica that executes a run is read from its `agent_start` log line, so
- * "another replica" means one that is not executing it.
+ * "another replica" means one that is not executing it. The first three
+ * steps check the harness itself and pass on any main.
  */
 import assert from "node:assert/strict";
 import {
@@ -62,6 +63,76 @@ Deno.test({
         "the model request to stream 3 tokens",
       );
     try {
+      await t.step("harness: every replica is ready on the shared Postgres and Redis", async () => {
+        for (const replica of cluster.replicas) {
+          const response = await fetch(`${replica.url}/health/ready`);
+          const body = await response.json();
+          assert.equal(response.status, 200, `${replica.name}: ${JSON.stringify(body)}`);
+          const modes = body.checks.map((c: { name: string; mode: string }) =>
+            `${c.name}:${c.mode}`
+          );
+          assert.deepEqual(modes.slice(0, 2), ["database:server", "cache:upstash"]);
+        }
+        const id = await createThread(a, "alice");
+        const seen = await b.gql("alice", "query($id: ID!) { thread(id: $id) { id } }", { id });
+        assert.equal(seen.thread.id, id, "B reads what A wrote: one database");
+        const hidden = await c.request("bob", "query($id: ID!) { thread(id: $id) { id } }", {
+          id,
+        });
+        assert.equal(hidden.errors?.[0]?.extensions?.code, "NOT_FOUND", "bob is another user");
+        const anonymous = await fetch(a.graphqlUrl, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ viewer { id } }" }),
+        });
+        const refused = await anonymous.json();
+        assert.equal(refused.errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+      });
+
+      await t.step("harness: the proxy hands out connections in turn, or where told", async () => {
+        const proxy = cluster.balancer();
+        const client = freshConnectionClient();
+        try {
+          for (let i = 0; i < 6; i++) {
+            const response = await fetch(`${proxy.url}/health`, { client });
+            assert.equal(response.status, 200);
+            await response.body?.cancel();
+          }
+          assert.deepEqual(proxy.countsByTarget(), [2, 2, 2]);
+          proxy.routeNextTo(2);
+          const response = await fetch(`${proxy.url}/health`, { client });
+          await response.body?.cancel();
+          assert.equal(proxy.connections.at(-1)?.target, 2);
+        } finally {
+          client.close();
+          await proxy.close();
+        }
+      });
+
+      await t.step("harness: cut() drops a live subscription through the proxy", async () => {
+        const proxy = cluster.balancer();
+        const client = await cluster.ws(`${proxy.url.replace("http", "ws")}/graphql`, "alice");
+        try {
+          let received = 0;
+          const reading = readStream(
+            client.iterate({
+              query: "subscription { heartbeat(count: 1000, intervalMs: 20) { sequence } }",
+            }),
+            "heartbeat",
+            { timeoutMs: 10_000, onEvent: () => received++ },
+          );
+          await waitFor(() => received >= 3, 5000, "three heartbeats through the proxy");
+          assert.equal(proxy.cut(), 1);
+          const read = await reading;
+          assert.notEqual(read.ended, "timeout", describeStream(read));
+          assert.ok(read.error !== undefined, describeStream(read));
+          assert.equal(proxy.connections[0]?.cut, true);
+        } finally {
+          await client.dispose();
+          await proxy.close();
+        }
+      });
+
       await t.step("sendMessage through A, runEvents through B, cancelRun through C", async () => {
         mock.script({ kind: "text", tokens: 300, tokenDelayMs: 20 });
         const threadId = await createThread(a, "alice");

@@ -37,7 +37,7 @@ Deno.test({
     assert.equal(clusterServices.reason, undefined, clusterServices.reason);
     const cluster = await startCluster({
       mock: { tokens: TOKENS, tokenDelayMs: 5 },
-      env: { MAX_CONCURRENT_AGENTS: "100", DB_POOL_SIZE: "8" },
+      env: { MAX_CONCURRENT_AGENTS: "100", DB_POOL_SIZE: "6" },
     });
     const proxy = cluster.balancer();
     const http = freshConnectionClient();

@@ -135,8 +135,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     SECRET_KEY: CLUSTER_SECRET,
     LOG_LEVEL: "info",
     DATABASE_URL: database.url,
-    // Three replicas per test file, several files at once, one Postgres with 100 connections.
-    DB_POOL_SIZE: "4",
+    // Three replicas per test file, several files at once, one Postgres with 100 connections
+    // (the whole suite shares it).
+    DB_POOL_SIZE: "3",
     UPSTASH_REDIS_REST_URL: redisProxy.url,
     UPSTASH_REDIS_REST_TOKEN: redisProxy.token,
     RUN_LEASE_SECONDS: "3",
