@@ -140,7 +140,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     DB_POOL_SIZE: "3",
     UPSTASH_REDIS_REST_URL: redisProxy.url,
     UPSTASH_REDIS_REST_TOKEN: redisProxy.token,
-    RUN_LEASE_SECONDS: "3",
+    // Long enough that a replica starved of CPU (two cores, many processes) keeps its leases;
+    // the kill test sets a short one.
+    RUN_LEASE_SECONDS: "15",
     MAX_CONCURRENT_AGENTS: "50",
     WS_MAX_CONNECTIONS_PER_IP: "10000",
     // Reflection would take chat replies the tests script for their runs.
