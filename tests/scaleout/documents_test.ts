@@ -13,6 +13,7 @@ import {
   startCluster,
   waitFor,
 } from "../support/replicas.ts";
+import postgres from "postgres";
 import { prose } from "../documents/fixtures.ts";
 
 /** What returning "at once" means for a 10 MB upload (it took 28–48 s inside the request). */
@@ -141,6 +142,64 @@ Deno.test({
         assert.equal(ingests.length, 1, JSON.stringify(ingests));
         assert.deepEqual(doubleExecutions(cluster), []);
       });
+      await t.step(
+        "a corrupt file is refused, or ends FAILED with a reason; no chunks",
+        async () => {
+          const form = new FormData();
+          form.set(
+            "operations",
+            JSON.stringify({
+              query: `mutation($input: UploadDocumentInput!) {
+              uploadDocument(input: $input) { id } }`,
+              variables: { input: { file: null } },
+            }),
+          );
+          form.set("map", JSON.stringify({ "0": ["variables.input.file"] }));
+          form.set("0", new File(["%PDF-1.4\nthis is not a pdf body at all"], "broken.pdf"));
+          const response = await fetch(a.graphqlUrl, {
+            method: "POST",
+            headers: {
+              "x-graphql-yoga-csrf": "1",
+              authorization: `Bearer ${await cluster.token("alice")}`,
+            },
+            body: form,
+          });
+          const body = await response.json();
+          const sql = postgres(cluster.database.url, { max: 1, onnotice: () => {} });
+          try {
+            if (body.errors) {
+              // Refused in the request, as before: nothing stored.
+              assert.equal(body.errors[0].extensions?.code, "BAD_USER_INPUT", JSON.stringify(body));
+              const [row] = await sql`SELECT count(*)::int AS n FROM documents
+              WHERE filename = 'broken.pdf'`;
+              assert.equal(row?.n, 0);
+              return;
+            }
+            const id = body.data.uploadDocument.id;
+            const failed = await waitFor(
+              async () => {
+                const document = (await b.gql(
+                  "alice",
+                  `query($id: ID!) { document(id: $id) {
+              ${STATUS_FIELDS} } }`,
+                  { id },
+                )).document;
+                return document.status !== "PROCESSING" && document;
+              },
+              30_000,
+              "the corrupt document's ingest to end",
+            );
+            assert.equal(failed.status, "FAILED", JSON.stringify(failed));
+            assert.ok(typeof failed.error === "string" && failed.error.length > 0, "with a reason");
+            assert.equal(failed.chunkCount, 0);
+            const [row] = await sql`SELECT count(*)::int AS n FROM document_chunks
+            WHERE document_id = ${id}`;
+            assert.equal(row?.n, 0, "a failed ingest stores no chunks");
+          } finally {
+            await sql.end({ timeout: 1 });
+          }
+        },
+      );
     } finally {
       await cluster.close();
     }
