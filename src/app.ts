@@ -35,12 +35,7 @@ import {
   TOOL_CATALOGUE,
 } from "./tools/mod.ts";
 import { createCheckpointer, createThreadService } from "./threads/mod.ts";
-import {
-  createAgentMetrics,
-  createMemoryEventBus,
-  createRunService,
-  type RunService,
-} from "./runs/mod.ts";
+import { createAgentMetrics, createRunService, type RunService } from "./runs/mod.ts";
 import { parseTrustedProxies } from "./config/ip_ranges.ts";
 import { createRateLimiter } from "./ratelimit/mod.ts";
 import {
@@ -186,14 +181,14 @@ async function assemble(
     agents,
     threads,
     checkpointer,
-    bus: createMemoryEventBus({ retentionMs: config.agents.eventRetentionSeconds * 1000 }),
+    notifier,
     metrics: createAgentMetrics(metrics.registry),
     logger: logger.child({ logger: "graphmind.runs" }),
     soleInstance: database.mode === "embedded",
     ...(runMemory === undefined ? {} : { hooks: runMemory }),
   });
   closers.push(() => runs.close());
-  await runs.recover();
+  await runs.start();
 
   const services = { config, health, project, agents, tools, threads, runs, memory, documents };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });

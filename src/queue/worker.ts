@@ -44,8 +44,8 @@ export interface WorkerOptions<T> {
 
 /** A running claim loop. */
 export interface Worker {
-  /** Claims now if there is capacity (new work was enqueued). */
-  wake(): void;
+  /** Claims now if there is capacity (new work was enqueued); resolves when that claim is done. */
+  wake(): Promise<void>;
   /** The ids of the items executing here. */
   held(): string[];
   readonly running: number;
@@ -57,18 +57,23 @@ export interface Worker {
 export function startWorker<T>(options: WorkerOptions<T>): Worker {
   const log = options.logger.child({ worker: options.name });
   const executing = new Map<string, Promise<void>>();
-  let claiming = false;
+  let claiming: Promise<void> | undefined;
   let again = false;
   let stopped = false;
   let failures = 0;
 
-  async function pump(): Promise<void> {
-    if (stopped) return;
+  function pump(): Promise<void> {
+    if (stopped) return Promise.resolve();
     if (claiming) {
+      // The claim under way goes round once more before it resolves.
       again = true;
-      return;
+      return claiming;
     }
-    claiming = true;
+    claiming = claimAll().finally(() => claiming = undefined);
+    return claiming;
+  }
+
+  async function claimAll(): Promise<void> {
     try {
       do {
         again = false;
@@ -83,8 +88,6 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
     } catch (error) {
       // The database is down or restarting: the poll tries again.
       if (failures++ === 0) log.warn("could not claim work", { error });
-    } finally {
-      claiming = false;
     }
   }
 
@@ -110,7 +113,7 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
   void pump();
 
   return {
-    wake: () => void pump(),
+    wake: pump,
     held: () => [...executing.keys()],
     get running() {
       return executing.size;
