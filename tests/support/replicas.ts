@@ -453,7 +453,7 @@ export function mockTokens(count: number): string[] {
  * `agent_start` (fields `run_id`, `attempt`) and `job_start` (`job_id`) log
  * lines of every replica: a run's attempt starts once; a later attempt of
  * the same run starts only after the earlier attempt's replica was killed
- * (or logged `agent_error` for it); each job starts once. Returns the problems found.
+ * (or logged `agent_error` for it); each attempt of a job starts once. Returns the problems found.
  */
 export function doubleExecutions(cluster: Cluster): string[] {
   const problems: string[] = [];
@@ -496,16 +496,17 @@ export function doubleExecutions(cluster: Cluster): string[] {
       }
     }
   }
+  // A job may be retried (a new attempt) after a failure, but never start twice as one attempt.
   const jobs = new Map<string, string[]>();
   for (const replica of cluster.replicas) {
     for (const entry of replica.server.logs) {
       if (entry.message !== "job_start" && entry.event !== "job_start") continue;
-      const jobId = String(entry.job_id);
-      jobs.set(jobId, [...(jobs.get(jobId) ?? []), replica.name]);
+      const key = `${entry.job_id} attempt ${entry.attempt ?? 1}`;
+      jobs.set(key, [...(jobs.get(key) ?? []), replica.name]);
     }
   }
-  for (const [jobId, names] of jobs) {
-    if (names.length > 1) problems.push(`job ${jobId}: job_start on ${names.join(",")}`);
+  for (const [key, names] of jobs) {
+    if (names.length > 1) problems.push(`job ${key}: job_start on ${names.join(",")}`);
   }
   return problems;
 }
