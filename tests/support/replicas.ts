@@ -124,10 +124,34 @@ export interface Cluster {
 /** Users whose tokens carry the `admin` role. */
 const ADMINS = new Set(["admin"]);
 
+/**
+ * One cluster at a time on this machine, across test processes: the suite
+ * runs files in parallel on two cores, and two clusters at once (six or
+ * more servers plus their load) starve each other past the very timings
+ * these tests assert (cancel within 1 s, a prompt upload). An advisory
+ * lock on a file, released on close or when the process dies.
+ */
+async function clusterLock(): Promise<Deno.FsFile> {
+  const dir = Deno.env.get("TMPDIR") ?? "/tmp";
+  const file = await Deno.open(`${dir}/graphmind-scaleout-cluster.lock`, {
+    create: true,
+    write: true,
+  });
+  await file.lock(true);
+  return file;
+}
+
 /** Starts a cluster. Close it with `await cluster.close()`, also when a test fails. */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const count = options.replicas ?? 3;
-  const database = await createThrowawayDatabase();
+  const lock = await clusterLock();
+  let database: ThrowawayDatabase;
+  try {
+    database = await createThrowawayDatabase();
+  } catch (error) {
+    lock.close();
+    throw error;
+  }
   const redisProxy = serveProxy();
   const mock = options.mock === false ? undefined : await startMockOpenAI(options.mock ?? {});
   const env: Record<string, string> = {
@@ -226,6 +250,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await mock?.close();
     await redisProxy.close();
     await database.drop();
+    lock.close();
     throw error;
   }
 
@@ -275,6 +300,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await mock?.close();
       await redisProxy.close();
       await database.drop();
+      lock.close();
     },
   };
 }
