@@ -8,6 +8,7 @@
  * @module
  */
 import { CHAT, type Event, readEvents, sseClient, startRunsApp } from "../tests/runs/harness.ts";
+import { settled } from "../tests/documents/support.ts";
 
 /** One row of the table. */
 export interface AgentBenchRow {
@@ -42,7 +43,9 @@ export async function benchAgents(): Promise<AgentBenchRow[]> {
   const app = await startRunsApp({ OFFLINE_TOKEN_DELAY_MS: "0", RATE_LIMIT_ENABLED: "false" });
   try {
     const headers = await app.as("bench");
-    await upload(app.fetch, headers);
+    // The ingest runs as a job: the agents search the notes once they are READY.
+    const final = await settled(app, "bench", await upload(app.fetch, headers));
+    if (final.status !== "READY") throw new Error(`upload ended ${JSON.stringify(final)}`);
     const rows: AgentBenchRow[] = [];
     for (const [agent, prompt] of PATHS) {
       const samples: number[] = [];
@@ -88,7 +91,7 @@ export async function benchAgents(): Promise<AgentBenchRow[]> {
 async function upload(
   fetch: (request: Request) => Promise<Response>,
   headers: Record<string, string>,
-): Promise<void> {
+): Promise<string> {
   const form = new FormData();
   form.set(
     "operations",
@@ -108,4 +111,5 @@ async function upload(
   );
   const body = await response.json();
   if (body.errors) throw new Error(`upload failed: ${JSON.stringify(body.errors)}`);
+  return body.data.uploadDocument.id;
 }

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { startTenants, type TenantName } from "../support/tenants.ts";
-import { uploadOver } from "../documents/support.ts";
+import { settled, uploadOver } from "../documents/support.ts";
 
 const GET = `query ($id: ID!) {
   document(id: $id) { id filename title mediaType sizeBytes sha256 characters chunkCount createdAt }
@@ -30,7 +30,10 @@ Deno.test("tenancy: documents", async (t) => {
         title: `${as}'s ${name}`,
       });
       assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-      return (body.data?.uploadDocument as { id: string }).id;
+      const id = (body.data?.uploadDocument as { id: string }).id;
+      // The ingest runs as a job: compare and search only READY documents.
+      assert.equal((await settled(tenants.app, tenants[as].id, id)).status, "READY");
+      return id;
     };
     const aliceId = await upload(
       "alice",
