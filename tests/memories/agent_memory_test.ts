@@ -20,7 +20,8 @@ import {
 } from "../runs/harness.ts";
 
 const isEnd = (events: Event[]) =>
-  events.at(-1)?.__typename === "RunStatusEvent" && events.at(-1)?.status !== "RUNNING";
+  events.at(-1)?.__typename === "RunStatusEvent" &&
+  !["PENDING", "RUNNING"].includes(events.at(-1)?.status);
 const messagesOf = (events: Event[]) =>
   events.filter((e) => e.__typename === "MessageEvent").map((e) => e.message);
 
