@@ -23,7 +23,8 @@ export { withMockApp, withOfflineApp };
 
 const isEnd = (events: Event[]) => {
   const last = events.at(-1);
-  return last?.__typename === "RunStatusEvent" && last.status !== "RUNNING";
+  // PENDING (queued) and RUNNING are not ends.
+  return last?.__typename === "RunStatusEvent" && !["PENDING", "RUNNING"].includes(last.status);
 };
 
 /** Sends `content` on `threadId` through `chat` and returns every event of the run. */
