@@ -9,6 +9,7 @@ import { benchCheckpointer } from "./checkpointer.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
+import { benchFanout } from "./fanout.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<object[] | Record<string, object[]>>
   code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
   documents: () => benchDocuments(),
+  fanout: () => benchFanout(),
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),

@@ -48,6 +48,12 @@ interface Pending {
   json: string;
 }
 
+/** A run and its owner, which every read names. */
+export interface RunKey {
+  id: string;
+  ownerId: string;
+}
+
 interface Reader {
   bodies: string[];
   /** Set when notifications may have been missed: read the table. */
@@ -120,6 +126,15 @@ export function createEventLog(deps: EventLogDeps) {
     return out;
   }
 
+  /** The batch as rows, each with its run's owner (one primary-key lookup per row). */
+  function fromBatch(runIds: string[], sequences: number[], events: string[]) {
+    return sql`
+      SELECT b.run_id, b.sequence, runs.owner_id, b.event
+      FROM unnest(${runIds}::uuid[], ${sequences}::int[], ${events}::text[])
+        AS b (run_id, sequence, event)
+      JOIN runs ON runs.id = b.run_id`;
+  }
+
   async function write(batch: Pending[]): Promise<void> {
     const runIds = batch.map((item) => item.runId);
     const sequences = batch.map((item) => item.sequence);
@@ -128,15 +143,15 @@ export function createEventLog(deps: EventLogDeps) {
     if (notifier.shared) {
       await sql`
         WITH written AS (
-          INSERT INTO run_events (run_id, sequence, event)
-          SELECT * FROM unnest(${runIds}::uuid[], ${sequences}::int[], ${events}::text[])
+          INSERT INTO run_events (run_id, sequence, owner_id, event)
+          ${fromBatch(runIds, sequences, events)}
           ON CONFLICT DO NOTHING
         )
         SELECT count(pg_notify(${RUN_EVENTS_CHANNEL}, note)) FROM unnest(${notes}::text[]) note`;
     } else {
       await sql`
-        INSERT INTO run_events (run_id, sequence, event)
-        SELECT * FROM unnest(${runIds}::uuid[], ${sequences}::int[], ${events}::text[])
+        INSERT INTO run_events (run_id, sequence, owner_id, event)
+        ${fromBatch(runIds, sequences, events)}
         ON CONFLICT DO NOTHING`;
       for (const note of notes) notifier.deliver(RUN_EVENTS_CHANNEL, note);
     }
@@ -201,16 +216,18 @@ export function createEventLog(deps: EventLogDeps) {
     }
   }
 
-  async function readTable(runId: string, after: number): Promise<RunEvent[]> {
+  async function readTable(run: RunKey, after: number): Promise<RunEvent[]> {
     const rows = await sql<{ event: string }[]>`
-      SELECT event FROM run_events WHERE run_id = ${runId} AND sequence > ${after}
+      SELECT event FROM run_events
+      WHERE run_id = ${run.id} AND owner_id = ${run.ownerId} AND sequence > ${after}
       ORDER BY sequence LIMIT 2000`;
     return rows.map((row) => decode(row.event));
   }
 
-  async function runEnded(runId: string): Promise<{ ended: boolean; lastSequence: number }> {
+  async function runEnded(run: RunKey): Promise<{ ended: boolean; lastSequence: number }> {
     const [row] = await sql<{ status: RunStatus; lastSequence: number }[]>`
-      SELECT status, last_sequence AS "lastSequence" FROM runs WHERE id = ${runId}`;
+      SELECT status, last_sequence AS "lastSequence" FROM runs
+      WHERE id = ${run.id} AND owner_id = ${run.ownerId}`;
     return {
       ended: row === undefined || TERMINAL_STATUSES.has(row.status),
       lastSequence: row?.lastSequence ?? 0,
@@ -218,7 +235,8 @@ export function createEventLog(deps: EventLogDeps) {
   }
 
   /** The run's events after `after`, then live ones, until its terminal status event. */
-  function read(runId: string, after: number): AsyncIterableIterator<RunEvent> {
+  function read(run: RunKey, after: number): AsyncIterableIterator<RunEvent> {
+    const runId = run.id;
     const reader: Reader = { bodies: [], stale: true, wake: undefined };
     const set = readers.get(runId) ?? new Set();
     set.add(reader);
@@ -249,7 +267,7 @@ export function createEventLog(deps: EventLogDeps) {
         if (reader.stale) {
           reader.stale = false;
           reader.bodies = [];
-          const rows = await readTable(runId, last);
+          const rows = await readTable(run, last);
           if (yield* take(rows)) return;
           if (rows.length === 2000) reader.stale = true;
           continue;
@@ -271,8 +289,8 @@ export function createEventLog(deps: EventLogDeps) {
         if (woken || closed) continue;
         // A quiet spell: the run may have ended without a final event reaching
         // us (its holder died after the last attempt), or notifications were lost.
-        const state = await runEnded(runId);
-        const rows = await readTable(runId, last);
+        const state = await runEnded(run);
+        const rows = await readTable(run, last);
         if (yield* take(rows)) return;
         if (state.ended && rows.length === 0 && last >= state.lastSequence) return;
       }
@@ -343,8 +361,10 @@ export function createEventLog(deps: EventLogDeps) {
       };
       const json = JSON.stringify(event);
       const note = `${runId}\n[${json}]`;
-      await tx`INSERT INTO run_events (run_id, sequence, event) VALUES (${runId}, ${sequence}, ${json})
-               ON CONFLICT DO NOTHING`;
+      await tx`
+        INSERT INTO run_events (run_id, sequence, owner_id, event)
+        SELECT id, ${sequence}, owner_id, ${json} FROM runs WHERE id = ${runId}
+        ON CONFLICT DO NOTHING`;
       if (TERMINAL_STATUSES.has(payload.status)) {
         await tx`UPDATE runs SET last_sequence = ${sequence} WHERE id = ${runId}`;
       }
@@ -360,8 +380,9 @@ export function createEventLog(deps: EventLogDeps) {
     read,
 
     /** Whether the run's log still holds events (it is pruned after retention). */
-    async has(runId: string): Promise<boolean> {
-      const [row] = await sql`SELECT 1 FROM run_events WHERE run_id = ${runId} LIMIT 1`;
+    async has(run: RunKey): Promise<boolean> {
+      const [row] = await sql`
+        SELECT 1 FROM run_events WHERE run_id = ${run.id} AND owner_id = ${run.ownerId} LIMIT 1`;
       return row !== undefined;
     },
 

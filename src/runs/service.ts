@@ -216,11 +216,11 @@ export function createRunService(deps: RunServiceDeps) {
   async function subscribe(run: RunRecord, after: number): Promise<AsyncIterable<RunEvent>> {
     const live = bus.subscribe(run.id, after);
     if (live !== undefined) return live;
-    if (TERMINAL_STATUSES.has(run.status) && !(await log.has(run.id))) {
+    if (TERMINAL_STATUSES.has(run.status) && !(await log.has(run))) {
       const agent = deps.agents.find(run.agentId) ?? deps.agents.require(deps.agents.defaultId);
       return replayFromCheckpoints({ run, after, graph: agent.graph });
     }
-    return log.read(run.id, after);
+    return log.read(run, after);
   }
 
   /** A thread's runs; `thread` is a row its viewer may see (it carries the owner). */

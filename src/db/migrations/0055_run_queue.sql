@@ -22,9 +22,11 @@ CREATE INDEX runs_ended ON runs (ended_at) WHERE ended_at IS NOT NULL;
 -- Every event of every run, numbered by the run's sequence: a replay with
 -- `after` reads it, on any replica, then follows the live notifications.
 -- `event` is the event as clients receive it, serialised once.
+-- `owner_id` is the run's owner, so every read names it like every other table.
 CREATE TABLE run_events (
   run_id uuid NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
   sequence integer NOT NULL,
+  owner_id text NOT NULL,
   event text NOT NULL,
   PRIMARY KEY (run_id, sequence)
 );
