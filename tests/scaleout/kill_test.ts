@@ -199,7 +199,8 @@ Deno.test({
           const ended = await waitForEnd(last, "alice", run.id, 20_000);
           assert.equal(ended.status, "ERROR", JSON.stringify(ended));
           assert.ok(typeof ended.error === "string" && ended.error.length > 0, "with a reason");
-          const attempts = cluster.logs("agent_start").filter((l) => l.entry.run_id === run.id);
+          const attempts = cluster.logs("agent_start").filter((l) => l.entry.run_id === run.id)
+            .sort((x, y) => Date.parse(x.entry.timestamp) - Date.parse(y.entry.timestamp));
           assert.deepEqual(
             attempts.map((l) => l.replica),
             [first.name, second.name],

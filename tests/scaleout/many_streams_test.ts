@@ -37,7 +37,7 @@ Deno.test({
     assert.equal(clusterServices.reason, undefined, clusterServices.reason);
     const cluster = await startCluster({
       mock: { tokens: TOKENS, tokenDelayMs: 5 },
-      env: { MAX_CONCURRENT_AGENTS: "100", DB_POOL_SIZE: "6" },
+      env: { MAX_CONCURRENT_AGENTS: "30", DB_POOL_SIZE: "6" },
     });
     const proxy = cluster.balancer();
     const http = freshConnectionClient();
@@ -142,6 +142,16 @@ Deno.test({
           );
         }
       });
+      const unanswered = proxy.connections.filter((c) =>
+        c.error || c.bytesFromTarget === 0 || !/^HTTP\/1\.1 (101|200)/.test(c.head)
+      );
+      if (unanswered.length > 0) {
+        console.log(
+          `connections the replicas never answered: ${
+            JSON.stringify(unanswered.slice(0, 5))
+          } (${unanswered.length} in all)`,
+        );
+      }
       console.log(
         `${STREAMS} streams in ${seconds} s; connections per replica ${proxy.countsByTarget()}; ` +
           `lost ${lost}, duplicated ${duplicated}, broken streams ${broken.length}`,

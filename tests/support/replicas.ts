@@ -402,6 +402,10 @@ function describeError(error: unknown): string {
   // graphql-ws rejects with the socket's CloseEvent.
   const close = error as { code?: unknown; reason?: unknown };
   if (typeof close?.code === "number") return `socket closed ${close.code} ${close.reason ?? ""}`;
+  // ...or with the socket's error event (a failed handshake, a reset).
+  if (error instanceof Event) {
+    return `socket ${error.type}${error instanceof ErrorEvent ? `: ${error.message}` : ""}`;
+  }
   return JSON.stringify(error);
 }
 

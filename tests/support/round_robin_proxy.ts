@@ -37,6 +37,12 @@ export interface ProxiedConnection {
   closedAt?: number;
   /** True when `cut()` closed it. */
   cut: boolean;
+  /** Why the replica could not be reached, when it could not. */
+  error?: string;
+  /** Bytes the replica sent back on it. */
+  bytesFromTarget: number;
+  /** The start of what the replica sent (up to 160 bytes, as latin1), e.g. its status line. */
+  head: string;
 }
 
 /** A running proxy. */
@@ -87,6 +93,8 @@ export function startRoundRobinProxy(targets: ProxyTarget[]): RoundRobinProxy {
       target: index,
       openedAt: Date.now(),
       cut: false,
+      bytesFromTarget: 0,
+      head: "",
     };
     connections.push(record);
     const target = targets[index]!;
@@ -96,8 +104,9 @@ export function startRoundRobinProxy(targets: ProxyTarget[]): RoundRobinProxy {
         hostname: target.hostname ?? "127.0.0.1",
         port: target.port,
       });
-    } catch {
+    } catch (error) {
       // A dead replica: the client sees the connection refused as a reset.
+      record.error = error instanceof Error ? error.message : String(error);
       closeQuietly(client);
       record.closedAt = Date.now();
       return;
@@ -119,11 +128,18 @@ export function startRoundRobinProxy(targets: ProxyTarget[]): RoundRobinProxy {
     open.add(entry);
     // Client EOF half-closes upstream (the replica may still answer);
     // upstream EOF or any error ends the whole connection.
-    const fromClient = pump(client, upstream).then(() => upstream.closeWrite().catch(() => {}));
-    const fromUpstream = pump(upstream, client);
-    await fromUpstream.catch(() => {});
+    // Both handlers are attached at once: a read on a socket `cut()` closed rejects.
+    const fromClient = pump(client, upstream).then(() => upstream.closeWrite()).catch(() => {});
+    await pump(upstream, client, (bytes) => {
+      if (record.head.length < 160) {
+        record.head += String.fromCharCode(...bytes.subarray(0, 160 - record.head.length));
+      }
+      record.bytesFromTarget += bytes.length;
+    }).catch((error) => {
+      record.error ??= error instanceof Error ? error.message : String(error);
+    });
     entry.close();
-    await fromClient.catch(() => {});
+    await fromClient;
   }
 
   (async () => {
@@ -184,11 +200,16 @@ export function freshConnectionClient(): Deno.HttpClient {
   return Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
 }
 
-async function pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+async function pump(
+  from: Deno.Conn,
+  to: Deno.Conn,
+  onBytes: (bytes: Uint8Array) => void = () => {},
+): Promise<void> {
   const buffer = new Uint8Array(64 * 1024);
   for (;;) {
     const n = await from.read(buffer);
     if (n === null) return;
+    onBytes(buffer.subarray(0, n));
     let offset = 0;
     while (offset < n) offset += await to.write(buffer.subarray(offset, n));
   }
