@@ -403,8 +403,9 @@ Deno.test({
             mock.script(
               ...Array.from({ length: 6 }, () => ({
                 kind: "text" as const,
+                // A minute each: they must outlast the step on a loaded machine.
                 tokens: 1000,
-                tokenDelayMs: 20,
+                tokenDelayMs: 60,
               })),
             );
             const sentAt = Date.now();

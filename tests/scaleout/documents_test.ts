@@ -16,8 +16,13 @@ import {
 import postgres from "postgres";
 import { prose } from "../documents/fixtures.ts";
 
-/** What returning "at once" means for a 10 MB upload (it took 28–48 s inside the request). */
-const PROMPT_MS = 5000;
+/**
+ * What returning "at once" means for a 10 MB upload: storing the file, not
+ * ingesting it (which took 28–48 s inside the request, 15 s on an idle
+ * two-core machine). Alone it takes 3 s here; the suite runs many servers
+ * on two cores at once, hence the margin.
+ */
+const PROMPT_MS = 8000;
 
 const UPLOAD_FIELDS = "id filename sizeBytes";
 const STATUS_FIELDS = "id status progress error chunkCount";
@@ -65,17 +70,15 @@ Deno.test({
             authorization: `Bearer ${await cluster.token("alice")}`,
           },
           body: form,
-          signal: AbortSignal.timeout(PROMPT_MS),
-        }).catch((error) => {
-          throw new Error(
-            `uploadDocument held the request for over ${PROMPT_MS} ms: the ingest runs inside ` +
-              `it (${error})`,
-          );
+          signal: AbortSignal.timeout(90_000),
         });
         const body = await response.json();
-        const elapsed = performance.now() - startedAt;
+        const elapsed = Math.round(performance.now() - startedAt);
         assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-        assert.ok(elapsed < PROMPT_MS, `${elapsed} ms`);
+        assert.ok(
+          elapsed < PROMPT_MS,
+          `uploadDocument held the request for ${elapsed} ms (limit ${PROMPT_MS} ms)`,
+        );
         documentId = body.data.uploadDocument.id;
         assert.equal(body.data.uploadDocument.sizeBytes, file.size);
         const stored = (await b.gql(

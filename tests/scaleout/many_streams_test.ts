@@ -102,9 +102,19 @@ Deno.test({
     }
 
     try {
+      // The test process hosts the mock, the proxy and every client: if its own event loop
+      // stalls, a failure may be the harness's, so the figure goes into the output.
+      let maxLagMs = 0;
+      let due = performance.now() + 100;
+      const lagProbe = setInterval(() => {
+        const now = performance.now();
+        maxLagMs = Math.max(maxLagMs, now - due);
+        due = now + 100;
+      }, 100);
       const startedAt = performance.now();
       const reads = await Promise.all(Array.from({ length: STREAMS }, (_, i) => stream(i)));
       const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+      clearInterval(lagProbe);
 
       const chats = new Map(
         cluster.mock!.requests.filter((r) => r.path === "/v1/chat/completions").map((r) => [
@@ -154,7 +164,8 @@ Deno.test({
       }
       console.log(
         `${STREAMS} streams in ${seconds} s; connections per replica ${proxy.countsByTarget()}; ` +
-          `lost ${lost}, duplicated ${duplicated}, broken streams ${broken.length}`,
+          `lost ${lost}, duplicated ${duplicated}, broken streams ${broken.length}; ` +
+          `test process event-loop lag up to ${maxLagMs.toFixed(0)} ms`,
       );
       assert.deepEqual(
         { lost, duplicated, broken: broken.length },
