@@ -98,6 +98,9 @@ interface CostRow {
   target: string;
   /** Log writes per second of the scenario, per replica (the flush allows at most 100). */
   logWritesPerSecPerReplica: number;
+  /** Mean duration of every statement, and of `WITH` ones (mostly the event-log writes). */
+  meanStatementMs: number;
+  meanWithMs: number;
 }
 
 /** Runs the parts asked for and returns one table each. */
@@ -230,6 +233,11 @@ function costRow(
     notifyPerRunPer10ms: round(per10ms),
     target: per10ms <= 1 ? "met (≤ 1)" : "MISSED (> 1)",
     logWritesPerSecPerReplica: round(counters.logWrites / (elapsedMs / 1000) / replicas),
+    meanStatementMs: round(
+      Object.values(counters.secondsByType).reduce((a, b) => a + b, 0) * 1000 /
+        counters.statements,
+    ),
+    meanWithMs: round((counters.secondsByType.with ?? 0) * 1000 / (counters.byType.with ?? 0)),
   };
 }
 

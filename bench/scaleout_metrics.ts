@@ -13,6 +13,8 @@ export interface Counters {
   statements: number;
   /** The same, by `query_type`. */
   byType: Record<string, number>;
+  /** `database_query_duration_seconds_sum` by `query_type`. */
+  secondsByType: Record<string, number>;
   /** `run_event_log_writes_total`: statements that wrote a batch of events (and sent its NOTIFYs). */
   logWrites: number;
   /** `run_events_logged_total`. */
@@ -23,7 +25,10 @@ export interface Counters {
   resumed: number;
 }
 
-const NAMES: Record<string, keyof Omit<Counters, "byType" | "statements">> = {
+const NAMES: Record<
+  string,
+  keyof Omit<Counters, "byType" | "secondsByType" | "statements">
+> = {
   run_event_log_writes_total: "logWrites",
   run_events_logged_total: "eventsLogged",
   run_event_notifications_total: "notifications",
@@ -35,6 +40,7 @@ export function parseCounters(text: string): Counters {
   const counters: Counters = {
     statements: 0,
     byType: {},
+    secondsByType: {},
     logWrites: 0,
     eventsLogged: 0,
     notifications: 0,
@@ -50,6 +56,9 @@ export function parseCounters(text: string): Counters {
       const type = /query_type="([^"]*)"/.exec(labels)?.[1] ?? "other";
       counters.statements += value;
       counters.byType[type] = (counters.byType[type] ?? 0) + value;
+    } else if (name === "database_query_duration_seconds_sum") {
+      const type = /query_type="([^"]*)"/.exec(labels)?.[1] ?? "other";
+      counters.secondsByType[type] = (counters.secondsByType[type] ?? 0) + value;
     } else if (name !== undefined && name in NAMES) {
       counters[NAMES[name]!] += value;
     }
@@ -79,6 +88,10 @@ export function delta(before: Counters[], after: Counters[]): Counters {
     total.resumed += a.resumed - b.resumed;
     for (const [type, value] of Object.entries(a.byType)) {
       total.byType[type] = (total.byType[type] ?? 0) + value - (b.byType[type] ?? 0);
+    }
+    for (const [type, value] of Object.entries(a.secondsByType)) {
+      total.secondsByType[type] = (total.secondsByType[type] ?? 0) + value -
+        (b.secondsByType[type] ?? 0);
     }
   });
   return total;
