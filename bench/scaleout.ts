@@ -439,6 +439,7 @@ async function aggregateLevel(
   const threadIds = await threads(cluster, streams);
   script(cluster, streams, { tokenDelayMs: 0, firstTokenDelayMs: 0 });
   const loadAvg = Deno.loadavg()[0] ?? NaN;
+  const startsBefore = replicas.map((r) => agentStarts(r));
   const since = now();
   const before = await scrape(replicas);
   const result = await runLevel({
@@ -468,6 +469,7 @@ async function aggregateLevel(
       serversRssMb: result.serverRssMb,
       benchCpuPct: result.benchCpuPct,
       loadAvg1m: round(loadAvg),
+      runsPerReplica: replicas.map((r, i) => agentStarts(r) - startsBefore[i]!).join("/"),
     },
     cost: costRow(
       `aggregate ${transport}, ${replicas.length} replica${replicas.length > 1 ? "s" : ""}`,
@@ -478,6 +480,11 @@ async function aggregateLevel(
       replicas.length,
     ),
   };
+}
+
+/** How many runs `replica` has started so far (its `agent_start` log lines). */
+function agentStarts(replica: Replica): number {
+  return replica.server.logs.filter((entry) => entry.message === "agent_start").length;
 }
 
 /** Table 4: `kill -9` of the executor mid-stream, `trials` times (a new replica replaces it). */
