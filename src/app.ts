@@ -202,6 +202,7 @@ async function assemble(
   closers.push(() => jobs.close());
   const runs = createRunService({
     sql: database.sql,
+    asyncCommitSql: database.asyncCommitSql,
     config,
     agents,
     threads,
