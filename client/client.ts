@@ -165,7 +165,8 @@ export function createClient(options: ClientOptions): GraphmindClient {
     const run = start();
     run.catch(() => {}); // surfaced by iteration or by awaiting `run`
     const { signal, cancelAction, ...rest } = streamOptions;
-    const cancelRun = async (action?: CancelAction) => cancel((await run).id, action ?? cancelAction);
+    const cancelRun = async (action?: CancelAction) =>
+      cancel((await run).id, action ?? cancelAction);
     const stream: RunStream = {
       run,
       cancel: cancelRun,

@@ -27,8 +27,8 @@ export {
   type ResultOf,
   type Subscription,
   type TokenSource,
-  type TransportOptions,
   TransportDrop,
+  type TransportOptions,
   type TypedDocument,
   type VariablesOf,
 } from "./transport.ts";

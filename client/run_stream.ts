@@ -9,11 +9,7 @@
  * @module
  */
 import { ConnectionError, GraphmindError } from "./errors.ts";
-import {
-  type RunEventFieldsFragment,
-  RunEventsDocument,
-  type RunStatus,
-} from "./generated.ts";
+import { type RunEventFieldsFragment, RunEventsDocument, type RunStatus } from "./generated.ts";
 import { type Transport, TransportDrop } from "./transport.ts";
 
 /** One event of a run, typed by `__typename`. */

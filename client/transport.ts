@@ -151,8 +151,9 @@ export function createTransport(options: TransportOptions): Transport {
     return pushIterator<R>((sink) => {
       const forward = {
         next: (result: { data?: unknown; errors?: readonly GraphQLErrorShape[] }) => {
-          if (result.errors && result.errors.length > 0) sink.error(errorFromGraphQL(result.errors));
-          else sink.next(result.data as R);
+          if (result.errors && result.errors.length > 0) {
+            sink.error(errorFromGraphQL(result.errors));
+          } else sink.next(result.data as R);
         },
         error: (error: unknown) => sink.error(classify(error)),
         complete: () => sink.complete(),
@@ -234,7 +235,10 @@ async function parseResponse<R>(response: Response): Promise<R> {
       : response.status === 404
       ? "NOT_FOUND"
       : "INTERNAL";
-    throw errorFromGraphQL([{ message, extensions: { code } }], response.headers.get("retry-after"));
+    throw errorFromGraphQL(
+      [{ message, extensions: { code } }],
+      response.headers.get("retry-after"),
+    );
   }
   return body.data;
 }

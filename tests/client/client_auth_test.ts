@@ -20,18 +20,21 @@ Deno.test("client in staging: tokens on both transports, typed auth and rate-lim
   });
   const url = `${server.url}/graphql`;
   try {
-    await t.step("no token: UnauthenticatedError over HTTP and both stream transports", async () => {
-      for (const transport of ["ws", "sse"] as const) {
-        const client = createClient({ url, transport });
-        try {
-          await assert.rejects(client.project.status(), UnauthenticatedError);
-          const watch = client.project.watch()[Symbol.asyncIterator]();
-          await assert.rejects(watch.next(), UnauthenticatedError, `${transport} subscription`);
-        } finally {
-          await client.close();
+    await t.step(
+      "no token: UnauthenticatedError over HTTP and both stream transports",
+      async () => {
+        for (const transport of ["ws", "sse"] as const) {
+          const client = createClient({ url, transport });
+          try {
+            await assert.rejects(client.project.status(), UnauthenticatedError);
+            const watch = client.project.watch()[Symbol.asyncIterator]();
+            await assert.rejects(watch.next(), UnauthenticatedError, `${transport} subscription`);
+          } finally {
+            await client.close();
+          }
         }
-      }
-    });
+      },
+    );
 
     await t.step("with a token: the viewer is the token's subject on both transports", async () => {
       const token = await signJwt({ sub: "carol" }, SECRET);

@@ -74,40 +74,43 @@ Deno.test("client against the real server", async (t) => {
         assert.equal(tail.events[0]?.sequence, 6);
       });
 
-      await t.step(`${transport}: a connection cut mid-stream loses and repeats nothing`, async () => {
-        const proxy = startTcpProxy(server.port);
-        const reconnects: unknown[] = [];
-        const client = open({
-          url: `http://127.0.0.1:${proxy.port}/graphql`,
-          transport,
-          onReconnect: (_attempt, cause) => reconnects.push(cause),
-        });
-        try {
-          mock.script({ kind: "text", tokens: 60, tokenDelayMs: 10 });
-          const { thread } = await client.threads.create({ agentId: "assistant" });
-          const events: RunEvent[] = [];
-          let tokens = 0;
-          let cutAt = -1;
-          for await (const event of client.chat(thread.id, "count to sixty")) {
-            events.push(event);
-            if (event.__typename === "TokenEvent" && ++tokens === 10) {
-              assert.ok(proxy.cut() >= 1, "the stream's connection was open");
-              cutAt = event.sequence;
+      await t.step(
+        `${transport}: a connection cut mid-stream loses and repeats nothing`,
+        async () => {
+          const proxy = startTcpProxy(server.port);
+          const reconnects: unknown[] = [];
+          const client = open({
+            url: `http://127.0.0.1:${proxy.port}/graphql`,
+            transport,
+            onReconnect: (_attempt, cause) => reconnects.push(cause),
+          });
+          try {
+            mock.script({ kind: "text", tokens: 60, tokenDelayMs: 10 });
+            const { thread } = await client.threads.create({ agentId: "assistant" });
+            const events: RunEvent[] = [];
+            let tokens = 0;
+            let cutAt = -1;
+            for await (const event of client.chat(thread.id, "count to sixty")) {
+              events.push(event);
+              if (event.__typename === "TokenEvent" && ++tokens === 10) {
+                assert.ok(proxy.cut() >= 1, "the stream's connection was open");
+                cutAt = event.sequence;
+              }
             }
+            assert.ok(cutAt > 0);
+            assert.equal(tokenText(events), tokensText(60), "every token exactly once, in order");
+            assertExactlyOnceInOrder(events);
+            assert.ok(events.some((e) => e.sequence > cutAt), "events arrived after the cut");
+            assert.ok(reconnects.length >= 1, "the stream reconnected");
+            assert.ok(proxy.accepted >= 2, "over a new connection");
+            const last = events.at(-1);
+            assert.ok(last?.__typename === "RunStatusEvent" && last.status === "SUCCESS");
+          } finally {
+            await client.close();
+            await proxy.close();
           }
-          assert.ok(cutAt > 0);
-          assert.equal(tokenText(events), tokensText(60), "every token exactly once, in order");
-          assertExactlyOnceInOrder(events);
-          assert.ok(events.some((e) => e.sequence > cutAt), "events arrived after the cut");
-          assert.ok(reconnects.length >= 1, "the stream reconnected");
-          assert.ok(proxy.accepted >= 2, "over a new connection");
-          const last = events.at(-1);
-          assert.ok(last?.__typename === "RunStatusEvent" && last.status === "SUCCESS");
-        } finally {
-          await client.close();
-          await proxy.close();
-        }
-      });
+        },
+      );
     }
 
     await t.step("a signal cancels the run, and the stream ends CANCELLED", async () => {

@@ -15,7 +15,9 @@ Deno.test("client/generated.ts matches the schema and the operations", async () 
 });
 
 Deno.test("a field the operations use cannot disappear from the schema unnoticed", async () => {
-  const schemaText = await Deno.readTextFile(new URL("../../schema/schema.graphql", import.meta.url));
+  const schemaText = await Deno.readTextFile(
+    new URL("../../schema/schema.graphql", import.meta.url),
+  );
   const renamed = schemaText.replace(
     /(type TokenEvent implements RunEvent \{[^}]*?)\btext: String!/,
     "$1body: String!",
