@@ -145,7 +145,7 @@ export function ChatView({ client }: { client: GraphmindClient }) {
         <ol class="messages" aria-label="Messages">
           {thread?.messages.map((m) => <MessageView key={m.id} message={m} />)}
         </ol>
-        {live.length > 0 && <LiveRun events={live} />}
+        {live.length > 0 && <LiveRun events={live} finished={!running} />}
         {pending && <InterruptPanel value={pending.value} onAnswer={answer} />}
         <Composer
           running={running}
@@ -173,12 +173,12 @@ function MessageView({ message }: { message: Thread["messages"][number] }) {
   );
 }
 
-/** The run being streamed: its text as it arrives, tool calls, interrupts and status. */
-function LiveRun({ events }: { events: RunEvent[] }) {
+/** The run being streamed: its text as it arrives, tool calls and charts, and its status. */
+function LiveRun({ events, finished }: { events: RunEvent[]; finished: boolean }) {
   const text = events.map((e) => e.__typename === "TokenEvent" ? e.text : "").join("");
   const status = events.findLast((e) => e.__typename === "RunStatusEvent");
-  return (
-    <div class="live" aria-live="polite" data-testid="live-run">
+  const body = (
+    <>
       <p class="streamed" data-testid="streamed">{text}</p>
       {events.map((e) =>
         e.__typename === "ToolEvent"
@@ -191,6 +191,19 @@ function LiveRun({ events }: { events: RunEvent[] }) {
           )
           : null
       )}
+    </>
+  );
+  return (
+    <div class="live" aria-live="polite" data-testid="live-run">
+      {finished
+        ? (
+          // Once the run is over its messages are in the thread above; the stream folds away.
+          <details>
+            <summary>Streamed events ({events.length})</summary>
+            {body}
+          </details>
+        )
+        : body}
       {status?.__typename === "RunStatusEvent" && (
         <p class="status" data-testid="run-status">
           Run {status.status.toLowerCase()}

@@ -51,8 +51,11 @@ async function packageFolders(): Promise<Map<string, string>> {
     const existing = chosen.get(name);
     if (existing !== undefined) {
       if (!existing.endsWith(`/${version}`)) {
-        // Two versions of one package: the shallower one wins; say so.
-        console.warn(`console build: ${name}@${version} also wanted; using ${existing}`);
+        // Two versions of one package: the shallower one wins. So far only
+        // command-line dependencies (yargs, commander) clash, never bundled.
+        if (import.meta.main) {
+          console.warn(`console build: ${name}@${version} also wanted; using ${existing}`);
+        }
       }
       continue;
     }
