@@ -26,7 +26,8 @@ export function ChatView({ client }: { client: GraphmindClient }) {
   const [agentId, setAgentId] = useState("");
   const [selected, setSelected] = useState<string>();
   const [thread, setThread] = useState<Thread>();
-  const [live, setLive] = useState<RunEvent[]>([]);
+  // The streamed run's events, with the thread they belong to.
+  const [live, setLive] = useState<{ threadId: string; events: RunEvent[] }>();
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<string>();
   const stop = useRef<AbortController>();
@@ -46,7 +47,6 @@ export function ChatView({ client }: { client: GraphmindClient }) {
     }).catch((e) => setError(describe(e)));
   }, []);
   useEffect(() => {
-    setLive([]);
     if (selected) loadThread(selected).catch((e) => setError(describe(e)));
     else setThread(undefined);
   }, [selected]);
@@ -65,13 +65,13 @@ export function ChatView({ client }: { client: GraphmindClient }) {
   async function follow(threadId: string, stream: RunStream, controller: AbortController) {
     setError(undefined);
     setRunning(true);
-    setLive([]);
+    setLive({ threadId, events: [] });
     stop.current = controller;
     try {
       const seen: RunEvent[] = [];
       for await (const event of stream) {
         seen.push(event);
-        setLive([...seen]);
+        setLive({ threadId, events: [...seen] });
       }
     } catch (e) {
       setError(describe(e));
@@ -145,7 +145,9 @@ export function ChatView({ client }: { client: GraphmindClient }) {
         <ol class="messages" aria-label="Messages">
           {thread?.messages.map((m) => <MessageView key={m.id} message={m} />)}
         </ol>
-        {live.length > 0 && <LiveRun events={live} finished={!running} />}
+        {live && live.threadId === selected && live.events.length > 0 && (
+          <LiveRun events={live.events} finished={!running} />
+        )}
         {pending && <InterruptPanel value={pending.value} onAnswer={answer} />}
         <Composer
           running={running}

@@ -116,7 +116,10 @@ export async function driveConsole(serverUrl: string, dir: string): Promise<Cons
     await message.click();
     await page.keyboard.type("Hello console");
     await page.keyboard.press("Control+Enter");
-    const status = page.getByTestId("run-status");
+    // The first status is "running"; wait for the final one.
+    const status = page.getByTestId("run-status").filter({
+      hasText: /Run (success|error|cancelled|interrupted)/,
+    });
     await status.waitFor({ state: "attached", timeout: TIMEOUT });
     report.runStatus = (await status.textContent()) ?? "";
     report.streamed = (await page.getByTestId("streamed").textContent()) ?? "";
