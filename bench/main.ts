@@ -6,6 +6,7 @@
  */
 import { benchAgents } from "./agents.ts";
 import { benchCheckpointer } from "./checkpointer.ts";
+import { benchClientKit } from "./client_kit.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
@@ -19,6 +20,7 @@ const BENCHES: Record<string, () => Promise<object[]>> = {
   cold_start: () => benchColdStart(),
   code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
+  client_kit: () => benchClientKit(),
   documents: () => benchDocuments(),
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),

@@ -66,7 +66,7 @@ async function packageFolders(): Promise<Map<string, string>> {
 }
 
 /** A temporary node_modules of links to the cached packages; call the result to remove it. */
-async function linkFarm(): Promise<{ path: string; remove(): Promise<void> }> {
+export async function linkFarm(): Promise<{ path: string; remove(): Promise<void> }> {
   const folder = await Deno.makeTempDir({ prefix: "graphmind-console-build-" });
   const modules = `${folder}/node_modules`;
   for (const [name, target] of await packageFolders()) {
