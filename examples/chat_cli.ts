@@ -31,9 +31,10 @@ await client.close();
 Deno.exit(0); // the SIGINT listener would keep the program alive
 
 async function* lines(input: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
   let buffer = "";
-  for await (const chunk of input.pipeThrough(new TextDecoderStream())) {
-    const parts = (buffer + chunk).split("\n");
+  for await (const bytes of input) {
+    const parts = (buffer + decoder.decode(bytes, { stream: true })).split("\n");
     buffer = parts.pop()!;
     yield* parts.filter((part) => part.trim() !== "");
   }
