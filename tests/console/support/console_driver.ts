@@ -126,7 +126,10 @@ export async function driveConsole(serverUrl: string, dir: string): Promise<Cons
     await shot(page, dir, "console_chat", report);
 
     // Human in the loop: ask for approval, then approve from the keyboard.
-    await page.getByLabel("Require my approval").check();
+    const approval = page.getByLabel("Require my approval");
+    await approval.focus();
+    await page.keyboard.press("Space");
+    if (!(await approval.isChecked())) throw new Error("Space did not tick 'Require my approval'");
     await message.fill("Write something I must approve");
     await page.getByRole("button", { name: "Send" }).click();
     const approve = page.getByRole("button", { name: "Approve" });
@@ -147,7 +150,11 @@ export async function driveConsole(serverUrl: string, dir: string): Promise<Cons
     // A chart artifact from the chart agent's render_chart tool.
     await page.getByLabel("Agent").selectOption("chart");
     await page.getByRole("button", { name: "New thread" }).click();
-    await page.getByLabel("Require my approval").uncheck();
+    // The new thread is selected and empty before the next message.
+    await page.locator(".messages li").first().waitFor({ state: "detached", timeout: TIMEOUT });
+    await approval.focus();
+    await page.keyboard.press("Space");
+    if (await approval.isChecked()) throw new Error("Space did not clear 'Require my approval'");
     await message.fill("Chart the sales");
     await page.getByRole("button", { name: "Send" }).click();
     await page.locator("[data-testid=chart] svg").first().waitFor({ timeout: TIMEOUT });
