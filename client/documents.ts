@@ -12,7 +12,7 @@
  * @module
  */
 import { BadUserInputError, GraphmindError } from "./errors.ts";
-import type { DocumentFieldsFragment } from "./generated.ts";
+import { DocumentDocument, type DocumentFieldsFragment } from "./generated.ts";
 import type { Transport, TypedDocument } from "./transport.ts";
 
 /** Where a document's ingestion stands. */
@@ -66,16 +66,20 @@ export async function followDocument(
       }
       throw error;
     }
+    if (status === "READY") {
+      // The upload's answer predates ingestion (chunk count, characters): read it again.
+      const fresh = (await transport.request(DocumentDocument, { id: document.id })).document;
+      const update = { document: fresh, status, followed: true };
+      options.onStatus?.(update);
+      return update;
+    }
     const update = { document, status, followed: true };
     options.onStatus?.(update);
-    if (status !== "PROCESSING") {
-      if (status === "FAILED") {
-        throw new GraphmindError([{
-          message: `Document ${JSON.stringify(document.filename)} failed to ingest.`,
-          extensions: { code: "DOCUMENT_FAILED", documentId: document.id },
-        }]);
-      }
-      return update;
+    if (status === "FAILED") {
+      throw new GraphmindError([{
+        message: `Document ${JSON.stringify(document.filename)} failed to ingest.`,
+        extensions: { code: "DOCUMENT_FAILED", documentId: document.id },
+      }]);
     }
     if (Date.now() > deadline) {
       throw new Error(`Document ${document.id} still PROCESSING after ${options.timeoutMs} ms.`);

@@ -30,14 +30,15 @@ export function ProjectView({ client }: { client: GraphmindClient }) {
     const controller = new AbortController();
     (async () => {
       for await (const latest of client.project.watch({ signal: controller.signal })) {
-        setStatus(latest);
-        setUpdates((n) => n + 1);
+        // The task lists are read before anything is shown, so the board changes at once.
         const [all, upcoming] = await Promise.all([
           client.request(TasksDocument, { first: 100 }),
           client.project.nextTasks({ limit: 5, allPhases: true }),
         ]);
         setTasks(all.tasks.edges.map((e) => e.node));
         setNext(upcoming);
+        setStatus(latest);
+        setUpdates((n) => n + 1);
       }
     })().catch((e) => {
       if (!controller.signal.aborted) setError(describe(e));

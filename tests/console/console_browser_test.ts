@@ -21,7 +21,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const SCREENSHOTS = new URL("./__screenshots__", import.meta.url).pathname;
 
 Deno.test({
-  name: "the console in headless Chromium: chat, approval, chart, memories, live project board",
+  name: "the console in headless Chromium: chat, approval, chart, memories, upload, live board",
   ignore: chromium.ignore,
   async fn() {
     assert.ok(chromium.present, `${chromium.path} is missing: .ci/run installs Debian's chromium`);
@@ -100,6 +100,8 @@ Deno.test({
     assert.match(report.memoryRow, /^0\.\d{3}\s/, "the best hit shows its score");
     assert.match(report.memoryRow, /drink/);
     assert.equal(report.inProgress.after, report.inProgress.before + 1);
+    assert.match(report.documentStatus, /^READY: [1-9]\d* passages$/);
+    assert.ok(report.documentListed, "the uploaded document is in the list");
     assert.deepEqual(report.pageErrors, [], "no uncaught errors in the page");
     assert.deepEqual(report.offsite, [], "the console loads nothing from outside the server");
     for (const screenshot of report.screenshots) {

@@ -2,7 +2,8 @@
  * Drives the web console in Debian's headless Chromium (playwright-core) on
  * a running server, as a person would with the keyboard where it matters:
  * measures the first load, sends a message and waits for the streamed reply,
- * approves an interrupt, searches a memory, and watches a task status change
+ * approves an interrupt, draws a chart, searches a memory, uploads a
+ * document, and watches a task status change
  * (made by another client) arrive on the project board. Run as a subprocess
  * by console_browser_test.ts; prints one JSON report line.
  *
@@ -10,6 +11,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
 import { chromiumPath, launchChromium } from "../../support/chromium.ts";
 
@@ -22,6 +24,8 @@ export interface ConsoleReport {
   runStatus: string;
   approvedMessage: boolean;
   memoryRow: string;
+  documentStatus: string;
+  documentListed: boolean;
   inProgress: { before: number; after: number };
   chartSvg: boolean;
   pageErrors: string[];
@@ -63,6 +67,8 @@ export async function driveConsole(serverUrl: string, dir: string): Promise<Cons
     runStatus: "",
     approvedMessage: false,
     memoryRow: "",
+    documentStatus: "",
+    documentListed: false,
     inProgress: { before: -1, after: -1 },
     chartSvg: false,
     pageErrors: [],
@@ -172,6 +178,22 @@ export async function driveConsole(serverUrl: string, dir: string): Promise<Cons
     await page.getByRole("button", { name: "History of drink" }).click();
     await page.getByRole("heading", { name: "History of drink" }).waitFor({ timeout: TIMEOUT });
     await shot(page, dir, "console_memories", report);
+
+    // Documents: upload a file; the status line reports it ready with its passages.
+    await page.getByRole("link", { name: "Documents" }).click();
+    await page.getByLabel("File (.txt, .md, .pdf, .docx)").setInputFiles({
+      name: "console-notes.md",
+      mimeType: "text/markdown",
+      // playwright-core base64-encodes with Buffer#toString, so a Node Buffer it must be.
+      buffer: Buffer.from("# Notes\n\nThe console uploaded this file.\n"),
+    });
+    await page.getByLabel("Title").fill("Console notes");
+    await page.getByRole("button", { name: "Upload" }).click();
+    const documentStatus = page.getByTestId("document-status").filter({ hasText: /^READY/ });
+    await documentStatus.waitFor({ timeout: TIMEOUT });
+    report.documentStatus = await documentStatus.innerText();
+    report.documentListed = await page.getByRole("cell", { name: "Console notes" }).count() > 0;
+    await shot(page, dir, "console_documents", report);
 
     // Project board: a change made by another client arrives live.
     await page.getByRole("link", { name: "Project" }).click();
