@@ -10,6 +10,7 @@ import { benchClientKit } from "./client_kit.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
+import { benchFanout } from "./fanout.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<object[]>> = {
   checkpointer: () => benchCheckpointer(),
   client_kit: () => benchClientKit(),
   documents: () => benchDocuments(),
+  fanout: () => benchFanout(),
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),

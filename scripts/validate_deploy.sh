@@ -40,6 +40,9 @@
 #   and extracts its single static binary into the cache. A Compose v2 already
 #   on the machine (`docker compose`, a v2 `docker-compose`, or COMPOSE_BIN) is
 #   used instead.
+# - nginx (Debian package `nginx-light`): `nginx -t` on deploy/nginx/nginx.conf,
+#   the load balancer compose puts in front of the API replicas. The upstream is
+#   a variable resolved per request, so the check needs no `api` host.
 # - Dockerfile: hadolint is not packaged in Debian and cannot be downloaded
 #   here. tests/deploy/dockerfile_lint.ts runs dockerfile-utils (npm; the
 #   Dockerfile validator behind VS Code's Docker language server: instruction
@@ -279,6 +282,23 @@ compose_requires_each_secret() {
   done
 }
 
+ensure_nginx() {
+  command -v nginx >/dev/null 2>&1 && return 0
+  [[ -x /usr/sbin/nginx ]] && return 0
+  note "nginx not found; installing Debian package nginx-light"
+  apt_install nginx-light || {
+    note "installing nginx-light failed:"
+    sed 's/^/  /' "$SETUP_LOG" >&2
+    return 1
+  }
+}
+
+check_nginx_conf() {
+  local nginx
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  "$nginx" -t -q -c "$PWD/deploy/nginx/nginx.conf"
+}
+
 lint_dockerfile() {
   deno run --allow-read tests/deploy/dockerfile_lint.ts Dockerfile
 }
@@ -334,6 +354,12 @@ if ensure_compose; then
     compose_requires_each_secret
 else
   fail_check "compose config -q docker-compose.yml" "Compose v2 is missing and could not be installed"
+fi
+
+if ensure_nginx; then
+  run_check "nginx -t deploy/nginx/nginx.conf" check_nginx_conf
+else
+  fail_check "nginx -t deploy/nginx/nginx.conf" "nginx is missing and could not be installed"
 fi
 
 if command -v deno >/dev/null 2>&1; then

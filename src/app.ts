@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import { startSystemGauges } from "./observability/system_gauges.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
+import { createNotifier } from "./db/notifier.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
 import { createHealthService, createReadinessGauge, type HealthService } from "./health/mod.ts";
 import { createLlmProbe } from "./llm/probe.ts";
@@ -25,7 +26,7 @@ import { createGraphQLHandler } from "./graphql/yoga.ts";
 import { createWebSocketTransport } from "./graphql/websocket.ts";
 import { createRouter, type FetchHandler } from "./http/router.ts";
 import { createOriginPolicy } from "./http/origins.ts";
-import { createProjectService } from "./project/mod.ts";
+import { createProjectService, relayStatusEvents } from "./project/mod.ts";
 import { createAgentRuntime } from "./agents/mod.ts";
 import {
   createToolMetrics,
@@ -34,12 +35,7 @@ import {
   TOOL_CATALOGUE,
 } from "./tools/mod.ts";
 import { createCheckpointer, createThreadService } from "./threads/mod.ts";
-import {
-  createAgentMetrics,
-  createMemoryEventBus,
-  createRunService,
-  type RunService,
-} from "./runs/mod.ts";
+import { createAgentMetrics, createRunService, type RunService } from "./runs/mod.ts";
 import { parseTrustedProxies } from "./config/ip_ranges.ts";
 import { createRateLimiter } from "./ratelimit/mod.ts";
 import {
@@ -117,9 +113,12 @@ async function assemble(
   closers.push(() => database.close());
   const { applied } = await migrate(database.sql, { logger: dbLogger });
   if (applied.length > 0) logger.info("migrations applied", { migrations: applied });
+  // Cross-replica fan-out: LISTEN/NOTIFY on a server, in-process when embedded.
+  const notifier = createNotifier(database.sql, database.mode);
 
   const project = createProjectService({
     sql: database.sql,
+    events: await relayStatusEvents(notifier),
     logger: logger.child({ logger: "graphmind.project" }),
   });
   closers.push(() => project.events.close());
@@ -182,14 +181,14 @@ async function assemble(
     agents,
     threads,
     checkpointer,
-    bus: createMemoryEventBus({ retentionMs: config.agents.eventRetentionSeconds * 1000 }),
+    notifier,
     metrics: createAgentMetrics(metrics.registry),
     logger: logger.child({ logger: "graphmind.runs" }),
     soleInstance: database.mode === "embedded",
     ...(runMemory === undefined ? {} : { hooks: runMemory }),
   });
   closers.push(() => runs.close());
-  await runs.recover();
+  await runs.start();
 
   const services = { config, health, project, agents, tools, threads, runs, memory, documents };
   const rateLimiter = createRateLimiter({ cache, config, metrics, logger });

@@ -88,8 +88,9 @@ export function build(raw: RawEnv, environment: Environment): Config {
     agents: {
       maxConcurrent: raw.MAX_CONCURRENT_AGENTS ?? profile.maxConcurrentAgents,
       timeoutSeconds: raw.AGENT_TIMEOUT ?? 300,
-      eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 300,
+      eventRetentionSeconds: raw.RUN_EVENT_RETENTION_SECONDS ?? 3600,
       runLeaseSeconds: raw.RUN_LEASE_SECONDS ?? 30,
+      maxAttempts: raw.RUN_MAX_ATTEMPTS ?? 3,
     },
     tools: {
       disabled: list(raw.TOOLS_DISABLED ?? ""),

@@ -114,6 +114,7 @@ export const envSchema = z.object({
   AGENT_TIMEOUT: int(1, 86400).optional(),
   RUN_EVENT_RETENTION_SECONDS: int(0, 86400).optional(),
   RUN_LEASE_SECONDS: int(1, 3600).optional(),
+  RUN_MAX_ATTEMPTS: int(1, 100).optional(),
   OFFLINE_TOKEN_DELAY_MS: int(0, 10_000).optional(),
   TOOLS_DISABLED: z.string().optional(),
   TOOL_MODULES: z.string().optional(),

@@ -85,10 +85,12 @@ export interface Config {
   agents: {
     maxConcurrent: number;
     timeoutSeconds: number;
-    /** How long a finished run's events stay replayable from memory. */
+    /** How long a finished run's event log is kept for exact replays; checkpoints after. */
     eventRetentionSeconds: number;
-    /** A running run's lease; another instance may fail it once this lapses. */
+    /** A running run's lease; another replica claims it again once this lapses. */
     runLeaseSeconds: number;
+    /** Claims of a run whose holder keeps dying before it ends ERROR. */
+    maxAttempts: number;
   };
   tools: {
     /** Tool names switched off for every agent. */

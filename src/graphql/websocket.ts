@@ -55,6 +55,9 @@ export function createWebSocketTransport(
     else perClient.delete(address);
   };
   const server = makeServer<Record<string, unknown>, Extra>({
+    // graphql-ws closes a socket whose ConnectionInit has not arrived within 3 s
+    // (4408); a slow network or a busy client needs longer than that.
+    connectionInitWaitTimeout: 10_000,
     execute: (args) => (args.rootValue as Enveloped).execute(args),
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
     onSubscribe: async (ctx, _id, payload) => {

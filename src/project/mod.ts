@@ -4,3 +4,4 @@
  * @module
  */
 export { createProjectService, type ProjectService } from "./service.ts";
+export { relayStatusEvents } from "./status_events.ts";

@@ -5,9 +5,9 @@
  * when it takes the notification, so it always gets the latest state.
  * Notifications that arrive while a subscriber is still busy coalesce into
  * one, so a slow client never builds up a backlog and never misses the
- * final state. Notifications stay within one process: with several
- * replicas, a client sees the changes made through the replica it is
- * connected to.
+ * final state. {@linkcode relayStatusEvents} carries them between replicas
+ * through the database's notifications, so a change made through any
+ * replica reaches subscribers on every one.
  *
  * @example
  * ```ts
@@ -20,6 +20,11 @@
  * @module
  */
 
+import type { Notifier } from "../db/notifier.ts";
+
+/** The notification channel plan changes travel on between replicas. */
+export const PLAN_CHANNEL = "graphmind_plan_changed";
+
 /** Publishes and subscribes to plan changes. */
 export interface StatusEvents {
   /** Tells every subscriber of `planId` that it changed. */
@@ -29,8 +34,8 @@ export interface StatusEvents {
    * with `initial`, also once straight away.
    */
   subscribe(planId: string, options?: { initial?: boolean }): AsyncIterableIterator<string>;
-  /** Ends every subscription, as at shutdown. */
-  close(): void;
+  /** Ends every subscription, as at shutdown (and stops listening, when relayed). */
+  close(): void | Promise<void>;
   /** How many subscriptions are open, for tests and diagnostics. */
   readonly subscriberCount: number;
 }
@@ -110,6 +115,31 @@ export function createStatusEvents(): StatusEvents {
       let count = 0;
       for (const set of byPlan.values()) count += set.size;
       return count;
+    },
+  };
+}
+
+/**
+ * Plan changes shared by every process on the database: `publish` sends a
+ * notification (the plan id), and each process's listener wakes its own
+ * subscribers, this one's included. Closing stops listening.
+ */
+export async function relayStatusEvents(notifier: Notifier): Promise<StatusEvents> {
+  const local = createStatusEvents();
+  const unlisten = await notifier.listen(PLAN_CHANNEL, (planId) => local.publish(planId));
+  return {
+    publish(planId) {
+      // A lost notification only delays a subscriber until the next change;
+      // the change itself is committed already.
+      notifier.notify(PLAN_CHANNEL, planId).catch(() => local.publish(planId));
+    },
+    subscribe: local.subscribe,
+    async close() {
+      local.close();
+      await unlisten();
+    },
+    get subscriberCount() {
+      return local.subscriberCount;
     },
   };
 }

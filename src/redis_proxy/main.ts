@@ -12,7 +12,8 @@
  * Environment: `REDIS_URL` (default `redis://127.0.0.1:6379`),
  * `UPSTASH_REDIS_REST_TOKEN` (the token clients must send; default
  * `local-dev-token`, accepted on loopback only), `PROXY_HOST` (default
- * `127.0.0.1`) and `PROXY_PORT` (default 8079).
+ * `127.0.0.1`), `PROXY_PORT` (default 8079) and `LOG_LEVEL` (`debug` logs
+ * each pub/sub stream opening and ending).
  *
  * @module
  */
@@ -34,8 +35,11 @@ function redisUrlForLogs(url: string): string {
 }
 
 async function main(): Promise<void> {
-  const log = createLogger({ level: "info", name: "redis-proxy" });
   const env = (name: string) => Deno.env.get(name)?.trim() || undefined;
+  const log = createLogger({
+    level: env("LOG_LEVEL")?.toLowerCase() === "debug" ? "debug" : "info",
+    name: "redis-proxy",
+  });
   const redisUrl = env("REDIS_URL") ?? "redis://127.0.0.1:6379";
   const host = env("PROXY_HOST") ?? "127.0.0.1";
   const portText = env("PROXY_PORT") ?? "8079";
@@ -72,6 +76,8 @@ async function main(): Promise<void> {
     ...(redis.password !== undefined && { redisPassword: redis.password }),
     ...(redis.db !== undefined && { redisDb: redis.db }),
     ...(redis.tls !== undefined && { redisTls: redis.tls }),
+    onSubscription: ({ type, kind, names, open }) =>
+      log.debug(`Pub/sub stream ${type === "open" ? "opened" : "ended"}`, { kind, names, open }),
   });
   const server = Deno.serve({
     hostname: host,
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info("Shutting down the Redis proxy", { signal });
+    await proxy.drain();
     await server.shutdown();
     await proxy.close();
   }

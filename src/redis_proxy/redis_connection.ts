@@ -2,7 +2,9 @@
  * One TCP (or TLS) connection to Redis that runs a batch of commands at a
  * time: the whole batch goes out in one write and exactly one reply per
  * command is read back. Callers get exclusive use from {@link ./redis_pool.ts},
- * so replies can never be handed to the wrong request.
+ * so replies can never be handed to the wrong request. A subscriber
+ * ({@link ./upstash_subscribe.ts}) owns one outright and uses `send` and
+ * `read` apart, since Redis pushes messages that answer no command.
  *
  * @module
  */
@@ -90,21 +92,37 @@ export class RedisConnection {
 
   /** Sends every command in one write and returns their replies in order. */
   async exec(commands: readonly RedisCommand[]): Promise<RespValue[]> {
-    if (this.#broken) throw new RedisConnectionError("The Redis connection is closed");
-    try {
-      await this.#writeAll(concatBytes(commands.map(encodeCommand)));
-      const replies: RespValue[] = [];
-      while (replies.length < commands.length) {
+    await this.send(commands);
+    const replies: RespValue[] = [];
+    while (replies.length < commands.length) replies.push(await this.read());
+    return replies;
+  }
+
+  /**
+   * Writes commands without waiting for replies: for pub/sub, where Redis
+   * pushes messages that answer no command. Pair with {@linkcode read}.
+   */
+  async send(commands: readonly RedisCommand[]): Promise<void> {
+    await this.#guard(() => this.#writeAll(concatBytes(commands.map(encodeCommand))));
+  }
+
+  /** Reads the next reply or pushed message. */
+  read(): Promise<RespValue> {
+    return this.#guard(async () => {
+      while (true) {
         const reply = this.#decoder.next();
-        if (reply !== undefined) {
-          replies.push(reply);
-          continue;
-        }
+        if (reply !== undefined) return reply;
         const n = await this.#conn.read(this.#chunk);
         if (n === null) throw new RedisConnectionError("Redis closed the connection");
         this.#decoder.push(this.#chunk.subarray(0, n));
       }
-      return replies;
+    });
+  }
+
+  async #guard<T>(io: () => Promise<T>): Promise<T> {
+    if (this.#broken) throw new RedisConnectionError("The Redis connection is closed");
+    try {
+      return await io();
     } catch (error) {
       // A half-read reply would desynchronise every later batch.
       this.close();

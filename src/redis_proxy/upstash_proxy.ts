@@ -4,8 +4,9 @@
  * unchanged on a laptop, in CI and in docker-compose.
  *
  * Routes: `POST /` (one command), `POST /pipeline`, `POST /multi-exec`,
- * path-style `GET|POST /<command>/<arg>...`, and an unauthenticated
- * `GET /` health check.
+ * `POST /subscribe/<channel>` and `/psubscribe/<pattern>` (pub/sub over SSE,
+ * {@link ./upstash_subscribe.ts}), path-style `GET|POST /<command>/<arg>...`,
+ * and an unauthenticated `GET /` health check.
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ import {
   UpstashRequestError,
 } from "./upstash_protocol.ts";
 import { createScriptTranslator, type TranslatedCommand } from "./upstash_scripts.ts";
+import { createSubscriptionHub, type SubscriptionEvent } from "./upstash_subscribe.ts";
 
 /** Options for {@linkcode createUpstashProxy}. */
 export interface UpstashProxyOptions {
@@ -37,14 +39,23 @@ export interface UpstashProxyOptions {
   redisPassword?: string;
   redisDb?: number;
   redisTls?: boolean;
-  /** Most Redis connections open at once. Default 16. */
+  /** Most Redis connections open at once for commands. Default 16. */
   maxConnections?: number;
+  /** Most pub/sub streams open at once, each with a Redis connection of its own. Default 1024. */
+  maxSubscriptions?: number;
+  /** Called when a pub/sub stream opens, and once it has ended and its connection is closed. */
+  onSubscription?: (event: SubscriptionEvent) => void;
 }
 
 /** A fetch handler for `Deno.serve`, plus the Redis connections behind it. */
 export interface UpstashProxy {
   fetch(request: Request): Promise<Response>;
-  /** Closes the Redis connections; stop the HTTP server first. */
+  /**
+   * Ends the pub/sub streams and refuses new ones. Call it before the HTTP
+   * server's `shutdown()`, which otherwise waits for streams that never end.
+   */
+  drain(): Promise<void>;
+  /** Ends the pub/sub streams and closes the Redis connections; stop the HTTP server first. */
   close(): Promise<void>;
 }
 
@@ -52,14 +63,22 @@ const encoder = new TextEncoder();
 
 /** Creates the proxy. Redis connections open lazily, on the first request. */
 export function createUpstashProxy(options: UpstashProxyOptions): UpstashProxy {
-  const pool = createRedisPool({
+  const redis = {
     hostname: options.redisHost ?? "127.0.0.1",
     port: options.redisPort ?? 6379,
     ...(options.redisUsername !== undefined && { username: options.redisUsername }),
     ...(options.redisPassword !== undefined && { password: options.redisPassword }),
     ...(options.redisDb !== undefined && { db: options.redisDb }),
     ...(options.redisTls !== undefined && { tls: options.redisTls }),
+  };
+  const pool = createRedisPool({
+    ...redis,
     ...(options.maxConnections !== undefined && { maxConnections: options.maxConnections }),
+  });
+  const subscriptions = createSubscriptionHub({
+    ...redis,
+    ...(options.maxSubscriptions !== undefined && { maxSubscriptions: options.maxSubscriptions }),
+    ...(options.onSubscription !== undefined && { onEvent: options.onSubscription }),
   });
   const scripts = createScriptTranslator();
   const expectedAuth = encoder.encode(`Bearer ${options.token}`);
@@ -146,6 +165,10 @@ export function createUpstashProxy(options: UpstashProxyOptions): UpstashProxy {
     }
     // Path style, as in Upstash's curl examples: POST /set/key with the value as the body.
     const args = pathArgs(url.pathname);
+    const name = args[0]?.toLowerCase();
+    if (name === "subscribe" || name === "psubscribe") {
+      return await subscriptions.open(name, args.slice(1));
+    }
     const body = request.method === "POST" ? await request.text() : "";
     return await single(body === "" ? args : [...args, body], base64);
   }
@@ -167,7 +190,11 @@ export function createUpstashProxy(options: UpstashProxyOptions): UpstashProxy {
         return Response.json({ error: `ERR internal proxy error: ${error}` }, { status: 500 });
       }
     },
-    close: () => pool.close(),
+    drain: () => subscriptions.drain(),
+    async close() {
+      await subscriptions.drain();
+      await pool.close();
+    },
   };
 }
 

@@ -1,121 +1,326 @@
 /**
- * The runs this process holds, pending or running: admission and
- * registration of new runs, hand-off to the scheduler, and stopping
- * (withdrawn from the queue if not started, aborted if running).
+ * The run queue as one replica takes part in it:
+ * - `submit` admits a run and queues it (a `pending` row and its first event,
+ *   in one transaction that also wakes idle workers on every replica);
+ * - the worker claims runs up to MAX_CONCURRENT_AGENTS and executes them;
+ * - `cancel` stops a run wherever it executes: a waiting run is cancelled in
+ *   the database, a running one through a notification to its holder, which
+ *   also finds the request when it renews its lease if the notification is
+ *   lost;
+ * - runs whose holder died are claimed again once their lease lapses, up to
+ *   RUN_MAX_ATTEMPTS; after the last, they end ERROR with the reason.
  *
  * @module
  */
-import type { LoadedAgent } from "../agents/mod.ts";
+import { HumanMessage } from "@langchain/core/messages";
+import { Command } from "@langchain/langgraph";
+import type { Sql } from "postgres";
+import type { AgentRuntime } from "../agents/mod.ts";
 import type { Viewer } from "../auth/mod.ts";
-import { admission, checkCapacity } from "./admission.ts";
+import type { Notifier } from "../db/notifier.ts";
+import type { Logger } from "../observability/logger.ts";
+import { startWorker } from "../queue/worker.ts";
+import { readState, toMessageView } from "../threads/mod.ts";
+import { admission } from "./admission.ts";
 import type { EventBus } from "./event_bus.ts";
+import type { EventLog } from "./event_log.ts";
+import { TERMINAL_STATUSES } from "./events.ts";
+import type { AgentMetrics } from "./metrics.ts";
 import type { ActiveRun, createRunner, StopReason } from "./runner.ts";
-import type { Scheduler } from "./scheduler.ts";
-import type { MultitaskStrategy, RunRecord, RunStore } from "./store.ts";
+import type {
+  CancelAction,
+  ClaimedRun,
+  MultitaskStrategy,
+  RunInput,
+  RunRecord,
+  RunStore,
+} from "./store.ts";
+
+/** Cancellations travel on this channel to the replica holding the run. */
+export const RUN_CONTROL_CHANNEL = "graphmind_run_control";
+/** A notification here wakes idle workers: a run was queued. */
+export const RUN_QUEUE_CHANNEL = "graphmind_run_queue";
+
+/** The reason a run that cannot be resumed (it has no stored input) fails with. */
+export const RESTART_REASON = "Interrupted by a restart: the process running it stopped. " +
+  "Send the message again.";
+
+/** The reason a run fails with after its holder died on its last attempt. */
+export function exhaustedReason(maxAttempts: number): string {
+  return `The run was interrupted ${maxAttempts} times: the replica executing it stopped ` +
+    `each time (RUN_MAX_ATTEMPTS=${maxAttempts}). Send the message again.`;
+}
 
 /** What {@linkcode createRunControl} needs. */
 export interface RunControlDeps {
+  sql: Sql;
   store: RunStore;
-  scheduler: Scheduler;
   runner: ReturnType<typeof createRunner>;
   bus: EventBus;
+  log: EventLog;
+  notifier: Notifier;
+  agents: AgentRuntime;
+  metrics: AgentMetrics;
+  logger: Logger;
   maxConcurrent: number;
+  maxAttempts: number;
+  leaseSeconds: number;
+  /** True when this process alone uses the database: every running run at start is orphaned. */
+  soleInstance: boolean;
+  /** How often an idle worker looks for work without a notification; default 1 s. */
+  pollMs?: number;
 }
 
 /** A run to admit. */
 export interface RunRequest {
   threadId: string;
-  agent: LoadedAgent;
+  agentId: string;
   kind: "message" | "resume";
   strategy: MultitaskStrategy;
+  input: RunInput;
 }
 
-/** Creates the registry of held runs. */
-export function createRunControl(deps: RunControlDeps) {
-  const { store, scheduler, runner, bus } = deps;
-  const active = new Map<string, ActiveRun>();
-  const isHeld = (id: string) => active.has(id);
+/** How long `cancel` waits for another replica to stop a run. */
+const CANCEL_WAIT_MS = 10_000;
 
-  /** Admits a run, registers it and hands it to the scheduler. */
-  async function submit(
-    viewer: Viewer,
-    row: RunRequest,
-    input: ActiveRun["input"],
-    message: ActiveRun["message"],
-  ): Promise<RunRecord> {
-    checkCapacity(scheduler, deps.maxConcurrent);
-    const record = await store.create({
-      ownerId: viewer.id,
-      threadId: row.threadId,
-      agentId: row.agent.info.id,
-      kind: row.kind,
-      multitaskStrategy: row.strategy,
-    }, admission(row.threadId, row.strategy, isHeld));
+/** Creates this replica's part of the queue; call `start()` once, `close()` at shutdown. */
+export function createRunControl(deps: RunControlDeps) {
+  const { store, runner, bus, log, notifier, sql } = deps;
+  const held = new Map<string, ActiveRun>();
+  const unlisteners: (() => Promise<void>)[] = [];
+  let worker: ReturnType<typeof startWorker<ClaimedRun>> | undefined;
+  let lastSweep = 0;
+
+  /** The graph input a claimed run's row describes. */
+  function activeOf(claimed: ClaimedRun): ActiveRun {
+    const agent = deps.agents.find(claimed.agentId) ??
+      deps.agents.require(deps.agents.defaultId);
+    let input: ActiveRun["input"] = null;
+    let message: ActiveRun["message"];
+    if (claimed.input?.kind === "message") {
+      const human = new HumanMessage(claimed.input.message);
+      input = { messages: [human], requireApproval: claimed.input.requireApproval };
+      message = toMessageView(human);
+    } else if (claimed.input?.kind === "resume") {
+      input = new Command({ resume: claimed.input.resume });
+    }
     let resolveFinished = () => {};
     const finished = new Promise<void>((resolve) => resolveFinished = resolve);
-    const run: ActiveRun = {
-      record,
-      userId: viewer.id,
-      permissions: viewer.permissions,
-      graph: row.agent.graph,
+    return {
+      record: claimed,
+      graph: agent.graph,
       input,
       message,
       controller: new AbortController(),
       stop: undefined,
-      started: false,
       finished,
       resolveFinished,
     };
-    const superseded = [...active.values()].filter((a) => a.record.threadId === row.threadId);
-    active.set(record.id, run);
-    bus.open(record.id);
-    if (row.strategy === "interrupt" || row.strategy === "rollback") {
-      const reason =
-        `Replaced by run ${record.id} (multitask strategy ${row.strategy.toUpperCase()}).`;
-      for (const old of superseded) {
-        void stop(old, { kind: "cancel", action: row.strategy, reason });
-      }
-    }
-    scheduler.submit({
-      id: record.id,
-      key: record.threadId,
-      start: async () => {
-        run.started = true;
-        try {
-          await runner.execute(run);
-        } finally {
-          active.delete(record.id);
-        }
-      },
-    });
-    return record;
   }
 
-  /** Stops a run: withdrawn if it has not started, aborted if it has. */
+  async function execute(claimed: ClaimedRun): Promise<void> {
+    const active = activeOf(claimed);
+    if (claimed.attempts > 1) deps.metrics.runsResumed.inc();
+    held.set(claimed.id, active);
+    bus.open(claimed.id, claimed.loggedSequence);
+    if (claimed.input === null) {
+      // A row queued before the queue kept inputs: nothing to run it with.
+      void stop(active, { kind: "fail", reason: RESTART_REASON });
+    } else if (claimed.cancelAction !== null) {
+      void stop(active, {
+        kind: "cancel",
+        action: claimed.cancelAction,
+        reason: claimed.cancelReason ?? "Cancelled.",
+      });
+    }
+    try {
+      await runner.execute(active);
+    } finally {
+      held.delete(claimed.id);
+    }
+  }
+
+  /** Fails runs whose holder died on their last attempt, at most once per poll. */
+  async function sweep(): Promise<void> {
+    const now = performance.now();
+    if (now - lastSweep < (deps.pollMs ?? 1000)) return;
+    lastSweep = now;
+    const reason = exhaustedReason(deps.maxAttempts);
+    for (const run of await store.failExhausted(deps.maxAttempts, reason)) {
+      deps.logger.warn("a run failed after its last attempt", { run_id: run.id });
+      deps.metrics.requestsTotal.inc({ agent_type: "unknown", status: "error" });
+      await log.appendStatus(sql, run.id, { status: "error", error: reason });
+    }
+  }
+
+  /** Stops a held run: its controller aborts, and the runner records why. */
   function stop(run: ActiveRun, reason: StopReason): Promise<void> {
     if (run.stop === undefined || isEscalation(run.stop, reason)) run.stop = reason;
-    if (scheduler.withdraw(run.record.id)) {
-      active.delete(run.record.id);
-      void runner.abandon(run);
-    } else if (!run.controller.signal.aborted) {
+    if (!run.controller.signal.aborted) {
       run.controller.abort(new DOMException("The run was stopped.", "AbortError"));
     }
     return run.finished;
   }
 
+  function onControl(payload: string): void {
+    const request = JSON.parse(payload) as { runId: string; action: CancelAction; reason: string };
+    const run = held.get(request.runId);
+    if (run) void stop(run, { kind: "cancel", action: request.action, reason: request.reason });
+  }
+
+  /** Ends a run cancelled while it waited: its log's last event, and its thread's status. */
+  async function cancelledWhileWaiting(
+    run: { id: string; threadId: string },
+    ownerId: string,
+    reason: string,
+  ): Promise<void> {
+    await log.appendStatus(sql, run.id, { status: "cancelled", error: reason });
+    deps.metrics.requestsTotal.inc({ agent_type: "queued", status: "cancelled" });
+    // Every agent shares the checkpointer, so any graph reads the thread's interrupts.
+    const graph = deps.agents.require(deps.agents.defaultId).graph;
+    const state = await readState(graph, { id: run.threadId, ownerId });
+    await store.settleThread(run.threadId, state.interrupts.length > 0 ? "interrupted" : "idle");
+  }
+
+  async function notifyStop(runId: string, action: CancelAction, reason: string): Promise<void> {
+    await notifier.notify(RUN_CONTROL_CHANNEL, JSON.stringify({ runId, action, reason }));
+  }
+
+  /** Waits until the run's row is terminal, or the wait runs out. */
+  async function waitForEnd(ownerId: string, id: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const row = await store.find(ownerId, id);
+      if (row === undefined || TERMINAL_STATUSES.has(row.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   return {
-    submit,
-    stop,
-    isHeld,
-    get: (id: string) => active.get(id),
-    held: () => [...active.keys()],
-    all: () => [...active.values()],
-    onThread: (threadId: string) =>
-      [...active.values()].filter((r) => r.record.threadId === threadId),
+    /** Starts listening and claiming. */
+    async start(): Promise<void> {
+      if (deps.soleInstance) await store.expireAllLeases();
+      unlisteners.push(await notifier.listen(RUN_CONTROL_CHANNEL, onControl));
+      unlisteners.push(await notifier.listen(RUN_QUEUE_CHANNEL, () => worker?.wake()));
+      worker = startWorker<ClaimedRun>({
+        name: "runs",
+        capacity: deps.maxConcurrent,
+        claim: async (limit) => {
+          await sweep();
+          return await store.claim(limit, deps.maxAttempts);
+        },
+        execute,
+        idOf: (run) => run.id,
+        renew: async (ids) => {
+          const still = await store.renew(ids);
+          const kept = new Set(still.map((row) => row.id));
+          for (const row of still) {
+            const run = held.get(row.id);
+            if (run && row.cancelAction !== null && run.stop === undefined) {
+              void stop(run, {
+                kind: "cancel",
+                action: row.cancelAction,
+                reason: row.cancelReason ?? "Cancelled.",
+              });
+            }
+          }
+          // A lease another worker took over: stop here without recording an end.
+          for (const id of ids) {
+            const run = held.get(id);
+            if (run && !kept.has(id)) void stop(run, { kind: "shutdown" });
+          }
+        },
+        leaseMs: deps.leaseSeconds * 1000,
+        pollMs: deps.pollMs ?? 1000,
+        logger: deps.logger,
+      });
+    },
+
+    /** Admits and queues a run; resolves once this replica tried to claim it. */
+    async submit(viewer: Viewer, request: RunRequest): Promise<RunRecord> {
+      const id = crypto.randomUUID();
+      const rule = admission(request.threadId, request.strategy, deps.maxConcurrent, id);
+      const created = await store.create(
+        {
+          id,
+          ownerId: viewer.id,
+          threadId: request.threadId,
+          agentId: request.agentId,
+          kind: request.kind,
+          multitaskStrategy: request.strategy,
+          input: request.input,
+          permissions: viewer.permissions,
+        },
+        rule,
+        async (tx, run) => {
+          const [row] = await tx<{ position: number }[]>`
+          SELECT count(*)::int AS position FROM runs WHERE status = 'pending' AND seq <= ${run.seq}`;
+          await log.appendStatus(tx, run.id, {
+            status: "pending",
+            error: null,
+            queuePosition: row?.position ?? 1,
+          });
+          if (notifier.shared) await tx`SELECT pg_notify(${RUN_QUEUE_CHANNEL}, '')`;
+        },
+      );
+      const reason = rule.supersede?.reason ?? "";
+      for (const run of created.cancelled) await cancelledWhileWaiting(run, viewer.id, reason);
+      for (const runId of created.stopping) {
+        await notifyStop(runId, rule.supersede?.action ?? "interrupt", reason);
+      }
+      await worker?.wake();
+      return (await store.find(viewer.id, id)) ?? created.run;
+    },
+
+    /**
+     * Stops a run wherever it executes and resolves once it ended (or after
+     * a bounded wait when its holder died and no replica has claimed it yet).
+     */
+    async cancel(run: RunRecord, action: CancelAction, reason: string): Promise<void> {
+      const changed = await store.requestCancel(run.ownerId, run.id, { action, reason });
+      if (changed === undefined) return;
+      if (changed.status === "cancelled") {
+        await cancelledWhileWaiting(run, run.ownerId, reason);
+        return;
+      }
+      const local = held.get(run.id);
+      if (local) return await stop(local, { kind: "cancel", action, reason });
+      await notifyStop(run.id, action, reason);
+      await waitForEnd(run.ownerId, run.id, CANCEL_WAIT_MS);
+    },
+
+    /** Stops the thread's active runs on every replica (the thread is being deleted). */
+    async stopThread(threadId: string, ownerId: string, reason: string): Promise<void> {
+      const runs = await sql<{ id: string }[]>`
+        SELECT id::text AS id FROM runs WHERE thread_id = ${threadId} AND owner_id = ${ownerId}
+          AND status IN ('pending', 'running')`;
+      await Promise.all(runs.map(async ({ id }) => {
+        const record = await store.find(ownerId, id);
+        if (record) await this.cancel(record, "interrupt", reason);
+      }));
+    },
+
+    /** Runs executing here now. */
+    get running(): number {
+      return held.size;
+    },
+
+    /** Stops claiming; hands the runs held here back to the queue, within `graceMs`. */
+    async close(graceMs: number): Promise<void> {
+      const draining = worker?.stop() ?? Promise.resolve();
+      for (const run of held.values()) void stop(run, { kind: "shutdown" });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        draining,
+        new Promise((resolve) => timer = setTimeout(resolve, graceMs)),
+      ]);
+      clearTimeout(timer);
+      for (const unlisten of unlisteners.splice(0)) await unlisten().catch(() => {});
+    },
   };
 }
 
-/** The held runs. */
+/** This replica's part of the run queue. */
 export type RunControl = ReturnType<typeof createRunControl>;
 
 /** A ROLLBACK request upgrades an INTERRUPT already under way; nothing else changes the reason. */

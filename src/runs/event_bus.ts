@@ -4,11 +4,11 @@
  * wait for more, so a reconnect with `after` replays exactly what was missed.
  * The log outlives the run by a retention period, then is dropped.
  *
- * The in-process implementation keeps each log in memory: publishing a token
- * is an array push and a wake-up, with no database or Redis round trip, and
- * a slow subscriber only lags behind (it holds an index, not a queue). An
- * implementation that relays logs between instances can replace it behind
- * {@linkcode EventBus}.
+ * It keeps the logs of the runs this replica executes in memory: publishing
+ * a token is an array push and a wake-up, with no database or Redis round
+ * trip, and a slow subscriber only lags behind (it holds an index, not a
+ * queue). Its `sink` hands every event to the durable log (event_log.ts),
+ * which serves subscribers on other replicas and replays after retention.
  *
  * @example
  * ```ts
@@ -24,15 +24,18 @@ import { eventId, type RunEvent, type RunEventPayload } from "./events.ts";
 
 /** Publish/subscribe per run, with replay. */
 export interface EventBus {
-  /** Starts a run's log; publishing to a run without one throws. */
-  open(runId: string): void;
+  /**
+   * Starts a run's log, numbering its events after `base` (the events an
+   * earlier attempt logged); publishing to a run without one throws.
+   */
+  open(runId: string, base?: number): void;
   /** Appends an event, numbering it, and wakes the run's subscribers. */
   publish(runId: string, payload: RunEventPayload): RunEvent;
   /** Marks the log complete: subscribers finish once they have read it all. */
   end(runId: string): void;
   /**
    * The run's events after sequence `after`, then live ones until the log
-   * ends; undefined when this bus holds no log for the run.
+   * ends; undefined when this bus holds no log for the run, or not from `after`.
    */
   subscribe(runId: string, after: number): AsyncIterableIterator<RunEvent> | undefined;
   /** The last sequence published for the run, if its log is held. */
@@ -44,6 +47,8 @@ export interface EventBus {
 }
 
 interface RunLog {
+  /** The sequence before the first event held here. */
+  base: number;
   events: RunEvent[];
   ended: boolean;
   wake: Set<() => void>;
@@ -60,6 +65,8 @@ export interface MemoryEventBusOptions {
    * burst of runs cannot grow memory without bound. Default 200 000.
    */
   maxRetainedEvents?: number;
+  /** Receives every published event, e.g. the durable log's writer. */
+  sink?: (event: RunEvent) => void;
 }
 
 /** The in-process event bus. */
@@ -87,17 +94,18 @@ export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
   }
 
   return {
-    open(runId) {
+    open(runId, base = 0) {
       if (!logs.has(runId)) {
-        logs.set(runId, { events: [], ended: false, wake: new Set(), timer: undefined });
+        logs.set(runId, { base, events: [], ended: false, wake: new Set(), timer: undefined });
       }
     },
     publish(runId, payload) {
       const log = logs.get(runId);
       if (log === undefined || log.ended) throw new Error(`No open event log for run ${runId}.`);
-      const sequence = log.events.length + 1;
+      const sequence = log.base + log.events.length + 1;
       const event = { ...payload, id: eventId(runId, sequence), runId, sequence, at: new Date() };
       log.events.push(event);
+      options.sink?.(event);
       if (log.wake.size > 0) wakeAll(log);
       return event;
     },
@@ -118,10 +126,12 @@ export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
     },
     subscribe(runId, after) {
       const log = logs.get(runId);
-      return log === undefined ? undefined : reader(log, Math.max(0, Math.floor(after)));
+      const from = Math.max(0, Math.floor(after));
+      return log === undefined || from < log.base ? undefined : reader(log, from - log.base);
     },
     lastSequence(runId) {
-      return logs.get(runId)?.events.length;
+      const log = logs.get(runId);
+      return log === undefined ? undefined : log.base + log.events.length;
     },
     forget: drop,
     close() {

@@ -69,11 +69,13 @@ export interface ToolPayload {
   node: string | null;
 }
 
-/** The run's status changed: sent when it starts and when it ends. */
+/** The run's status changed: sent when it is queued, when it starts and when it ends. */
 export interface StatusPayload {
   type: "status";
   status: RunStatus;
   error: string | null;
+  /** While `pending`: the run's place in the wait queue (1 = next). */
+  queuePosition?: number | null;
 }
 
 /** What a publisher hands the bus. */

@@ -25,7 +25,8 @@ export interface ExecutionRequest {
   /** The caller's tool permissions, which the registry's tools check. */
   permissions?: readonly string[] | undefined;
   graph: AgentGraph;
-  input: AgentStateUpdate | Command;
+  /** The input, or null to resume from the thread's last checkpoint. */
+  input: AgentStateUpdate | Command | null;
   signal: AbortSignal;
   bus: EventBus;
   /** The user's long-term store, handed to nodes and tools; absent when memory is off. */

@@ -14,6 +14,14 @@ export interface AgentMetrics {
   activeAgents: Gauge<"agent_type">;
   tokensStreamed: Counter<"agent_type">;
   timeToFirstToken: Histogram<"agent_type">;
+  /** Statements that wrote a batch of run events to the durable log. */
+  eventLogWrites: Counter;
+  /** Run events written to the durable log. */
+  eventsLogged: Counter;
+  /** Fan-out notifications sent for run events (one per run per batch, or per 8000 bytes). */
+  eventNotifications: Counter;
+  /** Claims of a run whose previous holder stopped (attempt 2 or later). */
+  runsResumed: Counter;
 }
 
 /** Registers the agent metrics on `registry`. */
@@ -50,6 +58,26 @@ export function createAgentMetrics(registry: Registry): AgentMetrics {
       help: "Seconds from a run's start to its first streamed token, by agent.",
       labelNames: ["agent_type"],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    eventLogWrites: new Counter({
+      name: "run_event_log_writes_total",
+      help: "Statements that wrote a batch of run events to the durable event log.",
+      registers,
+    }),
+    eventsLogged: new Counter({
+      name: "run_events_logged_total",
+      help: "Run events written to the durable event log.",
+      registers,
+    }),
+    eventNotifications: new Counter({
+      name: "run_event_notifications_total",
+      help: "Notifications that fanned run events out to other replicas.",
+      registers,
+    }),
+    runsResumed: new Counter({
+      name: "agent_runs_resumed_total",
+      help: "Runs claimed again after the replica executing them stopped.",
       registers,
     }),
   };

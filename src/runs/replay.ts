@@ -1,6 +1,6 @@
 /**
- * Events for a run whose in-memory log is gone (retention ended, or the
- * process restarted): its messages come from the checkpoints, as
+ * Events for a finished run whose event log was pruned (after
+ * RUN_EVENT_RETENTION_SECONDS): its messages come from the checkpoints, as
  * `MessageEvent`s, then its final status. They are numbered after the run's
  * last live sequence, so they never collide with events a client already
  * has; a client that had seen the whole run gets nothing.
@@ -17,23 +17,16 @@ import type { RunRecord } from "./store.ts";
 
 /** What {@linkcode replayFromCheckpoints} needs. */
 export interface ReplayRequest {
+  /** A finished run. */
   run: RunRecord;
   after: number;
   graph: AgentGraph;
-  /** Re-reads the run, to wait for one another instance is executing. */
-  reload(): Promise<RunRecord | undefined>;
-  pollMs?: number;
 }
 
 /** Rebuilds a finished run's events from its checkpoints. */
 export async function* replayFromCheckpoints(request: ReplayRequest): AsyncGenerator<RunEvent> {
-  let run: RunRecord | undefined = request.run;
-  while (run !== undefined && !TERMINAL_STATUSES.has(run.status)) {
-    await new Promise((resolve) => setTimeout(resolve, request.pollMs ?? 1000));
-    run = await request.reload();
-  }
-  if (run === undefined || request.after >= run.lastSequence) return;
-  const finished = run;
+  const finished = request.run;
+  if (!TERMINAL_STATUSES.has(finished.status) || request.after >= finished.lastSequence) return;
   let sequence = finished.lastSequence;
   const make = (payload: RunEventPayload): RunEvent => {
     sequence++;

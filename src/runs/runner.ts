@@ -1,49 +1,54 @@
 /**
- * One run's lifecycle: start (row `running`, rollback point, status event,
- * `agent_start`), execution under a timeout and an AbortController, and the
- * end (row, thread status, status event, metrics, `agent_response` or
- * `agent_error`). Cancellation aborts the controller, whose signal reaches
- * the model call; ROLLBACK then removes the run's checkpoints.
+ * One claimed run's execution: the start (rollback point, status event,
+ * `agent_start`), the graph under a timeout and an AbortController, and the
+ * end (row and thread status in one statement, status event, metrics,
+ * `agent_response` or `agent_error`). Cancellation aborts the controller,
+ * whose signal reaches the model call; ROLLBACK then removes the run's
+ * checkpoints. A later attempt (the previous holder died) resumes from the
+ * run's last checkpoint instead of sending its input again.
  *
  * @module
  */
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver, Command } from "@langchain/langgraph";
-import type { AgentGraph } from "../agents/mod.ts";
-import type { AgentStateUpdate } from "../agents/mod.ts";
+import type { AgentGraph, AgentStateUpdate } from "../agents/mod.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { MessageView } from "../threads/mod.ts";
-import { readState } from "../threads/mod.ts";
-import { threadConfig, type ThreadKey } from "../threads/mod.ts";
-import type { ThreadStatus, ThreadStore } from "../threads/mod.ts";
-import { type RollbackPoint, rollbackPoint, rollbackTo } from "../threads/mod.ts";
+import {
+  type MessageView,
+  readState,
+  type RollbackPoint,
+  rollbackPoint,
+  rollbackTo,
+  threadConfig,
+  type ThreadKey,
+  type ThreadStatus,
+} from "../threads/mod.ts";
 import type { EventBus } from "./event_bus.ts";
+import type { EventLog } from "./event_log.ts";
 import type { RunStatus } from "./events.ts";
 import { executeGraph } from "./executor.ts";
 import type { RunHooks } from "../core/run_hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
-import type { RunRecord, RunStore } from "./store.ts";
+import type { ClaimedRun, RunStore } from "./store.ts";
 
 /** Why a run is being stopped. */
 export type StopReason =
   | { kind: "cancel"; action: "interrupt" | "rollback"; reason: string }
   | { kind: "timeout" }
-  | { kind: "shutdown" };
+  | { kind: "shutdown" }
+  | { kind: "fail"; reason: string };
 
-/** A run this process holds, pending or running. */
+/** A run this process holds. */
 export interface ActiveRun {
-  record: RunRecord;
-  userId: string;
-  /** The caller's tool permissions; undefined grants all (src/auth/permissions.ts). */
-  permissions: readonly string[] | undefined;
+  record: ClaimedRun;
   graph: AgentGraph;
-  input: AgentStateUpdate | Command;
-  /** The user's message, published as a MessageEvent when the run starts. */
+  /** What the graph is invoked with; null resumes from the last checkpoint. */
+  input: AgentStateUpdate | Command | null;
+  /** The user's message, published as a MessageEvent on the first attempt. */
   message: MessageView | undefined;
   controller: AbortController;
   stop: StopReason | undefined;
-  started: boolean;
-  /** Resolves once the run's end is recorded and published. */
+  /** Resolves once the run's end is recorded, published and written to the log. */
   finished: Promise<void>;
   resolveFinished(): void;
 }
@@ -51,14 +56,12 @@ export interface ActiveRun {
 /** What the runner needs. */
 export interface RunnerDeps {
   store: RunStore;
-  threads: ThreadStore;
   checkpointer: BaseCheckpointSaver;
   bus: EventBus;
+  log: EventLog;
   metrics: AgentMetrics;
   logger: Logger;
   timeoutSeconds: number;
-  /** True while other runs wait on the thread, which then stays busy. */
-  hasSuccessor(threadId: string): boolean;
   /** Long-term memory and other plug-ins; none by default. */
   hooks?: RunHooks;
 }
@@ -66,64 +69,75 @@ export interface RunnerDeps {
 /** Creates the runner. */
 export function createRunner(deps: RunnerDeps) {
   const { bus, metrics } = deps;
-  const ended = new WeakSet<ActiveRun>();
 
   function logOf(active: ActiveRun): Logger {
     return deps.logger.child({
       run_id: active.record.id,
       thread_id: active.record.threadId,
       agent_type: active.record.agentId,
-      user_id: active.userId,
+      user_id: active.record.ownerId,
     });
   }
 
   async function threadStatusAfter(active: ActiveRun, status: RunStatus): Promise<ThreadStatus> {
-    if (deps.hasSuccessor(active.record.threadId)) return "busy";
     if (status === "error") return "error";
     if (status === "interrupted") return "interrupted";
     const state = await readState(active.graph, threadOf(active.record));
     return state.interrupts.length > 0 ? "interrupted" : "idle";
   }
 
+  /** Records the end and publishes it; true when a run waits next on the thread. */
   async function finish(
     active: ActiveRun,
     status: RunStatus,
     error: string | null,
     checkpointId: string | null,
-  ): Promise<void> {
-    if (ended.has(active)) return;
-    ended.add(active);
+  ): Promise<boolean> {
     const { record } = active;
     // The status event's sequence is known in advance: nothing else publishes now.
-    const lastSequence = (bus.lastSequence(record.id) ?? 0) + 1;
+    const lastSequence = (bus.lastSequence(record.id) ?? record.loggedSequence) + 1;
+    let successor = false;
+    let recorded = true;
     try {
       // The state read comes first, so the thread's status follows the run's row at once.
       const threadStatus = await threadStatusAfter(active, status);
-      await deps.store.finish(record.ownerId, record.id, {
+      const ended = await deps.store.finish(record.ownerId, record.id, {
         status,
         error,
         checkpointId,
         lastSequence,
+        threadStatus,
       });
-      await deps.threads.setStatus(record.threadId, threadStatus);
+      successor = ended.successor;
+      recorded = ended.recorded;
+      if (!recorded) logOf(active).warn("a run's lease passed to another worker before it ended");
     } finally {
-      bus.publish(record.id, { type: "status", status, error });
+      // A run another worker took over ends there; its subscribers here follow the log.
+      if (recorded) bus.publish(record.id, { type: "status", status, error });
       bus.end(record.id);
       metrics.requestsTotal.inc({ agent_type: record.agentId, status });
+      await deps.log.flush();
       active.resolveFinished();
     }
+    return successor;
   }
 
-  /** Ends a run that never started (cancelled while queued, or shutdown). */
-  async function abandon(active: ActiveRun): Promise<void> {
-    const stop = active.stop;
-    const [status, error] = stop?.kind === "cancel"
-      ? ["cancelled" as const, stop.reason]
-      : ["error" as const, "The server shut down before the run started; send the message again."];
-    await finish(active, status, error, null);
+  /** Where a run starts: the head before its first attempt (kept in the row for later ones). */
+  async function startingPoint(active: ActiveRun): Promise<RollbackPoint> {
+    const thread = threadOf(active.record);
+    if (active.record.attempts <= 1) return await rollbackPoint(deps.checkpointer, thread);
+    const id = active.record.preCheckpointId ?? undefined;
+    const tuple = id === undefined ? undefined : await deps.checkpointer.getTuple(
+      threadConfig(thread, { checkpointNs: "", checkpointId: id }),
+    );
+    const point = { checkpointId: id, writes: tuple?.pendingWrites ?? [] };
+    // Resume from the last checkpoint when the run got past its input.
+    const head = await rollbackPoint(deps.checkpointer, thread);
+    if (head.checkpointId !== point.checkpointId) active.input = null;
+    return point;
   }
 
-  /** Runs a started run to its end. Never throws: every outcome is recorded. */
+  /** Runs a claimed run to its end. Never throws: every outcome is recorded. */
   async function execute(active: ActiveRun): Promise<void> {
     const { record } = active;
     const log = logOf(active);
@@ -138,16 +152,15 @@ export function createRunner(deps: RunnerDeps) {
     metrics.activeAgents.inc(agentType);
     try {
       await deps.hooks?.beforeRun?.(record.threadId);
-      point = await rollbackPoint(deps.checkpointer, threadOf(record));
+      point = await startingPoint(active);
       // Recording the start must not delay the first token; the end waits for it.
-      marking = deps.store.markRunning(record.ownerId, record.id, point.checkpointId ?? null).catch(
-        (error) => log.warn("could not record the start of a run", { error }),
-      );
+      marking = deps.store.markStarted(record.ownerId, record.id, point.checkpointId ?? null)
+        .catch((error) => log.warn("could not record the start of a run", { error }));
       bus.publish(record.id, { type: "status", status: "running", error: null });
-      if (active.message) {
+      if (active.message && record.attempts <= 1) {
         bus.publish(record.id, { type: "message", message: active.message, node: null });
       }
-      log.info("agent_start", { event: "agent_start" });
+      log.info("agent_start", { event: "agent_start", attempt: record.attempts });
       timer = setTimeout(() => {
         active.stop ??= { kind: "timeout" };
         active.controller.abort(new DOMException("The run timed out.", "TimeoutError"));
@@ -156,12 +169,12 @@ export function createRunner(deps: RunnerDeps) {
       const outcome = await executeGraph({
         runId: record.id,
         threadId: record.threadId,
-        userId: active.userId,
-        permissions: active.permissions,
+        userId: record.ownerId,
+        permissions: record.permissions ?? undefined,
         graph: active.graph,
         input: active.input,
         signal: active.controller.signal,
-        store: deps.hooks?.storeFor?.(active.userId),
+        store: deps.hooks?.storeFor?.(record.ownerId),
         bus,
         onToken() {
           if (tokens++ === 0) {
@@ -180,13 +193,21 @@ export function createRunner(deps: RunnerDeps) {
       });
       metrics.responseTime.observe(agentType, seconds);
       await marking;
-      await finish(active, outcome.status, null, outcome.checkpointId);
+      const successor = await finish(active, outcome.status, null, outcome.checkpointId);
       // A queued successor's own end reflects on the whole thread instead.
-      if (outcome.status === "success" && !deps.hasSuccessor(record.threadId)) {
-        afterSuccess(active, outcome.messages, log);
-      }
+      if (outcome.status === "success" && !successor) afterSuccess(active, outcome.messages, log);
     } catch (error) {
       clearTimeout(timer);
+      await marking;
+      if (active.stop?.kind === "shutdown") {
+        // Handed back: another replica (or this one, restarted) resumes it.
+        await deps.store.release(record.id).catch((e) =>
+          log.warn("could not hand a run back to the queue", { error: e })
+        );
+        log.info("agent_released", { event: "agent_released", token_count: tokens });
+        active.resolveFinished();
+        return;
+      }
       const seconds = (performance.now() - startedAt) / 1000;
       metrics.responseTime.observe(agentType, seconds);
       const [status, message] = describeFailure(active.stop, error, deps.timeoutSeconds);
@@ -201,7 +222,6 @@ export function createRunner(deps: RunnerDeps) {
       const head = await deps.checkpointer.getTuple(
         threadConfig(threadOf(record), { checkpointNs: "" }),
       ).catch(() => undefined);
-      await marking;
       await finish(active, status, message, head?.checkpoint.id ?? null).catch((e) =>
         log.error("could not record the end of a run", { error: e })
       );
@@ -216,7 +236,7 @@ export function createRunner(deps: RunnerDeps) {
       deps.hooks?.afterSuccess?.({
         runId: record.id,
         threadId: record.threadId,
-        userId: active.userId,
+        userId: record.ownerId,
         agentId: record.agentId,
         messages,
       });
@@ -225,11 +245,11 @@ export function createRunner(deps: RunnerDeps) {
     }
   }
 
-  return { execute, abandon };
+  return { execute };
 }
 
 /** The run's thread as the checkpointer keys it: the run's owner owns its thread. */
-function threadOf(record: RunRecord): ThreadKey {
+function threadOf(record: { threadId: string; ownerId: string }): ThreadKey {
   return { id: record.threadId, ownerId: record.ownerId };
 }
 
@@ -244,8 +264,8 @@ function describeFailure(
       return ["cancelled", stop.reason];
     case "timeout":
       return ["error", `The run timed out after ${timeoutSeconds} s (AGENT_TIMEOUT).`];
-    case "shutdown":
-      return ["error", "The server shut down during the run; send the message again."];
+    case "fail":
+      return ["error", stop.reason];
   }
   const message = error instanceof Error ? error.message : String(error);
   return ["error", `The agent failed: ${message.slice(0, 500)}`];

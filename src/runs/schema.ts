@@ -69,6 +69,16 @@ export const RunRef = builder.objectRef<RunRecord>("Run").implement({
     lastSequence: t.exposeInt("lastSequence", {
       description: "The sequence of its last event once ended; 0 before.",
     }),
+    queuePosition: t.int({
+      nullable: true,
+      description: "While PENDING: its place in the wait queue shared by every replica " +
+        "(1 = next to start). Null once it runs or ends.",
+      resolve: (r, _args, { services }) => services.runs.queuePosition(r),
+    }),
+    attempts: t.exposeInt("attempts", {
+      description: "How many times a worker claimed it: more than 1 when the replica running " +
+        "it stopped and another resumed it from its last checkpoint (at most RUN_MAX_ATTEMPTS).",
+    }),
   }),
 });
 

@@ -11,7 +11,7 @@ import type { RunEvent } from "./events.ts";
 
 /** `RunStatus`. */
 export const RunStatusRef = lowerCaseEnum("RunStatus", "Where a run is in its life.", {
-  PENDING: "Waiting for its thread or for capacity.",
+  PENDING: "Queued: waiting for its thread's earlier runs or for a free worker on any replica.",
   RUNNING: "Executing.",
   SUCCESS: "Finished.",
   ERROR: "Failed; `error` says why. The thread stays usable.",
@@ -139,7 +139,8 @@ builder.objectRef<Of<"tool">>("ToolEvent").implement({
 });
 
 builder.objectRef<Of<"status">>("RunStatusEvent").implement({
-  description: "The run started or ended. The last event of every run is one of these.",
+  description: "The run was queued, started or ended. The first and the last event of every " +
+    "run are one of these.",
   interfaces: [RunEventRef],
   fields: (t) => ({
     status: t.field({
@@ -150,6 +151,12 @@ builder.objectRef<Of<"status">>("RunStatusEvent").implement({
     error: t.exposeString("error", {
       nullable: true,
       description: "Why it failed or was cancelled.",
+    }),
+    queuePosition: t.int({
+      nullable: true,
+      description: "On PENDING: the run's place in the wait queue when it was queued " +
+        "(1 = next); `Run.queuePosition` has the current one. Null otherwise.",
+      resolve: (e) => e.queuePosition ?? null,
     }),
   }),
 });

@@ -7,6 +7,11 @@
  * - INTERRUPT: the active runs are cancelled, keeping what they checkpointed;
  * - ROLLBACK: the active runs are cancelled and their checkpoints removed.
  *
+ * Runs go through a queue in Postgres that every replica's worker claims
+ * from (control.ts), and their events through a durable log that any
+ * replica reads and follows live (event_log.ts), so a client may send,
+ * follow and cancel a run through any replica.
+ *
  * @example
  * ```ts
  * const run = await runs.sendMessage(viewer, { threadId, content: "Hello" });
@@ -14,31 +19,28 @@
  * ```
  * @module
  */
-import { HumanMessage } from "@langchain/core/messages";
-import { type BaseCheckpointSaver, Command } from "@langchain/langgraph";
+import type { Sql } from "postgres";
+import type { BaseCheckpointSaver } from "@langchain/langgraph";
 import type { Config } from "../config.ts";
 import type { Viewer } from "../auth/mod.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import type { Logger } from "../observability/logger.ts";
+import type { Notifier } from "../db/notifier.ts";
 import type { AgentRuntime } from "../agents/mod.ts";
 import type { ThreadService } from "../threads/mod.ts";
 import { type Connection, type ConnectionArgs, seqConnection } from "../core/pagination.ts";
 import { isUuid } from "../core/ids.ts";
-import { toMessageView } from "../threads/mod.ts";
 import { readState } from "../threads/mod.ts";
-import type { EventBus } from "./event_bus.ts";
+import { createMemoryEventBus } from "./event_bus.ts";
+import { createEventLog } from "./event_log.ts";
 import { type RunEvent, TERMINAL_STATUSES } from "./events.ts";
 import { checkContentLength } from "./inputs.ts";
 import type { RunHooks } from "../core/run_hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
-import { admission } from "./admission.ts";
 import { createRunControl } from "./control.ts";
-import { startLeases } from "./leases.ts";
 import { replayFromCheckpoints } from "./replay.ts";
 import { createRunner } from "./runner.ts";
-import { createScheduler } from "./scheduler.ts";
 import { createRunStore, type MultitaskStrategy, type RunRecord } from "./store.ts";
-import type { Sql } from "postgres";
 
 /** `sendMessage`'s input, validated. */
 export interface SendMessageInput {
@@ -56,7 +58,8 @@ export interface RunServiceDeps {
   agents: AgentRuntime;
   threads: ThreadService;
   checkpointer: BaseCheckpointSaver;
-  bus: EventBus;
+  /** Carries events, cancellations and wake-ups between replicas. */
+  notifier: Notifier;
   metrics: AgentMetrics;
   logger: Logger;
   /** True when this process alone uses the database (embedded Postgres). */
@@ -65,32 +68,67 @@ export interface RunServiceDeps {
   hooks?: RunHooks;
 }
 
-/** Creates the run service. Call `recover()` once at start and `close()` at shutdown. */
+/** How long a finished run's events stay in this replica's memory; the log serves them after. */
+const MEMORY_RETENTION_MS = 30_000;
+/** How often each replica prunes the event log of runs past retention. */
+const PRUNE_EVERY_MS = 60_000;
+
+/** A name for this process's claims: host, pid and a random suffix. */
+function workerName(): string {
+  let host = "local";
+  try {
+    host = Deno.hostname();
+  } catch {
+    // Deno Deploy and restricted permissions have no hostname.
+  }
+  return `${host}-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** Creates the run service. Call `start()` once and `close()` at shutdown. */
 export function createRunService(deps: RunServiceDeps) {
-  const { config, bus } = deps;
+  const { config } = deps;
   const limits = config.agents;
-  const store = createRunStore(deps.sql, limits.runLeaseSeconds);
-  const scheduler = createScheduler(limits.maxConcurrent);
+  const logger = deps.logger;
+  const store = createRunStore(deps.sql, {
+    leaseSeconds: limits.runLeaseSeconds,
+    workerId: workerName(),
+  });
+  const log = createEventLog({
+    sql: deps.sql,
+    notifier: deps.notifier,
+    logger,
+    metrics: deps.metrics,
+  });
+  const bus = createMemoryEventBus({
+    retentionMs: Math.min(MEMORY_RETENTION_MS, limits.eventRetentionSeconds * 1000),
+    sink: log.append,
+  });
   const runner = createRunner({
     store,
-    threads: deps.threads.store,
     checkpointer: deps.checkpointer,
     bus,
+    log,
     metrics: deps.metrics,
-    logger: deps.logger,
+    logger,
     timeoutSeconds: limits.timeoutSeconds,
-    hasSuccessor: (threadId) => scheduler.queued(threadId) > 1,
     ...(deps.hooks === undefined ? {} : { hooks: deps.hooks }),
   });
   const control = createRunControl({
+    sql: deps.sql,
     store,
-    scheduler,
     runner,
     bus,
+    log,
+    notifier: deps.notifier,
+    agents: deps.agents,
+    metrics: deps.metrics,
+    logger,
     maxConcurrent: limits.maxConcurrent,
+    maxAttempts: limits.maxAttempts,
+    leaseSeconds: limits.runLeaseSeconds,
+    soleInstance: deps.soleInstance,
   });
-  const { submit, stop } = control;
-  let stopLeases = () => {};
+  let pruneTimer: ReturnType<typeof setInterval> | undefined;
 
   async function get(viewer: Viewer, id: string): Promise<RunRecord> {
     const run = isUuid(id) ? await store.find(viewer.id, id) : undefined;
@@ -106,18 +144,17 @@ export function createRunService(deps: RunServiceDeps) {
     checkContentLength(input.content, config.input.maxMessageChars);
     const thread = await deps.threads.get(viewer, input.threadId);
     const agent = deps.agents.require(input.agentId ?? thread.agentId);
-    const human = new HumanMessage({ id: crypto.randomUUID(), content: input.content });
-    return await submit(
-      viewer,
-      {
-        threadId: thread.id,
-        agent,
+    return await control.submit(viewer, {
+      threadId: thread.id,
+      agentId: agent.info.id,
+      kind: "message",
+      strategy: input.multitaskStrategy ?? "reject",
+      input: {
         kind: "message",
-        strategy: input.multitaskStrategy ?? "reject",
+        message: { id: crypto.randomUUID(), content: input.content },
+        requireApproval: input.requireApproval ?? false,
       },
-      { messages: [human], requireApproval: input.requireApproval ?? false },
-      toMessageView(human),
-    );
+    });
   }
 
   async function resumeRun(viewer: Viewer, input: { threadId: string; resume: unknown }) {
@@ -128,18 +165,23 @@ export function createRunService(deps: RunServiceDeps) {
     const state = await readState(agent.graph, thread);
     if (state.interrupts.length === 0) {
       if (latest && !TERMINAL_STATUSES.has(latest.status)) {
-        admission(thread.id, "reject", control.isHeld)([latest]);
+        throw new ConflictError(
+          `Thread "${thread.id}" is busy with run "${latest.id}" (${latest.status}); ` +
+            "resume it once it is interrupted.",
+          { runId: latest.id },
+        );
       }
       throw new ConflictError(
         `Thread "${thread.id}" has no pending interrupt to resume; send a message instead.`,
       );
     }
-    return await submit(
-      viewer,
-      { threadId: thread.id, agent, kind: "resume", strategy: "reject" },
-      new Command({ resume: input.resume }),
-      undefined,
-    );
+    return await control.submit(viewer, {
+      threadId: thread.id,
+      agentId: agent.info.id,
+      kind: "resume",
+      strategy: "reject",
+      input: { kind: "resume", resume: input.resume },
+    });
   }
 
   async function cancelRun(
@@ -147,22 +189,14 @@ export function createRunService(deps: RunServiceDeps) {
     input: { runId: string; action?: "interrupt" | "rollback" | null | undefined },
   ): Promise<RunRecord> {
     const record = await get(viewer, input.runId);
-    // A run whose row is terminal is only finishing its bookkeeping here.
-    const run = TERMINAL_STATUSES.has(record.status) ? undefined : control.get(record.id);
-    if (run === undefined) {
+    if (TERMINAL_STATUSES.has(record.status)) {
       throw new ConflictError(
-        TERMINAL_STATUSES.has(record.status)
-          ? `Run "${record.id}" already ended (${record.status}); there is nothing to cancel.`
-          : `Run "${record.id}" is executing on another instance; cancel it there.`,
+        `Run "${record.id}" already ended (${record.status}); there is nothing to cancel.`,
         { runId: record.id, status: record.status },
       );
     }
     const action = input.action ?? "interrupt";
-    await stop(run, {
-      kind: "cancel",
-      action,
-      reason: `Cancelled by the user (${action.toUpperCase()}).`,
-    });
+    await control.cancel(record, action, `Cancelled by the user (${action.toUpperCase()}).`);
     return await get(viewer, record.id);
   }
 
@@ -171,20 +205,22 @@ export function createRunService(deps: RunServiceDeps) {
     runId: string,
     after: number,
   ): Promise<AsyncIterable<RunEvent>> {
-    return subscribe(viewer, await get(viewer, runId), after);
+    return await subscribe(await get(viewer, runId), after);
   }
 
-  /** Live events while the log is held here, else a replay from the checkpoints. */
-  function subscribe(viewer: Viewer, run: RunRecord, after: number): AsyncIterable<RunEvent> {
+  /**
+   * From memory while this replica executes the run, else from the durable
+   * log (any replica's run, live); once the log was pruned, a replay from
+   * the checkpoints.
+   */
+  async function subscribe(run: RunRecord, after: number): Promise<AsyncIterable<RunEvent>> {
     const live = bus.subscribe(run.id, after);
     if (live !== undefined) return live;
-    const agent = deps.agents.find(run.agentId) ?? deps.agents.require(deps.agents.defaultId);
-    return replayFromCheckpoints({
-      run,
-      after,
-      graph: agent.graph,
-      reload: () => store.find(viewer.id, run.id),
-    });
+    if (TERMINAL_STATUSES.has(run.status) && !(await log.has(run))) {
+      const agent = deps.agents.find(run.agentId) ?? deps.agents.require(deps.agents.defaultId);
+      return replayFromCheckpoints({ run, after, graph: agent.graph });
+    }
+    return log.read(run, after);
   }
 
   /** A thread's runs; `thread` is a row its viewer may see (it carries the owner). */
@@ -199,38 +235,31 @@ export function createRunService(deps: RunServiceDeps) {
     );
   }
 
-  /** Fails runs a dead process left active, then keeps this process's leases fresh. */
-  async function recover(): Promise<void> {
-    stopLeases = await startLeases({
-      store,
-      logger: deps.logger,
-      leaseSeconds: limits.runLeaseSeconds,
-      soleInstance: deps.soleInstance,
-      held: control.held,
-    });
+  /** Deletes the event logs of runs past RUN_EVENT_RETENTION_SECONDS; returns how many events. */
+  function pruneEvents(): Promise<number> {
+    return log.prune(limits.eventRetentionSeconds);
   }
 
-  /** Stops every run this process holds, recording each as ended by a shutdown. */
+  /** Starts this replica's worker and the event log's listener. */
+  async function start(): Promise<void> {
+    await log.start();
+    await control.start();
+    pruneTimer = setInterval(() => {
+      pruneEvents().catch((error) => logger.warn("could not prune run events", { error }));
+    }, PRUNE_EVERY_MS);
+    Deno.unrefTimer(pruneTimer);
+  }
+
+  /** Hands the runs held here back to the queue, then writes what the log still holds. */
   async function close(graceMs = 5000): Promise<void> {
-    stopLeases();
-    const stopping = control.all().map((run) => stop(run, { kind: "shutdown" }));
-    let timeout: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      Promise.all(stopping),
-      new Promise((resolve) => timeout = setTimeout(resolve, graceMs)),
-    ]);
-    clearTimeout(timeout);
+    clearInterval(pruneTimer);
+    await control.close(graceMs);
+    await log.close();
     bus.close();
   }
 
   deps.threads.onDelete(async (thread) => {
-    const runs = control.onThread(thread.id);
-    await Promise.all(
-      runs.map((run) =>
-        stop(run, { kind: "cancel", action: "interrupt", reason: "The thread was deleted." })
-      ),
-    );
-    for (const id of await store.idsForThread(thread.ownerId, thread.id)) bus.forget(id);
+    await control.stopThread(thread.id, thread.ownerId, "The thread was deleted.");
   });
 
   return {
@@ -241,14 +270,17 @@ export function createRunService(deps: RunServiceDeps) {
     events,
     /** `sendMessage`, then the new run's events from the start. */
     async chat(viewer: Viewer, input: SendMessageInput): Promise<AsyncIterable<RunEvent>> {
-      return subscribe(viewer, await sendMessage(viewer, input), 0);
+      return await subscribe(await sendMessage(viewer, input), 0);
     },
     listForThread,
-    recover,
+    /** The run's current place in the wait queue, or null when it is not waiting. */
+    queuePosition: (run: RunRecord) => store.queuePosition(run),
+    start,
+    pruneEvents,
     close,
-    /** Runs executing now, for tests and health. */
+    /** Runs executing on this replica now, for tests and health. */
     get running(): number {
-      return scheduler.running;
+      return control.running;
     },
   };
 }

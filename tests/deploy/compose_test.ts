@@ -30,11 +30,12 @@ function volumeSources(svc: Yaml): string[] {
   );
 }
 
-Deno.test("compose uses the compose spec: no version key, the six services", () => {
+Deno.test("compose uses the compose spec: no version key, the seven services", () => {
   assert.equal("version" in compose, false);
   assert.deepEqual(Object.keys(services).sort(), [
     "api",
     "grafana",
+    "lb",
     "postgres",
     "prometheus",
     "redis",
@@ -50,6 +51,7 @@ Deno.test("compose images are pinned, never latest", () => {
   assert.match(images.redis!, /^redis:7(\.\d+){0,2}-alpine$/);
   assert.match(images.prometheus!, /^prom\/prometheus:v\d+\.\d+\.\d+$/);
   assert.match(images.grafana!, /^grafana\/grafana:\d+\.\d+\.\d+$/);
+  assert.match(images.lb!, /^nginx:\d+\.\d+\.\d+-alpine$/);
   for (const [name, image] of Object.entries(images)) {
     assert.doesNotMatch(image, /:latest$|^[^:]+$/, `${name} image "${image}" is pinned`);
   }
@@ -64,8 +66,34 @@ Deno.test("api: built from the Dockerfile, waits for healthy dependencies, resta
     assert.equal(asObject(dependsOn[dependency], dependency).condition, "service_healthy");
   }
   assert.equal(api.restart, "unless-stopped");
-  assert.deepEqual(api.ports, ["8000:8000"]);
   assert.ok(volumeSources(api).includes("api-data"), "a named volume for .data");
+});
+
+Deno.test("api: two replicas behind the nginx load balancer, which alone publishes 8000", async () => {
+  const api = service("api");
+  assert.equal(api.ports, undefined, "replicas publish no host port");
+  assert.equal(asObject(api.deploy, "api.deploy").replicas, "${API_REPLICAS:-2}");
+  const lb = service("lb");
+  assert.deepEqual(lb.ports, ["8000:8000"]);
+  assert.equal(
+    asObject(asObject(lb.depends_on, "lb.depends_on").api, "api").condition,
+    "service_healthy",
+  );
+  assert.ok(
+    ((lb.volumes ?? []) as string[]).includes(
+      "./deploy/nginx/nginx.conf:/etc/graphmind/nginx.conf:ro",
+    ),
+  );
+  const conf = await Deno.readTextFile("deploy/nginx/nginx.conf");
+  // Resolved per request, so scaled and restarted replicas are followed; streams unbuffered.
+  assert.match(conf, /resolver 127\.0\.0\.11/);
+  assert.match(conf, /set \$api http:\/\/api:8000;\s+proxy_pass \$api;/);
+  assert.match(conf, /proxy_set_header Upgrade \$http_upgrade;/);
+  assert.match(conf, /proxy_buffering off;/);
+  assert.equal(
+    apiEnv.TRUSTED_PROXIES,
+    "${TRUSTED_PROXIES:-10.0.0.0/8,172.16.0.0/12,192.168.0.0/16}",
+  );
 });
 
 Deno.test("api: database, cache and secrets from the stack; every other setting passes through", () => {
@@ -89,6 +117,7 @@ Deno.test("api: database, cache and secrets from the stack; every other setting 
     "UPSTASH_REDIS_REST_TOKEN",
     "SECRET_KEY",
     "ENVIRONMENT",
+    "TRUSTED_PROXIES",
   ]);
   // PGlite is never used under compose: DATABASE_URL is always set.
   for (const name of [...known].filter((n) => !setByStack.has(n) && n !== "PGLITE_DATA_DIR")) {

@@ -14,6 +14,7 @@ interface ScrapeConfig {
   metrics_path?: string;
   scrape_interval?: string;
   static_configs?: { targets: string[] }[];
+  dns_sd_configs?: { names: string[]; type: string; port: number }[];
 }
 interface Rule {
   alert: string;
@@ -35,14 +36,16 @@ const job = (name: string) => {
   return found;
 };
 
-Deno.test("Prometheus scrapes /metrics and /metrics/memory (langmem-metrics) every 30s", () => {
+Deno.test("Prometheus scrapes /metrics and /metrics/memory (langmem-metrics) of every API replica every 30s", () => {
   const api = job("graphmind-api");
   assert.equal(api.metrics_path, "/metrics");
   const memory = job("langmem-metrics");
   assert.equal(memory.metrics_path, "/metrics/memory");
   assert.equal(memory.scrape_interval, "30s");
   for (const config of [api, memory]) {
-    assert.deepEqual(config.static_configs?.flatMap((c) => c.targets), ["api:8000"]);
+    // Each replica is its own target: Docker's DNS answers `api` with all of them.
+    assert.equal(config.static_configs, undefined);
+    assert.deepEqual(config.dns_sd_configs, [{ names: ["api"], type: "A", port: 8000 }]);
   }
 });
 

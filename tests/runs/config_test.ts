@@ -6,7 +6,8 @@ Deno.test("run settings have defaults and come from the environment", () => {
   assert.deepEqual(defaults.agents, {
     maxConcurrent: 5,
     timeoutSeconds: 300,
-    eventRetentionSeconds: 300,
+    eventRetentionSeconds: 3600,
+    maxAttempts: 3,
     runLeaseSeconds: 30,
   });
   assert.equal(defaults.llm.offlineTokenDelayMs, 15);

@@ -121,7 +121,7 @@ export const EVENT_FIELDS = `__typename id runId sequence at
   ... on StateUpdateEvent { node update }
   ... on InterruptEvent { interruptId value }
   ... on ToolEvent { phase toolCallId name input output artifact durationMs node }
-  ... on RunStatusEvent { status error }`;
+  ... on RunStatusEvent { status error queuePosition }`;
 
 export const RUN_EVENTS = `subscription($runId: ID!, $after: Int) {
   runEvents(runId: $runId, after: $after) { ${EVENT_FIELDS} } }`;

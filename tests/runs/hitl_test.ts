@@ -48,9 +48,11 @@ Deno.test("human in the loop: the assistant interrupts for approval and resumes"
       await ws.dispose();
       assert.deepEqual(after.map((e) => e.__typename), [
         "RunStatusEvent",
+        "RunStatusEvent",
         "StateUpdateEvent",
         "RunStatusEvent",
       ]);
+      assert.deepEqual(after.map((e) => e.status), ["PENDING", "RUNNING", undefined, "SUCCESS"]);
       assert.equal(after.at(-1)?.status, "SUCCESS");
       const done = (await app.ok("alice", THREAD, { id: threadId })).thread;
       assert.equal(done.status, "IDLE");

@@ -76,7 +76,8 @@ Deno.test("AGENT_TIMEOUT stops a run with an error that says so; the thread stay
     assert.equal(thread.status, "ERROR");
     assert.deepEqual(thread.messages.map((m: any) => m.role), ["USER"]);
     const next = await app.sendMessage("alice", { threadId, content: "again" });
-    assert.equal(next.status, "PENDING");
+    // Returned once this replica tried to claim it: usually already RUNNING.
+    assert.ok(["PENDING", "RUNNING"].includes(next.status), next.status);
     await app.ok("alice", CANCEL, { i: { runId: next.id } });
     const logs = app.logs.filter((l) => l.message === "agent_error");
     assert.equal(logs.length, 1);

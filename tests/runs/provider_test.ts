@@ -42,7 +42,7 @@ const ofType = (events: Event[], type: string) => events.filter((e) => e.__typen
 const statusOf = (events: Event[]) => ofType(events, "RunStatusEvent").at(-1);
 const isEnd = (events: Event[]) => {
   const status = events.at(-1)?.__typename === "RunStatusEvent" ? events.at(-1)?.status : null;
-  return status !== null && status !== undefined && status !== "RUNNING";
+  return status !== null && status !== undefined && !["PENDING", "RUNNING"].includes(status);
 };
 
 /** The chat request the mock served last. */

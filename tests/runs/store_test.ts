@@ -25,7 +25,7 @@ Deno.test("run store statements never reach another owner's threads or runs", as
   try {
     await migrate(db.sql, { logger });
     const threads = createThreadStore(db.sql);
-    const runs = createRunStore(db.sql, 60);
+    const runs = createRunStore(db.sql, { leaseSeconds: 60, workerId: "worker-a" });
     const thread = await threads.insert({
       ownerId: "alice",
       agentId: "assistant",
@@ -37,8 +37,20 @@ Deno.test("run store statements never reach another owner's threads or runs", as
       agentId: "assistant",
       kind: "message" as const,
       multitaskStrategy: "reject" as const,
+      input: {
+        kind: "message" as const,
+        message: { id: "m1", content: "hi" },
+        requireApproval: false,
+      },
+      permissions: undefined,
     };
-    const run = await runs.create({ ...row, ownerId: "alice" }, () => {});
+    const admitAll = { admit: () => {} };
+    const nothing = () => Promise.resolve();
+    const { run } = await runs.create(
+      { ...row, id: crypto.randomUUID(), ownerId: "alice" },
+      admitAll,
+      nothing,
+    );
     await db.sql`UPDATE threads SET status = 'idle' WHERE id = ${thread.id}`;
     const snapshot = async () => ({
       thread: await threads.find("alice", thread.id),
@@ -49,20 +61,25 @@ Deno.test("run store statements never reach another owner's threads or runs", as
 
     // bob names alice's thread: no lock, no run, no status change.
     await assert.rejects(
-      runs.create({ ...row, ownerId: "bob" }, () => {}),
+      runs.create({ ...row, id: crypto.randomUUID(), ownerId: "bob" }, admitAll, nothing),
       (e: Error) => e.name === "NotFoundError" && /was not found/.test(e.message),
     );
     assert.deepEqual([
       ...await runs.listForThread("bob", thread.id, { limit: 10, inverted: false }),
     ], []);
     assert.equal(await runs.latestForThread("bob", thread.id), undefined);
-    await runs.markRunning("bob", run.id, "cp-x");
+    await runs.markStarted("bob", run.id, "cp-x");
     await runs.finish("bob", run.id, {
       status: "error",
       error: "forged",
       checkpointId: "cp-y",
       lastSequence: 9,
+      threadStatus: "error",
     });
+    assert.equal(
+      await runs.requestCancel("bob", run.id, { action: "interrupt", reason: "x" }),
+      undefined,
+    );
     assert.deepEqual(await snapshot(), before);
 
     // alice's own calls work.
@@ -73,13 +90,28 @@ Deno.test("run store statements never reach another owner's threads or runs", as
       [run.id],
     );
     assert.equal((await runs.latestForThread("alice", thread.id))?.id, run.id);
-    await runs.markRunning("alice", run.id, "cp-0");
+    // Only the claiming worker may record the start and the end.
+    const [claimed] = await runs.claim(5, 3);
+    assert.equal(claimed?.id, run.id);
+    assert.deepEqual(claimed?.input, row.input);
+    await runs.markStarted("alice", run.id, "cp-0");
     assert.equal((await runs.find("alice", run.id))?.status, "running");
+    const other = createRunStore(db.sql, { leaseSeconds: 60, workerId: "worker-b" });
+    assert.deepEqual(await other.claim(5, 3), [], "a leased run is not claimed twice");
+    const forged = await other.finish("alice", run.id, {
+      status: "error",
+      error: "not mine",
+      checkpointId: null,
+      lastSequence: 1,
+      threadStatus: "error",
+    });
+    assert.equal(forged.recorded, false);
     await runs.finish("alice", run.id, {
       status: "success",
       error: null,
       checkpointId: "cp-1",
       lastSequence: 3,
+      threadStatus: "idle",
     });
     const done = await runs.find("alice", run.id);
     assert.deepEqual([done?.status, done?.preCheckpointId, done?.checkpointId], [

@@ -13,11 +13,14 @@ import {
 
 const LONG = "Please tell me about " + Array.from({ length: 30 }, (_, i) => `word${i}`).join(" ");
 
-/** Every run's events: numbered 1..n without gaps, starting and ending with a status. */
+/** Every run's events: numbered 1..n without gaps, queued, started, and ending with a status. */
 function assertCompleteRun(events: Event[]): void {
   assert.deepEqual(events.map((e) => e.sequence), events.map((_, i) => i + 1));
   assert.equal(events[0]?.__typename, "RunStatusEvent");
-  assert.equal(events[0]?.status, "RUNNING");
+  assert.equal(events[0]?.status, "PENDING");
+  assert.equal(events[0]?.queuePosition, 1);
+  assert.equal(events[1]?.__typename, "RunStatusEvent");
+  assert.equal(events[1]?.status, "RUNNING");
   const last = events.at(-1);
   assert.equal(last?.__typename, "RunStatusEvent");
   assert.equal(last?.status, "SUCCESS");
@@ -137,7 +140,7 @@ Deno.test("chat and runEvents stream over SSE and WebSocket, and reconnects lose
   }
 });
 
-Deno.test("once the event buffer is gone, runEvents replays the messages from the checkpoint", async () => {
+Deno.test("once the event log is pruned, runEvents replays the messages from the checkpoint", async () => {
   const app = await startRunsApp({ RUN_EVENT_RETENTION_SECONDS: "0" });
   const alice = await app.as("alice");
   try {
@@ -148,6 +151,8 @@ Deno.test("once the event buffer is gone, runEvents replays the messages from th
     const run = await app.sendMessage("alice", { threadId, content: "second turn" });
     const ended = await app.waitForRun("alice", run.id);
     await new Promise((resolve) => setTimeout(resolve, 20));
+    // RUN_EVENT_RETENTION_SECONDS=0: the next prune removes both runs' logs.
+    assert.ok(await app.runs.pruneEvents() >= 2);
     const client = sseClient(app, alice);
     const events = await readEvents(
       client.iterate({ query: RUN_EVENTS, variables: { runId: run.id, after: 5 } }),

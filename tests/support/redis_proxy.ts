@@ -6,7 +6,11 @@
  * @module
  */
 import { createRedisPool } from "../../src/redis_proxy/redis_pool.ts";
-import { createUpstashProxy, type UpstashProxy } from "../../src/redis_proxy/upstash_proxy.ts";
+import {
+  createUpstashProxy,
+  type UpstashProxy,
+  type UpstashProxyOptions,
+} from "../../src/redis_proxy/upstash_proxy.ts";
 import { localRedis } from "./local_redis.ts";
 
 /** The local Redis status, probed once. */
@@ -29,14 +33,24 @@ export interface ServedProxy {
   close(): Promise<void>;
 }
 
+/** Options for {@linkcode serveProxy}. */
+export interface ServeProxyOptions {
+  token?: string;
+  redisPort?: number;
+  onSubscription?: UpstashProxyOptions["onSubscription"];
+  maxSubscriptions?: number;
+}
+
 /** Serves the proxy in front of the local Redis. Close it in the same test. */
-export function serveProxy(options: { token?: string; redisPort?: number } = {}): ServedProxy {
+export function serveProxy(options: ServeProxyOptions = {}): ServedProxy {
   redis.assertAvailable();
   const token = options.token ?? `token-${crypto.randomUUID()}`;
   const proxy = createUpstashProxy({
     token,
     redisHost: redis.hostname,
     redisPort: options.redisPort ?? redis.port,
+    ...(options.onSubscription && { onSubscription: options.onSubscription }),
+    ...(options.maxSubscriptions !== undefined && { maxSubscriptions: options.maxSubscriptions }),
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, proxy.fetch);
   return {
@@ -44,6 +58,7 @@ export function serveProxy(options: { token?: string; redisPort?: number } = {})
     token,
     proxy,
     async close() {
+      await proxy.drain();
       await server.shutdown();
       await proxy.close();
     },

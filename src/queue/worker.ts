@@ -1,0 +1,128 @@
+/**
+ * The claim loop every durable queue shares (runs, background jobs): claim
+ * up to the free capacity, execute each claim, renew the leases of what this
+ * process holds, and claim again when a slot frees, when a notification says
+ * there is new work, or on a slow poll that also picks up work whose holder
+ * died (its lease lapsed).
+ *
+ * The queue's own SQL decides what may be claimed (`FOR UPDATE SKIP LOCKED`
+ * and a lease), so any number of processes may run this loop on one table
+ * and never claim the same item twice while its lease is fresh.
+ *
+ * @example
+ * ```ts
+ * const worker = startWorker({
+ *   name: "jobs", capacity: 2, pollMs: 1000, leaseMs: 30_000, logger,
+ *   claim: (limit) => store.claim(limit), renew: (ids) => store.renew(ids),
+ *   execute: (job) => handle(job), idOf: (job) => job.id,
+ * });
+ * worker.wake(); // new work was enqueued
+ * await worker.stop();
+ * ```
+ * @module
+ */
+import type { Logger } from "../observability/logger.ts";
+
+/** What {@linkcode startWorker} needs. */
+export interface WorkerOptions<T> {
+  /** For logs. */
+  name: string;
+  /** How many items this process executes at once. */
+  capacity: number;
+  /** Claims up to `limit` items, leasing them to this process. */
+  claim(limit: number): Promise<T[]>;
+  /** Runs one claimed item to its end; a rejection is logged. */
+  execute(item: T): Promise<void>;
+  idOf(item: T): string;
+  /** Extends the leases of the held items; called every `leaseMs / 3`. */
+  renew(ids: string[]): Promise<void>;
+  leaseMs: number;
+  /** How often to look for work with no notification (lapsed leases, missed wake-ups). */
+  pollMs: number;
+  logger: Logger;
+}
+
+/** A running claim loop. */
+export interface Worker {
+  /** Claims now if there is capacity (new work was enqueued); resolves when that claim is done. */
+  wake(): Promise<void>;
+  /** The ids of the items executing here. */
+  held(): string[];
+  readonly running: number;
+  /** Stops claiming; resolves when every held item has ended. */
+  stop(): Promise<void>;
+}
+
+/** Starts the loop; the first claim happens at once. */
+export function startWorker<T>(options: WorkerOptions<T>): Worker {
+  const log = options.logger.child({ worker: options.name });
+  const executing = new Map<string, Promise<void>>();
+  let claiming: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  let failures = 0;
+
+  function pump(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (claiming) {
+      // The claim under way goes round once more before it resolves.
+      again = true;
+      return claiming;
+    }
+    claiming = claimAll().finally(() => claiming = undefined);
+    return claiming;
+  }
+
+  async function claimAll(): Promise<void> {
+    try {
+      do {
+        again = false;
+        const free = options.capacity - executing.size;
+        if (free <= 0) break;
+        const items = await options.claim(free);
+        failures = 0;
+        for (const item of items) launch(item);
+        // A full claim may have left more work behind.
+        if (items.length === free) again = true;
+      } while (again && !stopped);
+    } catch (error) {
+      // The database is down or restarting: the poll tries again.
+      if (failures++ === 0) log.warn("could not claim work", { error });
+    }
+  }
+
+  function launch(item: T): void {
+    const id = options.idOf(item);
+    const done = options.execute(item).catch((error) =>
+      log.error("a claimed item failed outside its handler", { id, error })
+    ).finally(() => {
+      executing.delete(id);
+      void pump();
+    });
+    executing.set(id, done);
+  }
+
+  const poll = setInterval(() => void pump(), options.pollMs);
+  const renew = setInterval(() => {
+    const ids = [...executing.keys()];
+    if (ids.length === 0) return;
+    options.renew(ids).catch((error) => log.warn("could not renew leases", { error }));
+  }, Math.max(100, options.leaseMs / 3));
+  Deno.unrefTimer(poll);
+  Deno.unrefTimer(renew);
+  void pump();
+
+  return {
+    wake: pump,
+    held: () => [...executing.keys()],
+    get running() {
+      return executing.size;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(poll);
+      clearInterval(renew);
+      await Promise.all(executing.values());
+    },
+  };
+}
