@@ -104,7 +104,7 @@ export type RunStatus =
   | "ERROR"
   /** Paused for human input: see `resumeRun`. */
   | "INTERRUPTED"
-  /** Waiting for its thread or for capacity. */
+  /** Queued: waiting for its thread's earlier runs or for a free worker on any replica. */
   | "PENDING"
   /** Executing. */
   | "RUNNING"
@@ -234,6 +234,7 @@ type RunEventFields_RunStatusEvent_Fragment = {
   __typename: "RunStatusEvent";
   status: RunStatus;
   error: string | null;
+  queuePosition: number | null;
   id: string;
   runId: string;
   sequence: number;
@@ -302,6 +303,8 @@ export type RunFieldsFragment = {
   status: RunStatus;
   error: string | null;
   lastSequence: number;
+  queuePosition: number | null;
+  attempts: number;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -463,6 +466,8 @@ export type ThreadQuery = {
             status: RunStatus;
             error: string | null;
             lastSequence: number;
+            queuePosition: number | null;
+            attempts: number;
             createdAt: string;
             startedAt: string | null;
             endedAt: string | null;
@@ -485,6 +490,8 @@ export type RunQuery = {
     status: RunStatus;
     error: string | null;
     lastSequence: number;
+    queuePosition: number | null;
+    attempts: number;
     createdAt: string;
     startedAt: string | null;
     endedAt: string | null;
@@ -519,6 +526,8 @@ export type SendMessageMutation = {
     status: RunStatus;
     error: string | null;
     lastSequence: number;
+    queuePosition: number | null;
+    attempts: number;
     createdAt: string;
     startedAt: string | null;
     endedAt: string | null;
@@ -537,6 +546,8 @@ export type CancelRunMutation = {
     status: RunStatus;
     error: string | null;
     lastSequence: number;
+    queuePosition: number | null;
+    attempts: number;
     createdAt: string;
     startedAt: string | null;
     endedAt: string | null;
@@ -555,6 +566,8 @@ export type ResumeRunMutation = {
     status: RunStatus;
     error: string | null;
     lastSequence: number;
+    queuePosition: number | null;
+    attempts: number;
     createdAt: string;
     startedAt: string | null;
     endedAt: string | null;
@@ -598,6 +611,7 @@ export type ChatSubscription = {
       __typename: "RunStatusEvent";
       status: RunStatus;
       error: string | null;
+      queuePosition: number | null;
       id: string;
       runId: string;
       sequence: number;
@@ -677,6 +691,7 @@ export type RunEventsSubscription = {
       __typename: "RunStatusEvent";
       status: RunStatus;
       error: string | null;
+      queuePosition: number | null;
       id: string;
       runId: string;
       sequence: number;
@@ -1057,6 +1072,7 @@ export const RunEventFieldsFragmentDoc = new TypedDocumentString(
   ... on RunStatusEvent {
     status
     error
+    queuePosition
   }
 }
     fragment MessageFields on Message {
@@ -1083,6 +1099,8 @@ export const RunFieldsFragmentDoc = new TypedDocumentString(
   status
   error
   lastSequence
+  queuePosition
+  attempts
   createdAt
   startedAt
   endedAt
@@ -1277,6 +1295,8 @@ fragment RunFields on Run {
   status
   error
   lastSequence
+  queuePosition
+  attempts
   createdAt
   startedAt
   endedAt
@@ -1303,6 +1323,8 @@ export const RunDocument = new TypedDocumentString(`
   status
   error
   lastSequence
+  queuePosition
+  attempts
   createdAt
   startedAt
   endedAt
@@ -1335,6 +1357,8 @@ export const SendMessageDocument = new TypedDocumentString(`
   status
   error
   lastSequence
+  queuePosition
+  attempts
   createdAt
   startedAt
   endedAt
@@ -1352,6 +1376,8 @@ export const CancelRunDocument = new TypedDocumentString(`
   status
   error
   lastSequence
+  queuePosition
+  attempts
   createdAt
   startedAt
   endedAt
@@ -1369,6 +1395,8 @@ export const ResumeRunDocument = new TypedDocumentString(`
   status
   error
   lastSequence
+  queuePosition
+  attempts
   createdAt
   startedAt
   endedAt
@@ -1418,6 +1446,7 @@ export const ChatDocument = new TypedDocumentString(`
   ... on RunStatusEvent {
     status
     error
+    queuePosition
   }
 }
 fragment MessageFields on Message {
@@ -1478,6 +1507,7 @@ export const RunEventsDocument = new TypedDocumentString(`
   ... on RunStatusEvent {
     status
     error
+    queuePosition
   }
 }
 fragment MessageFields on Message {

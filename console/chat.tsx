@@ -209,6 +209,7 @@ function LiveRun({ events, finished }: { events: RunEvent[]; finished: boolean }
       {status?.__typename === "RunStatusEvent" && (
         <p class="status" data-testid="run-status">
           Run {status.status.toLowerCase()}
+          {status.queuePosition !== null ? ` (queue position ${status.queuePosition})` : ""}
           {status.error ? `: ${status.error}` : ""}
         </p>
       )}

@@ -4,7 +4,7 @@
  * (default http://localhost:8000/graphql) and GRAPHMIND_TOKEN (none in
  * development) pick the server. Ctrl+C stops a reply; Ctrl+D quits.
  */
-import { createClient } from "../client/mod.ts";
+import { createClient, FINAL_STATUSES } from "../client/mod.ts";
 
 const client = createClient({
   url: Deno.env.get("GRAPHMIND_URL") ?? "http://localhost:8000/graphql",
@@ -21,7 +21,7 @@ for await (const line of lines(Deno.stdin.readable)) {
     if (event.__typename === "ToolEvent" && event.phase === "STARTED") {
       await write(`[${event.name}]`);
     }
-    if (event.__typename === "RunStatusEvent" && event.status !== "RUNNING") {
+    if (event.__typename === "RunStatusEvent" && FINAL_STATUSES.has(event.status)) {
       await write(event.status === "SUCCESS" ? "\n" : `\n(${event.status} ${event.error ?? ""})\n`);
     }
   }
