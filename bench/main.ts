@@ -16,7 +16,8 @@ import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
 import { benchStreaming } from "./streaming.ts";
 
-const BENCHES: Record<string, () => Promise<object[]>> = {
+/** A bench returns one table, or several by title. */
+const BENCHES: Record<string, () => Promise<object[] | Record<string, object[]>>> = {
   agents: () => benchAgents(),
   cold_start: () => benchColdStart(),
   code_sandbox: () => benchCodeSandbox(),
@@ -27,6 +28,8 @@ const BENCHES: Record<string, () => Promise<object[]>> = {
   memory: () => benchMemory(),
   project_status: () => benchProjectStatus(),
   request_guards: () => benchRequestGuards(),
+  // Loaded on demand: the replica harness probes PostgreSQL and Redis when imported.
+  scaleout: async () => (await import("./scaleout.ts")).benchScaleout(),
   streaming: () => benchStreaming(),
 };
 
@@ -38,5 +41,12 @@ for (const name of wanted) {
     Deno.exit(2);
   }
   console.log(`\n## ${name}\n`);
-  console.table(await bench());
+  const result = await bench();
+  if (Array.isArray(result)) console.table(result);
+  else {
+    for (const [title, rows] of Object.entries(result)) {
+      console.log(`\n### ${title}\n`);
+      console.table(rows);
+    }
+  }
 }

@@ -8,6 +8,9 @@
 import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import type { MockOpenAI } from "../tests/support/mock_openai.ts";
+import { addedMs, now, quantile, readTokens, round, type SubscriptionMessage } from "./transit.ts";
+
+export { now, round };
 
 /** What one level measured, before the database columns. */
 export interface LevelResult {
@@ -36,38 +39,53 @@ interface StreamResult {
   status: string;
 }
 
-type ChatMessage = { data?: { chat: Record<string, string> }; errors?: unknown };
-
 const CHAT = `subscription($input: SendMessageInput!) { chat(input: $input) {
   __typename ... on TokenEvent { text messageId } ... on RunStatusEvent { status error } } }`;
 
-/** Epoch ms, the clock the mock stamps its emissions with. */
-export const now = (): number => performance.timeOrigin + performance.now();
-
-/** Runs `threadIds.length` concurrent chats against `base` (`host:port/graphql`). */
+/**
+ * Runs `threadIds.length` concurrent chats against `base` (`host:port/graphql`;
+ * with several, stream i goes to `base[i % n]`), whose server process is
+ * `pid` (with several, their CPU and resident sets add up).
+ */
 export async function runLevel(options: {
-  base: string;
+  base: string | string[];
   mock: MockOpenAI;
-  pid: number;
+  pid: number | number[];
   transport: "sse" | "ws";
   threadIds: string[];
   tokens: number;
   /** Spread the subscriptions evenly over this many ms instead of starting all at once. */
   rampMs?: number;
+  /** `Bearer <JWT>` for servers that require a token. */
+  authorization?: string;
 }): Promise<LevelResult> {
-  const { base, mock, pid, transport, threadIds, tokens } = options;
+  const { mock, transport, threadIds, tokens, authorization } = options;
+  const bases = [options.base].flat();
+  const pids = [options.pid].flat();
   const gapMs = (options.rampMs ?? 0) / threadIds.length;
   const streams = threadIds.length;
-  let peakRss = await serverRss(pid);
-  const sampler = setInterval(async () => peakRss = Math.max(peakRss, await serverRss(pid)), 100);
-  const cpuBefore = await processCpuMs(pid);
+  const rssOf = async () => (await Promise.all(pids.map(serverRss))).reduce((a, b) => a + b, 0);
+  const cpuOf = async () => (await Promise.all(pids.map(processCpuMs))).reduce((a, b) => a + b, 0);
+  let peakRss = await rssOf();
+  const sampler = setInterval(async () => peakRss = Math.max(peakRss, await rssOf()), 100);
+  const cpuBefore = await cpuOf();
   const benchCpuBefore = await processCpuMs(Deno.pid);
   // One client per stream, as each chat front end has its own connection.
-  const clients = threadIds.map(() =>
-    transport === "ws"
-      ? createWsClient({ url: `ws://${base}`, webSocketImpl: WebSocket, retryAttempts: 0 })
-      : createSseClient({ url: `http://${base}`, retryAttempts: 0 })
-  );
+  const clients = threadIds.map((_, i) => {
+    const base = bases[i % bases.length]!;
+    return transport === "ws"
+      ? createWsClient({
+        url: `ws://${base}`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        ...(authorization ? { connectionParams: { authorization } } : {}),
+      })
+      : createSseClient({
+        url: `http://${base}`,
+        retryAttempts: 0,
+        ...(authorization ? { headers: { authorization } } : {}),
+      });
+  });
   const started = now();
   let results: StreamResult[];
   try {
@@ -76,7 +94,7 @@ export async function runLevel(options: {
       const iterable = clients[i]!.iterate({
         query: CHAT,
         variables: { input: { threadId, content: "Tell me a long story." } },
-      }) as AsyncIterable<ChatMessage>;
+      }) as AsyncIterable<SubscriptionMessage>;
       return consume(iterable, mock, tokens).catch((error): StreamResult => ({
         ttft: NaN,
         added: [],
@@ -90,7 +108,7 @@ export async function runLevel(options: {
     await Promise.all(clients.map((client) => client.dispose()));
   }
   const elapsedS = (now() - started) / 1000;
-  const serverCpu = await processCpuMs(pid) - cpuBefore;
+  const serverCpu = await cpuOf() - cpuBefore;
   const benchCpuMs = await processCpuMs(Deno.pid) - benchCpuBefore;
   const added = results.flatMap((r) => r.added).sort((a, b) => a - b);
   const ttft = results.map((r) => r.ttft).filter(Number.isFinite).sort((a, b) => a - b);
@@ -115,38 +133,18 @@ export async function runLevel(options: {
 
 /** Reads one chat stream; tokens are " t0" … " t199", so the text gives the index. */
 async function consume(
-  iterable: AsyncIterable<ChatMessage>,
+  iterable: AsyncIterable<SubscriptionMessage>,
   mock: MockOpenAI,
   tokens: number,
 ): Promise<StreamResult> {
-  const subscribed = now();
-  const result: StreamResult = { ttft: NaN, added: [], received: 0, lost: tokens, status: "none" };
-  let expected = 0;
-  const pending: [string, number, number][] = [];
-  for await (const message of iterable) {
-    const at = now();
-    const event = message.data?.chat;
-    if (event === undefined) {
-      result.status = `errors ${JSON.stringify(message.errors)}`;
-      break;
-    }
-    if (event.__typename === "TokenEvent") {
-      if (result.received === 0) result.ttft = at - subscribed;
-      result.received++;
-      if (event.text === ` t${expected}`) expected++;
-      pending.push([event.messageId ?? "", Number(event.text?.slice(2)), at]);
-    } else if (event.__typename === "RunStatusEvent" && event.status !== "RUNNING") {
-      result.status = event.status ?? "none";
-      break;
-    }
-  }
-  // Emit times are read after the stream, off the receive path.
-  for (const [messageId, index, at] of pending) {
-    const emitted = mock.emissions.get(messageId)?.[index];
-    if (emitted !== undefined) result.added.push(at - emitted);
-  }
-  result.lost = tokens - expected;
-  return result;
+  const read = await readTokens(iterable, "chat");
+  return {
+    ttft: read.ttft,
+    added: addedMs(read, mock),
+    received: read.received,
+    lost: tokens - read.inOrder,
+    status: read.status,
+  };
 }
 
 /** The server's resident set in KiB, from `ps -o rss=` (Deno reads /proc only with --allow-all). */
@@ -164,14 +162,4 @@ async function processCpuMs(pid: number): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime and stime are fields 14 and 15 of proc(5), in clock ticks (100 Hz on Linux).
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-/** Two decimals. */
-export function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -177,6 +177,7 @@ async function assemble(
   if (runMemory) closers.push(() => runMemory.close());
   const runs = createRunService({
     sql: database.sql,
+    asyncCommitSql: database.asyncCommitSql,
     config,
     agents,
     threads,

@@ -20,6 +20,13 @@ import { instrumentSql } from "./instrument.ts";
 export interface Database {
   /** The pool; every query through it is timed. */
   sql: Sql;
+  /**
+   * A small pool whose commits do not wait for the WAL flush
+   * (`synchronous_commit = off`), for writes that may be lost in a Postgres
+   * crash but must not wait for the disk: the run event log. The main pool
+   * when embedded (PGlite has one session).
+   */
+  asyncCommitSql: Sql;
   mode: "embedded" | "server";
   /** For logs and health, without credentials. */
   description: string;
@@ -61,6 +68,20 @@ export async function openDatabase(
     },
   });
   const sql = instrumentSql(raw, deps.metrics.databaseQueryDuration);
+  const rawAsync = embedded ? undefined : postgres(url, {
+    max: 2,
+    connect_timeout: config.poolTimeoutSeconds,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: {
+      application_name: applicationName,
+      statement_timeout: config.statementTimeoutMs,
+      synchronous_commit: "off",
+    },
+  });
+  const asyncCommitSql = rawAsync === undefined
+    ? sql
+    : instrumentSql(rawAsync, deps.metrics.databaseQueryDuration);
   const description = embedded ? `embedded PGlite (${embedded.location})` : describeServer(url);
 
   async function refreshConnections(): Promise<void> {
@@ -87,6 +108,7 @@ export async function openDatabase(
     await refreshConnections();
   } catch (error) {
     await raw.end({ timeout: 1 });
+    await rawAsync?.end({ timeout: 1 });
     await embedded?.close();
     throw new Error(`Cannot connect to ${description}: ${messageOf(error)}`, { cause: error });
   }
@@ -99,11 +121,13 @@ export async function openDatabase(
 
   return {
     sql,
+    asyncCommitSql,
     mode: embedded ? "embedded" : "server",
     description,
     ping,
     async close() {
       clearInterval(timer);
+      await rawAsync?.end({ timeout: config.poolTimeoutSeconds });
       await raw.end({ timeout: config.poolTimeoutSeconds });
       deps.metrics.databaseConnectionsActive.set(0);
       await embedded?.close();

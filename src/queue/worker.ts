@@ -82,8 +82,8 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
         const items = await options.claim(free);
         failures = 0;
         for (const item of items) launch(item);
-        // A full claim may have left more work behind.
-        if (items.length === free) again = true;
+        // A claim that found work may have left more behind (queues claim in small batches).
+        if (items.length > 0 && executing.size < options.capacity) again = true;
       } while (again && !stopped);
     } catch (error) {
       // The database is down or restarting: the poll tries again.

@@ -80,6 +80,9 @@ export interface RunRequest {
   input: RunInput;
 }
 
+/** Runs one claim statement takes; the worker claims again while it has capacity. */
+const CLAIM_BATCH = 1;
+
 /** How long `cancel` waits for another replica to stop a run. */
 const CANCEL_WAIT_MS = 10_000;
 
@@ -207,7 +210,9 @@ export function createRunControl(deps: RunControlDeps) {
         capacity: deps.maxConcurrent,
         claim: async (limit) => {
           await sweep();
-          return await store.claim(limit, deps.maxAttempts);
+          // One run per claim: every replica woken by the same notification
+          // takes its turn, instead of the first one taking the whole queue.
+          return await store.claim(Math.min(limit, CLAIM_BATCH), deps.maxAttempts);
         },
         execute,
         idOf: (run) => run.id,

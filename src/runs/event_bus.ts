@@ -38,6 +38,8 @@ export interface EventBus {
    * ends; undefined when this bus holds no log for the run, or not from `after`.
    */
   subscribe(runId: string, after: number): AsyncIterableIterator<RunEvent> | undefined;
+  /** The sequence before the first event held for the run, if its log is held. */
+  baseOf(runId: string): number | undefined;
   /** The last sequence published for the run, if its log is held. */
   lastSequence(runId: string): number | undefined;
   /** Drops a log now (its run was deleted); subscribers finish. */
@@ -128,6 +130,9 @@ export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
       const log = logs.get(runId);
       const from = Math.max(0, Math.floor(after));
       return log === undefined || from < log.base ? undefined : reader(log, from - log.base);
+    },
+    baseOf(runId) {
+      return logs.get(runId)?.base;
     },
     lastSequence(runId) {
       const log = logs.get(runId);

@@ -33,6 +33,12 @@ export const RUN_EVENTS_CHANNEL = "graphmind_run_events";
 /** What {@linkcode createEventLog} needs. */
 export interface EventLogDeps {
   sql: Sql;
+  /**
+   * Where batches are written: a pool with `synchronous_commit = off`, so a
+   * batch never waits for the disk. A Postgres crash may lose the last
+   * fraction of a second of events; a run's end is recorded on the main pool.
+   */
+  writeSql?: Sql;
   notifier: Notifier;
   logger: Logger;
   metrics: Pick<AgentMetrics, "eventLogWrites" | "eventsLogged" | "eventNotifications">;
@@ -127,13 +133,15 @@ export function createEventLog(deps: EventLogDeps) {
   }
 
   /** The batch as rows, each with its run's owner (one primary-key lookup per row). */
-  function fromBatch(runIds: string[], sequences: number[], events: string[]) {
-    return sql`
+  function fromBatch(client: Sql, runIds: string[], sequences: number[], events: string[]) {
+    return client`
       SELECT b.run_id, b.sequence, runs.owner_id, b.event
       FROM unnest(${runIds}::uuid[], ${sequences}::int[], ${events}::text[])
         AS b (run_id, sequence, event)
       JOIN runs ON runs.id = b.run_id`;
   }
+
+  const writeSql = deps.writeSql ?? sql;
 
   async function write(batch: Pending[]): Promise<void> {
     const runIds = batch.map((item) => item.runId);
@@ -141,17 +149,17 @@ export function createEventLog(deps: EventLogDeps) {
     const events = batch.map((item) => item.json);
     const notes = payloads(batch);
     if (notifier.shared) {
-      await sql`
+      await writeSql`
         WITH written AS (
           INSERT INTO run_events (run_id, sequence, owner_id, event)
-          ${fromBatch(runIds, sequences, events)}
+          ${fromBatch(writeSql, runIds, sequences, events)}
           ON CONFLICT DO NOTHING
         )
         SELECT count(pg_notify(${RUN_EVENTS_CHANNEL}, note)) FROM unnest(${notes}::text[]) note`;
     } else {
       await sql`
         INSERT INTO run_events (run_id, sequence, owner_id, event)
-        ${fromBatch(runIds, sequences, events)}
+        ${fromBatch(sql, runIds, sequences, events)}
         ON CONFLICT DO NOTHING`;
       for (const note of notes) notifier.deliver(RUN_EVENTS_CHANNEL, note);
     }
@@ -378,6 +386,16 @@ export function createEventLog(deps: EventLogDeps) {
     },
 
     read,
+
+    /** The run's logged events after `after` up to `until`, once (no live part). */
+    async range(run: RunKey, after: number, until: number): Promise<RunEvent[]> {
+      const rows = await sql<{ event: string }[]>`
+        SELECT event FROM run_events
+        WHERE run_id = ${run.id} AND owner_id = ${run.ownerId}
+          AND sequence > ${after} AND sequence <= ${until}
+        ORDER BY sequence`;
+      return rows.map((row) => decode(row.event));
+    },
 
     /** Whether the run's log still holds events (it is pruned after retention). */
     async has(run: RunKey): Promise<boolean> {

@@ -54,6 +54,8 @@ export interface SendMessageInput {
 /** What {@linkcode createRunService} needs. */
 export interface RunServiceDeps {
   sql: Sql;
+  /** A pool that commits without waiting for the disk, for the event log's batches. */
+  asyncCommitSql?: Sql;
   config: Config;
   agents: AgentRuntime;
   threads: ThreadService;
@@ -72,6 +74,27 @@ export interface RunServiceDeps {
 const MEMORY_RETENTION_MS = 30_000;
 /** How often each replica prunes the event log of runs past retention. */
 const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * `first`, then `rest`; returning early returns `rest` at once, so a client
+ * leaving during the first part frees the live reader too.
+ */
+function prepend(first: RunEvent[], rest: AsyncIterableIterator<RunEvent>) {
+  let index = 0;
+  const iterator: AsyncIterableIterator<RunEvent> = {
+    next() {
+      const event = first[index++];
+      return event === undefined ? rest.next() : Promise.resolve({ done: false, value: event });
+    },
+    async return() {
+      return await (rest.return?.() ?? Promise.resolve({ done: true as const, value: undefined }));
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}
 
 /** A name for this process's claims: host, pid and a random suffix. */
 function workerName(): string {
@@ -95,6 +118,7 @@ export function createRunService(deps: RunServiceDeps) {
   });
   const log = createEventLog({
     sql: deps.sql,
+    writeSql: deps.asyncCommitSql ?? deps.sql,
     notifier: deps.notifier,
     logger,
     metrics: deps.metrics,
@@ -209,18 +233,25 @@ export function createRunService(deps: RunServiceDeps) {
   }
 
   /**
-   * From memory while this replica executes the run, else from the durable
-   * log (any replica's run, live); once the log was pruned, a replay from
-   * the checkpoints.
+   * From memory while this replica executes the run (what an earlier
+   * attempt or the queue logged before it comes from the log, once), else
+   * from the durable log (any replica's run, live); once the log was
+   * pruned, a replay from the checkpoints.
    */
   async function subscribe(run: RunRecord, after: number): Promise<AsyncIterable<RunEvent>> {
-    const live = bus.subscribe(run.id, after);
-    if (live !== undefined) return live;
+    const from = Math.max(0, Math.floor(after));
+    const base = bus.baseOf(run.id);
+    if (base !== undefined) {
+      const live = bus.subscribe(run.id, Math.max(from, base));
+      if (live !== undefined) {
+        return from >= base ? live : prepend(await log.range(run, from, base), live);
+      }
+    }
     if (TERMINAL_STATUSES.has(run.status) && !(await log.has(run))) {
       const agent = deps.agents.find(run.agentId) ?? deps.agents.require(deps.agents.defaultId);
-      return replayFromCheckpoints({ run, after, graph: agent.graph });
+      return replayFromCheckpoints({ run, after: from, graph: agent.graph });
     }
-    return log.read(run, after);
+    return log.read(run, from);
   }
 
   /** A thread's runs; `thread` is a row its viewer may see (it carries the owner). */
