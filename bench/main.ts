@@ -6,6 +6,7 @@
  */
 import { benchAgents } from "./agents.ts";
 import { benchCheckpointer } from "./checkpointer.ts";
+import { benchClientKit } from "./client_kit.ts";
 import { benchDocuments } from "./documents.ts";
 import { benchCodeSandbox } from "./code_sandbox.ts";
 import { benchColdStart } from "./cold_start.ts";
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<object[] | Record<string, object[]>>
   cold_start: () => benchColdStart(),
   code_sandbox: () => benchCodeSandbox(),
   checkpointer: () => benchCheckpointer(),
+  client_kit: () => benchClientKit(),
   documents: () => benchDocuments(),
   fanout: () => benchFanout(),
   memory: () => benchMemory(),

@@ -9,7 +9,7 @@
  * - core: `src/core/` (errors, pagination, ids, rules, the tool contract)
  * - domains: `src/auth/`, `src/threads/`, `src/runs/`, … (see DOMAINS)
  * - services: `src/services.ts`, the set of domain services resolvers reach
- * - edge: `src/graphql/`, `src/http/`
+ * - edge: `src/graphql/`, `src/http/`, `src/console/`
  * - composition: the root files (`app.ts`, `services.ts`, `main.ts`, …)
  *
  * It fails on any import cycle, on a lower layer importing a higher one, on a
@@ -68,7 +68,7 @@ function layerOf(path: string): Layer {
   if (["db", "cache", "llm", "queue"].includes(folder)) return "infrastructure";
   if (folder === "core") return "core";
   if (DOMAINS.has(folder)) return "domain";
-  if (folder === "graphql" || folder === "http") return "edge";
+  if (folder === "graphql" || folder === "http" || folder === "console") return "edge";
   if (PROGRAMS.has(folder)) return "program";
   throw new Error(`src/${path}: folder "${folder}" has no layer; add it to this test.`);
 }

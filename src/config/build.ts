@@ -121,6 +121,8 @@ export function build(raw: RawEnv, environment: Environment): Config {
       // GraphiQL (useless without it) are opt-in there.
       introspection: raw.GRAPHQL_INTROSPECTION ?? environment !== "production",
       graphiql: raw.GRAPHIQL ?? environment !== "production",
+      // The web console at /console: like GraphiQL, opt-in in production.
+      console: raw.CONSOLE_ENABLED ?? environment !== "production",
       maxSocketsPerClient: raw.WS_MAX_CONNECTIONS_PER_IP ?? 100,
     },
     input: {

@@ -134,6 +134,7 @@ export const envSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(10).optional(),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHIQL: bool.optional(),
+  CONSOLE_ENABLED: bool.optional(),
   WS_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).optional(),
   MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
   MAX_JSON_BYTES: int(2, 100_000_000).optional(),

@@ -118,6 +118,8 @@ export interface Config {
     maxRequestBytes: number;
     introspection: boolean;
     graphiql: boolean;
+    /** The web console at /console (src/console/). */
+    console: boolean;
     /** Open WebSockets one client address may hold. */
     maxSocketsPerClient: number;
   };

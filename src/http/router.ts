@@ -16,6 +16,7 @@ import type { TrustedProxies } from "../config/ip_ranges.ts";
 import type { OriginPolicy } from "./origins.ts";
 import { type RateLimiter, rateLimitIdentity } from "../ratelimit/mod.ts";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssetResponse } from "./graphiql_assets.ts";
+import { CONSOLE_ASSETS_PATH, CONSOLE_PATH, consoleResponse } from "../console/assets.ts";
 
 /** What the router needs from the app. */
 export interface RouterDeps {
@@ -72,6 +73,12 @@ export function createRouter(deps: RouterDeps): FetchHandler {
       // browser opening it fetches six assets at once, once per version.
       if (!deps.config.graphql.graphiql) return notFound(request, path);
       return await graphiqlAssetResponse(request, path.slice(GRAPHIQL_ASSETS_PATH.length));
+    }
+    if (path === CONSOLE_PATH || path.startsWith(CONSOLE_ASSETS_PATH)) {
+      // The web console (src/console/): off in production unless CONSOLE_ENABLED.
+      if (!deps.config.graphql.console) return notFound(request, path);
+      const auth = deps.config.app.environment === "development" ? "none" : "token";
+      return await consoleResponse(request, path, { auth });
     }
     if (path !== "/graphql" && !QUIET.has(path)) {
       // GraphQL is limited per user once the token is read (src/graphql/yoga.ts).
@@ -176,6 +183,7 @@ export function createRouter(deps: RouterDeps): FetchHandler {
 /** The path as a metric label: every GraphiQL asset shares one, whatever its hashed name. */
 function endpointLabel(path: string): string {
   if (ENDPOINTS.has(path)) return path;
+  if (path === CONSOLE_PATH || path.startsWith(CONSOLE_ASSETS_PATH)) return CONSOLE_PATH;
   return path.startsWith(GRAPHIQL_ASSETS_PATH) ? GRAPHIQL_ASSETS_PATH.slice(0, -1) : "other";
 }
 

@@ -204,6 +204,7 @@ Deno.test("GraphQL and input limits: defaults, production lock-down and override
     maxRequestBytes: 1_048_576,
     introspection: true,
     graphiql: true,
+    console: true,
     maxSocketsPerClient: 100,
   });
   assert.deepEqual(dev.input, { maxMessageChars: 32_000, maxJsonBytes: 65_536, maxJsonDepth: 16 });
