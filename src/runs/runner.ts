@@ -150,6 +150,12 @@ export function createRunner(deps: RunnerDeps) {
     // Bound once per run: a per-token `inc(labels)` hashes the labels every time.
     const tokensStreamed = metrics.tokensStreamed.labels(agentType);
     metrics.activeAgents.inc(agentType);
+    // Uncounted before the end is recorded, so a reader who sees it ended sees the gauge down.
+    let counted = true;
+    const uncount = () => {
+      if (counted) metrics.activeAgents.dec(agentType);
+      counted = false;
+    };
     try {
       await deps.hooks?.beforeRun?.(record.threadId);
       point = await startingPoint(active);
@@ -193,6 +199,7 @@ export function createRunner(deps: RunnerDeps) {
       });
       metrics.responseTime.observe(agentType, seconds);
       await marking;
+      uncount();
       const successor = await finish(active, outcome.status, null, outcome.checkpointId);
       // A queued successor's own end reflects on the whole thread instead.
       if (outcome.status === "success" && !successor) afterSuccess(active, outcome.messages, log);
@@ -222,11 +229,12 @@ export function createRunner(deps: RunnerDeps) {
       const head = await deps.checkpointer.getTuple(
         threadConfig(threadOf(record), { checkpointNs: "" }),
       ).catch(() => undefined);
+      uncount();
       await finish(active, status, message, head?.checkpoint.id ?? null).catch((e) =>
         log.error("could not record the end of a run", { error: e })
       );
     } finally {
-      metrics.activeAgents.dec(agentType);
+      uncount();
     }
   }
 
