@@ -82,16 +82,17 @@ for (const backend of BACKENDS) {
           async () => {
             const { limiter, metric } = limiterOn(cache, `${prefix}b:`, {
               BURST_SIZE: "2",
-              // One token per second: a loaded machine's three round trips stay well inside it.
-              REQUESTS_PER_MINUTE: "60",
+              // One token per 5 s: a loaded machine's three round trips stay well inside it
+              // (at one per second, a full parallel suite's load refilled one in between).
+              REQUESTS_PER_MINUTE: "12",
               REQUESTS_PER_HOUR: "1000",
             });
             assert.equal(limiter.backend, backend.name === "memory" ? "memory" : "upstash");
             const got = await decisions(() => limiter.check("user:alice"), 3);
             assert.deepEqual(got.map((d) => d.allowed), [true, true, false]);
-            assert.deepEqual(got[2], { allowed: false, limit: "burst", retryAfterSeconds: 1 });
+            assert.deepEqual(got[2], { allowed: false, limit: "burst", retryAfterSeconds: 5 });
             assert.equal((await limiter.check("user:bob")).allowed, true, "bob has his own budget");
-            await new Promise((resolve) => setTimeout(resolve, 1100));
+            await new Promise((resolve) => setTimeout(resolve, 5100));
             assert.equal((await limiter.check("user:alice")).allowed, true, "a token came back");
             assert.equal(await metric("rate_limit_rejections_total", 'limit="burst"'), 1);
             assert.equal(await metric("rate_limit_rejections_total", 'limit="minute"'), 0);
@@ -151,7 +152,8 @@ Deno.test({
     const caches = [1, 2].map(() =>
       createUpstashCache({ ...served, defaultTtlSeconds: 60, namespace })
     );
-    const env = { BURST_SIZE: "4", REQUESTS_PER_MINUTE: "60", REQUESTS_PER_HOUR: "100" };
+    // One token per 5 s, so no token comes back during the six round trips, however loaded.
+    const env = { BURST_SIZE: "4", REQUESTS_PER_MINUTE: "12", REQUESTS_PER_HOUR: "100" };
     try {
       const [a, b] = caches.map((cache) => limiterOn(cache, `${namespace}rl:`, env).limiter);
       const got = [];
