@@ -65,9 +65,15 @@ async function packageFolders(): Promise<Map<string, string>> {
   return chosen;
 }
 
-/** A temporary node_modules of links to the cached packages; call the result to remove it. */
-export async function linkFarm(): Promise<{ path: string; remove(): Promise<void> }> {
-  const folder = await Deno.makeTempDir({ prefix: "graphmind-console-build-" });
+/**
+ * A node_modules of links to the cached packages, in a temporary folder or
+ * in `folder` (emptied first); call the result to remove it.
+ */
+export async function linkFarm(
+  folder?: string,
+): Promise<{ path: string; remove(): Promise<void> }> {
+  if (folder !== undefined) await Deno.remove(folder, { recursive: true }).catch(() => {});
+  folder ??= await Deno.makeTempDir({ prefix: "graphmind-console-build-" });
   const modules = `${folder}/node_modules`;
   for (const [name, target] of await packageFolders()) {
     const link = `${modules}/${name}`;
@@ -79,12 +85,20 @@ export async function linkFarm(): Promise<{ path: string; remove(): Promise<void
     }
     await Deno.symlink(target, link);
   }
-  return { path: modules, remove: () => Deno.remove(folder, { recursive: true }) };
+  const made = folder;
+  return { path: modules, remove: () => Deno.remove(made, { recursive: true }) };
 }
+
+/**
+ * Where the build's links live: inside the repository, at a fixed path, so
+ * that with `preserveSymlinks` every module's path (and so every content
+ * hash) is the same in any clone, whatever its location and the npm cache's.
+ */
+const FARM = new URL(".console-build/", ROOT).pathname;
 
 /** The built files: name → contents, plus the manifest naming the entry's JS and CSS. */
 export async function buildConsole(): Promise<Map<string, Uint8Array>> {
-  const farm = await linkFarm();
+  const farm = await linkFarm(FARM);
   try {
     const result = await esbuild.build({
       entryPoints: { console: new URL("console/main.tsx", ROOT).pathname },
@@ -98,6 +112,7 @@ export async function buildConsole(): Promise<Map<string, Uint8Array>> {
       jsx: "automatic",
       jsxImportSource: "preact",
       nodePaths: [farm.path],
+      preserveSymlinks: true,
       entryNames: "[name].[hash]",
       chunkNames: "chunk.[hash]",
       outdir: "/out",
