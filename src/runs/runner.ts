@@ -219,7 +219,7 @@ export function createRunner(deps: RunnerDeps) {
       metrics.responseTime.observe(agentType, seconds);
       const [status, message] = describeFailure(active.stop, error, deps.timeoutSeconds);
       if (active.stop?.kind === "cancel" && active.stop.action === "rollback") {
-        await rollbackTo(deps.checkpointer, threadOf(record), point).catch((e) =>
+        await rollbackSettled(deps.checkpointer, threadOf(record), point).catch((e) =>
           log.error("rollback failed", { error: e })
         );
       }
@@ -254,6 +254,24 @@ export function createRunner(deps: RunnerDeps) {
   }
 
   return { execute };
+}
+
+/**
+ * Rolls the thread back to `point` and checks it stays there: an aborted
+ * graph may still finish a checkpoint write it had started, which would
+ * otherwise land after the rollback and bring the run's input back.
+ */
+async function rollbackSettled(
+  saver: BaseCheckpointSaver,
+  thread: ThreadKey,
+  point: RollbackPoint,
+): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await rollbackTo(saver, thread, point);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if ((await rollbackPoint(saver, thread)).checkpointId === point.checkpointId) return;
+  }
+  throw new Error("the thread kept receiving checkpoints after the run stopped");
 }
 
 /** The run's thread as the checkpointer keys it: the run's owner owns its thread. */
