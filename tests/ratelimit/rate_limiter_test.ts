@@ -55,7 +55,16 @@ function limiterOn(cache: Cache, prefix: string, env: Record<string, string>) {
     name: "test",
     write: (line) => logs.push(JSON.parse(line)),
   });
-  const limiter = createRateLimiter({ cache, config: loadConfig(env), metrics, logger, prefix });
+  // A loaded suite can take over the production 1 s per check; a timeout would let the
+  // request through (degraded) and hide what these tests count.
+  const limiter = createRateLimiter({
+    cache,
+    config: loadConfig(env),
+    metrics,
+    logger,
+    prefix,
+    timeoutMs: 10_000,
+  });
   const metric = async (name: string, label: string) => {
     const text = await metrics.registry.metrics();
     const line = text.split("\n").find((l) => l.startsWith(`${name}{${label}}`));
