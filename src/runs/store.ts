@@ -102,6 +102,18 @@ export function createRunStore(sql: Sql, options: { leaseSeconds: number; worker
   const columns = () => sql.unsafe(COLUMNS);
   const lease = () => sql`now() + make_interval(secs => ${options.leaseSeconds})`;
 
+  /**
+   * The SET clause of a cancellation: a pending run is cancelled outright, a
+   * running one flagged for its holder; a ROLLBACK upgrades an INTERRUPT.
+   */
+  const cancelling = (how: { action: CancelAction; reason: string }) =>
+    sql`
+      cancel_action = CASE WHEN cancel_action = 'rollback' THEN 'rollback' ELSE ${how.action} END,
+      cancel_reason = COALESCE(cancel_reason, ${how.reason}),
+      status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
+      error = CASE WHEN status = 'pending' THEN ${how.reason} ELSE error END,
+      ended_at = CASE WHEN status = 'pending' THEN now() ELSE ended_at END`;
+
   /** Cancels the thread's pending runs outright and flags its running ones. */
   async function supersede(
     tx: Queryable,
@@ -109,12 +121,7 @@ export function createRunStore(sql: Sql, options: { leaseSeconds: number; worker
     how: { action: CancelAction; reason: string },
   ): Promise<{ cancelled: CancelledRun[]; stopping: string[] }> {
     const changed = await tx<{ id: string; threadId: string; status: RunStatus }[]>`
-      UPDATE runs SET
-        cancel_action = CASE WHEN cancel_action = 'rollback' THEN 'rollback' ELSE ${how.action} END,
-        cancel_reason = COALESCE(cancel_reason, ${how.reason}),
-        status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
-        error = CASE WHEN status = 'pending' THEN ${how.reason} ELSE error END,
-        ended_at = CASE WHEN status = 'pending' THEN now() ELSE ended_at END
+      UPDATE runs SET ${cancelling(how)}
       WHERE thread_id = ${row.threadId} AND owner_id = ${row.ownerId}
         AND status IN ('pending', 'running')
       RETURNING id::text AS id, thread_id::text AS "threadId", status`;
@@ -355,27 +362,11 @@ export function createRunStore(sql: Sql, options: { leaseSeconds: number; worker
     ): Promise<{ status: RunStatus; threadId: string } | undefined> {
       const [row] = await sql<{ status: RunStatus; threadId: string }[]>`
         WITH changed AS (
-          UPDATE runs SET
-            cancel_action = CASE WHEN cancel_action = 'rollback' THEN 'rollback'
-                                 ELSE ${how.action} END,
-            cancel_reason = COALESCE(cancel_reason, ${how.reason}),
-            status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
-            error = CASE WHEN status = 'pending' THEN ${how.reason} ELSE error END,
-            ended_at = CASE WHEN status = 'pending' THEN now() ELSE ended_at END
+          UPDATE runs SET ${cancelling(how)}
           WHERE id = ${id} AND owner_id = ${ownerId} AND status IN ('pending', 'running')
           RETURNING status, thread_id
         )
         SELECT status, thread_id::text AS "threadId" FROM changed`;
-      return row;
-    },
-
-    /** The cancellation asked for a run, if any. */
-    async cancelRequest(
-      id: string,
-    ): Promise<{ cancelAction: CancelAction | null; cancelReason: string | null } | undefined> {
-      const [row] = await sql<{ cancelAction: CancelAction | null; cancelReason: string | null }[]>`
-        SELECT cancel_action AS "cancelAction", cancel_reason AS "cancelReason"
-        FROM runs WHERE id = ${id}`;
       return row;
     },
 
