@@ -89,8 +89,11 @@ function gracefulShutdown(running: Running): (signal: string) => Promise<void> {
       sleep(deadlineMs).then(() => false),
     ]);
     if (!finished) {
-      logger.warn("in-flight requests outlived the deadline; closing them");
-      app.disconnect();
+      logger.warn("in-flight requests outlived the deadline; telling streams where to resume");
+      await app.disconnect();
+      // SSE streams just sent their closing error and complete on their own;
+      // only what is still open after a moment (a stalled reader) is cut.
+      await Promise.race([server.finished, sleep(1000)]);
       abort.abort();
       await Promise.race([server.finished, sleep(1000)]);
     }

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 /** One of {@linkcode ERROR_CODES}. */
@@ -120,6 +121,22 @@ export class RateLimitedError extends AppError {
       },
     );
     this.name = "RateLimitedError";
+    this.retryAfter = retryAfter;
+  }
+}
+
+/**
+ * The server cannot serve this now but will shortly (it is shutting down, or
+ * a dependency is down); `extensions.retryAfter` says in how many seconds to
+ * try again. A stream ended this way also carries `extensions.resumeAfter`,
+ * the last sequence it delivered: subscribe again with `after` set to it.
+ */
+export class UnavailableError extends AppError {
+  /** Seconds until the client may try again. */
+  readonly retryAfter: number;
+  constructor(message: string, retryAfter: number, extensions: Record<string, unknown> = {}) {
+    super("UNAVAILABLE", message, { extensions: { ...extensions, retryAfter } });
+    this.name = "UnavailableError";
     this.retryAfter = retryAfter;
   }
 }
