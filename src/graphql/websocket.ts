@@ -166,6 +166,13 @@ export function createWebSocketTransport(
       const extra: Extra = { request: detached, scope, sequences: new Map() };
       socket.onopen = () => {
         sockets.set(socket, extra);
+        let ended = false;
+        // Ends graphql-ws's operations on the socket, once.
+        const end = (code: number, reason: string) => {
+          if (ended) return;
+          ended = true;
+          void closed(code, reason);
+        };
         const closed = server.opened({
           protocol,
           send: (data) => {
@@ -181,6 +188,9 @@ export function createWebSocketTransport(
               });
               options.onSlowSubscriber?.();
               socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, reason);
+              // A client that does not read never answers the close either, so the
+              // socket's close event may never come: stop its operations now.
+              end(SLOW_SUBSCRIBER_CLOSE_CODE, reason);
             }
           },
           close: (code, reason) => socket.close(code, reason),
@@ -202,7 +212,7 @@ export function createWebSocketTransport(
         }, extra);
         socket.onclose = (event) => {
           sockets.delete(socket);
-          closed(event.code, event.reason);
+          end(event.code, event.reason);
         };
       };
       return response;
