@@ -23,6 +23,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 /** A GraphQL error as it arrives in a response's `errors`. */
@@ -108,6 +109,23 @@ export class RateLimitedError extends GraphmindError {
   }
 }
 
+/**
+ * `UNAVAILABLE`: the server cannot serve this now (it is shutting down);
+ * try again after `retryAfter` seconds. A run stream ended this way carries
+ * `extensions.resumeAfter`, and the client's run streams resume by
+ * themselves.
+ */
+export class UnavailableError extends GraphmindError {
+  /** Seconds to wait, from `extensions.retryAfter`; 1 when it does not say. */
+  readonly retryAfter: number;
+  constructor(errors: readonly GraphQLErrorShape[]) {
+    super(errors);
+    this.name = "UnavailableError";
+    const seconds = Number(this.extensions.retryAfter);
+    this.retryAfter = Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
+  }
+}
+
 /** `INTERNAL`, or a code this client does not know. */
 export class InternalError extends GraphmindError {
   constructor(errors: readonly GraphQLErrorShape[]) {
@@ -150,6 +168,8 @@ export function errorFromGraphQL(
       return new ConflictError(errors);
     case "RATE_LIMITED":
       return new RateLimitedError(errors, retryAfterHeader);
+    case "UNAVAILABLE":
+      return new UnavailableError(errors);
     default:
       return new InternalError(errors);
   }
