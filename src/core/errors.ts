@@ -130,8 +130,9 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * A dependency the request needs (the database) cannot be reached right
- * now: the request did nothing and is worth retrying after `retryAfter`
- * seconds. Over HTTP the response is 503 with a `Retry-After` header, so
+ * now: worth retrying after `retryAfter` seconds (a query that never
+ * reached the database did nothing; one whose connection was lost during
+ * its commit cannot tell). Over HTTP the response is 503 with a `Retry-After` header, so
  * clients and load balancers can tell an outage from a bug (`INTERNAL`).
  */
 export class UnavailableError extends AppError {
