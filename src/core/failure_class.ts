@@ -100,6 +100,8 @@ const BY_CODE: Readonly<Record<string, FailureClass>> = {
  */
 const BY_MESSAGE: readonly (readonly [RegExp, FailureClass])[] = [
   [/connection refused|ECONNREFUSED|os error 111\b/i, "refused"],
+  // Deno's fetch refuses the Fetch standard's "bad ports" (e.g. 9, 25) outright.
+  [/requests to port \d+ are blocked/i, "misconfigured"],
   [/dns error|failed to lookup address|name or service not known|ENOTFOUND|EAI_AGAIN/i, "dns"],
   [/network is unreachable|no route to host|os error 113\b|os error 101\b/i, "unreachable"],
   [/certificate|\btls\b|\bssl\b|handshake/i, "tls"],

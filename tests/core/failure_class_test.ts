@@ -93,6 +93,12 @@ Deno.test("fetch: a closed port is refused, an unknown host is dns", async () =>
   assert.equal(classifyFailure(refused), "refused");
   const dns = await fetch("http://graphmind-no-such-host.invalid/").then(() => undefined, (e) => e);
   assert.equal(classifyFailure(dns), "dns");
+  const badPort = await fetch("http://127.0.0.1:9/").then(() => undefined, (e) => e);
+  assert.equal(
+    classifyFailure(badPort),
+    "misconfigured",
+    "Deno blocks the Fetch standard's bad ports",
+  );
   const slow = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     return new Response("late");
