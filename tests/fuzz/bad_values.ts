@@ -180,7 +180,7 @@ export function badValues(location: Location, foreign: ForeignIds, random: Rando
       add("huge-json", [
         { content: "z".repeat(70_000) },
         { numbers: Array.from({ length: 20_000 }, (_, i) => i) },
-        Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i])),
+        Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`k${i}`, i])),
       ]);
       add("nan-infinity", [
         { content: new RawToken("1e999", "1e999") },

@@ -59,7 +59,11 @@ export class EnumWord {
   }
 }
 
-/** `value` as a GraphQL input literal; strings use JSON escapes, which GraphQL shares. */
+/**
+ * `value` as a GraphQL input literal; strings use JSON escapes, which GraphQL
+ * shares. Throws for an object key that is not a GraphQL name: a literal
+ * cannot carry it, so such a value must travel as a variable.
+ */
 export function graphqlLiteral(value: unknown): string {
   if (value instanceof RawToken) return value.graphql;
   if (value instanceof EnumWord) {
@@ -70,6 +74,9 @@ export function graphqlLiteral(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return `[${value.map(graphqlLiteral).join(", ")}]`;
   const fields = Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) => `${NAME.test(k) ? k : "_bad_key"}: ${graphqlLiteral(v)}`);
+    .map(([k, v]) => {
+      if (!NAME.test(k)) throw new TypeError(`${JSON.stringify(k)} cannot be a literal's key`);
+      return `${k}: ${graphqlLiteral(v)}`;
+    });
   return `{${fields.join(", ")}}`;
 }

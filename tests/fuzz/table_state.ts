@@ -17,6 +17,31 @@ export interface TableFingerprint {
 /** Fingerprints by `schema.table`. */
 export type TableState = Map<string, TableFingerprint>;
 
+/**
+ * The rows to fingerprint for a table whose whole rows change on their own:
+ * a query over it (aliased `t` by the caller), and why.
+ */
+export interface TableView {
+  rows: string;
+  why: string;
+}
+
+/**
+ * The one table that changes without any request: the job worker claims,
+ * renews and finishes jobs, and its periodic maintenance chain (rows with no
+ * owner) reschedules itself. What a request could write is still checked:
+ * every job that acts for a user, by the columns an enqueue sets.
+ */
+export const DEFAULT_VIEWS: Readonly<Record<string, TableView>> = {
+  "public.jobs": {
+    rows: "SELECT id, kind, payload, owner_id, dedupe_key FROM public.jobs " +
+      "WHERE owner_id IS NOT NULL",
+    why: "the job worker updates status, attempts, leases and times on its own clock, and " +
+      "the periodic maintenance chain (jobs with no owner) reschedules itself; jobs that act " +
+      "for a user are checked by id, kind, payload, owner and dedupe key",
+  },
+};
+
 /** The app's base tables, except those named in `skip`, sorted. */
 export async function listTables(sql: postgres.Sql, skip: ReadonlySet<string>): Promise<string[]> {
   const rows = await sql<{ name: string }[]>`
@@ -28,13 +53,18 @@ export async function listTables(sql: postgres.Sql, skip: ReadonlySet<string>): 
   return rows.map((r) => r.name).filter((name) => !skip.has(name));
 }
 
-/** Reads every table's fingerprint in one statement. */
-export async function readState(sql: postgres.Sql, tables: readonly string[]): Promise<TableState> {
+/** Reads every table's fingerprint in one statement; `views` narrows the tables it names. */
+export async function readState(
+  sql: postgres.Sql,
+  tables: readonly string[],
+  views: Readonly<Record<string, TableView>> = DEFAULT_VIEWS,
+): Promise<TableState> {
   const parts = tables.map((name) => {
     const [schema, table] = name.split(".") as [string, string];
     const ident = `"${schema.replaceAll('"', '""')}"."${table.replaceAll('"', '""')}"`;
+    const source = views[name] ? `(${views[name].rows})` : ident;
     return `SELECT '${name.replaceAll("'", "''")}' AS name, count(*)::int AS rows, ` +
-      `md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS hash FROM ${ident} t`;
+      `md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS hash FROM ${source} t`;
   });
   const rows = await sql.unsafe<{ name: string; rows: number; hash: string }[]>(
     parts.join(" UNION ALL "),
