@@ -31,6 +31,8 @@ export interface BadText {
   detail: string;
 }
 
+// Matching control characters is the point of this rule.
+// deno-lint-ignore no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
