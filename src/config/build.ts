@@ -80,6 +80,10 @@ export function build(raw: RawEnv, environment: Environment): Config {
       jwtIssuer: raw.JWT_ISSUER,
       jwtAudience: raw.JWT_AUDIENCE,
       trustedProxies: list(raw.TRUSTED_PROXIES ?? ""),
+      // The tokenless local user gets no admin role unless asked: whoever
+      // reaches a development server by an IP address (on a LAN, with
+      // HOST=0.0.0.0) acts as `local`, and should not administer it by default.
+      devLocalAdmin: raw.DEV_LOCAL_ADMIN ?? false,
     },
     monitoring: {
       metricsEnabled: raw.ENABLE_METRICS ?? true,

@@ -101,6 +101,7 @@ export const envSchema = z.object({
   JWKS_URL: url.optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  DEV_LOCAL_ADMIN: bool.optional(),
   TRUSTED_PROXIES: z.string().superRefine((value, ctx) => {
     try {
       parseTrustedProxies(list(value));

@@ -78,6 +78,8 @@ export interface Config {
     jwksUrl: string | undefined;
     jwtIssuer: string | undefined;
     jwtAudience: string | undefined;
+    /** Development only: the tokenless `local` user has the admin role (DEV_LOCAL_ADMIN). */
+    devLocalAdmin: boolean;
     /** Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed. Empty: none. */
     trustedProxies: string[];
   };
