@@ -137,6 +137,8 @@ export function build(raw: RawEnv, environment: Environment): Config {
     documents: {
       maxFileBytes: raw.MAX_FILE_SIZE ?? 10_485_760,
       allowedExtensions: raw.ALLOWED_EXTENSIONS ?? [...DOCUMENT_EXTENSIONS],
+      extractTimeoutMs: raw.DOCUMENT_EXTRACT_TIMEOUT_MS ?? 60_000,
+      extractMemoryMb: raw.DOCUMENT_EXTRACT_MEMORY_MB ?? 256,
     },
     code: {
       timeoutSeconds: raw.CODE_TIMEOUT_SECONDS ?? 5,

@@ -133,6 +133,10 @@ export interface Config {
     maxFileBytes: number;
     /** The file types accepted, by extension. */
     allowedExtensions: DocumentExtension[];
+    /** Wall-clock limit of one pdf or docx text extraction (a sandboxed child), start-up included. */
+    extractTimeoutMs: number;
+    /** V8 heap limit of the extraction child, and the basis of its whole-process memory cap. */
+    extractMemoryMb: number;
   };
   /** Limits of the `run_code` sandbox (a child Deno process without permissions). */
   code: {
