@@ -31,6 +31,11 @@ const INLINE_SHARE = 0.2;
 /** The least the issue asks for. */
 const MIN_CASES = 1000;
 
+/** A valid mutation: the oracle must call it accepted, the row check must see its row. */
+const CANARY_CREATE = 'mutation { createThread(input: { title: "canary" }) { id } }';
+/** A valid subscription that ends by itself. */
+const CANARY_SUBSCRIBE = "subscription { heartbeat(count: 2, intervalMs: 10) { sequence } }";
+
 /** The case as a literal when asked and possible; as variables otherwise. */
 function buildCaseAnyway(
   id: number,
@@ -75,6 +80,27 @@ Deno.test("fuzz: every argument in the schema refuses bad input with a coded err
     for (const [table, view] of Object.entries(DEFAULT_VIEWS)) {
       console.log(`  ${table}: partly, because ${view.why}`);
     }
+    // Canaries: valid requests sent the same way must be flagged, or the checks prove nothing.
+    const quiet = await readState(sql, tables);
+    const created = judge(
+      await send(tenants.app.fetch, JSON.stringify({ query: CANARY_CREATE }), {
+        token: tenants.bob.token,
+        stream: false,
+      }),
+    );
+    assert.equal(created.outcome, "accepted", "the oracle must flag a request that succeeds");
+    assert.match(
+      diffState(quiet, await readState(sql, tables)).join(),
+      /public\.threads: \d+ → \d+/,
+    );
+    const beats = judge(
+      await send(tenants.app.fetch, JSON.stringify({ query: CANARY_SUBSCRIBE }), {
+        token: tenants.bob.token,
+        stream: true,
+      }),
+    );
+    assert.equal(beats.outcome, "accepted", "a valid subscription must stream to its end");
+
     const byClass = new OutcomeTally();
     const byOperation = new OutcomeTally();
     // One example per location, class and outcome; the count beside it.
