@@ -33,6 +33,24 @@ Deno.test("oracle: INTERNAL, 5xx, uncoded, unknown codes, data and no error all 
     [json({ errors: [], data: { a: 1 } }), "accepted"],
     [json({ ...coded("NOT_FOUND"), data: { thread: { id: "1" } } }), "data"],
     [{ status: 200, contentType: "application/json", text: "<html>" }, "unparsable"],
+    [
+      json({
+        errors: [{
+          message: 'syntax error at or near "x"',
+          extensions: { code: "BAD_USER_INPUT" },
+        }],
+      }),
+      "leak",
+    ],
+    [
+      json({
+        errors: [{
+          message: "x",
+          extensions: { code: "NOT_FOUND", stack: "at run (file:///src/a.ts:1:2)" },
+        }],
+      }),
+      "leak",
+    ],
   ];
   for (const [answer, outcome] of cases) {
     const verdict = judge(answer);
