@@ -44,6 +44,18 @@ export interface DatabaseDeps {
 
 const CONNECTION_REFRESH_MS = 15_000;
 
+/**
+ * Seconds before a closed connection connects again, after `retries`
+ * failures in a row across the pool. postgres.js' default grows to 10–20 s
+ * after about seven failures, which a pool of busy workers reaches within
+ * seconds of an outage: the service then stayed down for up to 20 s after
+ * Postgres came back (tests/faults/postgres_restart_test.ts). Capped at
+ * about a second, with jitter so a pool's connections do not retry in step.
+ */
+export function reconnectDelaySeconds(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+}
+
 /** Opens embedded PGlite when `config.url` is absent, the server otherwise. */
 export async function openDatabase(
   config: Config["database"],
@@ -60,6 +72,7 @@ export async function openDatabase(
     max: embedded ? 1 : config.poolSize,
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: embedded ? 0 : 60,
+    backoff: reconnectDelaySeconds,
     onnotice: (notice) => deps.logger.debug("postgres notice", { notice: notice.message }),
     connection: {
       application_name: applicationName,
@@ -72,6 +85,7 @@ export async function openDatabase(
     max: 2,
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: 60,
+    backoff: reconnectDelaySeconds,
     onnotice: () => {},
     connection: {
       application_name: applicationName,
