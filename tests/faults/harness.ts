@@ -20,11 +20,16 @@ export async function request(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
-  timeoutMs = 15_000,
+  options: { token?: string; timeoutMs?: number } = {},
 ): Promise<GqlAnswer> {
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+    },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(timeoutMs),
   });
@@ -41,20 +46,22 @@ export async function gql(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  token?: string,
 ): Promise<Record<string, any>> {
-  const answer = await request(url, query, variables);
+  const answer = await request(url, query, variables, token === undefined ? {} : { token });
   if (answer.errors?.length || !answer.data) {
     throw new Error(`GraphQL errors (HTTP ${answer.status}): ${JSON.stringify(answer.errors)}`);
   }
   return answer.data;
 }
 
-/** The real graphql-ws client for a server, as the local user. */
-export function wsClient(url: string) {
+/** The real graphql-ws client for a server, as `token`'s user (the local user without one). */
+export function wsClient(url: string, token?: string) {
   return createWsClient({
     url: `${url.replace("http", "ws")}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
+    ...(token === undefined ? {} : { connectionParams: { authorization: `Bearer ${token}` } }),
   });
 }
 
