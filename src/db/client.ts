@@ -13,7 +13,8 @@ import postgres, { type Sql } from "postgres";
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import { startDiskGuard } from "./disk_guard.ts";
+import { IN_MEMORY, startEmbeddedPostgres } from "./embedded.ts";
 import { instrumentSql } from "./instrument.ts";
 
 /** An open database. */
@@ -126,6 +127,10 @@ export async function openDatabase(
     await embedded?.close();
     throw new Error(`Cannot connect to ${description}: ${messageOf(error)}`, { cause: error });
   }
+  // Embedded PGlite wedges on a full disk; a real server answers 53100 and copes by itself.
+  const diskGuard = embedded && config.embeddedDataDir !== IN_MEMORY
+    ? await startDiskGuard({ sql, dataDir: config.embeddedDataDir, logger: deps.logger })
+    : undefined;
   const timer = setInterval(() => {
     refreshConnections().catch((error) =>
       deps.logger.warn("could not count database connections", { error })
@@ -141,6 +146,7 @@ export async function openDatabase(
     ping,
     async close() {
       clearInterval(timer);
+      diskGuard?.stop();
       await rawAsync?.end({ timeout: config.poolTimeoutSeconds });
       await raw.end({ timeout: config.poolTimeoutSeconds });
       deps.metrics.databaseConnectionsActive.set(0);

@@ -14,7 +14,11 @@
  */
 import { GraphQLError } from "graphql";
 import { AppError, ERROR_CODES, INTERNAL_MESSAGE } from "../core/errors.ts";
+import { storageFailureMessage } from "../core/storage_failure.ts";
 import type { Logger } from "../observability/logger.ts";
+
+/** Seconds a client waits before retrying a write the database had no room for. */
+const STORAGE_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Finds the AppError behind an error, if any, walking `originalError`:
@@ -52,6 +56,20 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
     return withCode(error, "BAD_USER_INPUT");
   }
   const cause = error instanceof GraphQLError ? error.originalError : error;
+  const storage = storageFailureMessage(cause);
+  if (storage !== undefined) {
+    logger.error("the database could not store a write", { error: cause });
+    // LEAD: with the hardening branch merged, build this from
+    // `new UnavailableError({ message: storage, retryAfter: STORAGE_RETRY_AFTER_SECONDS, cause })`.
+    return new GraphQLError(storage, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: {
+        code: "UNAVAILABLE",
+        retryAfter: STORAGE_RETRY_AFTER_SECONDS,
+        http: { status: 503, headers: { "retry-after": String(STORAGE_RETRY_AFTER_SECONDS) } },
+      },
+    });
+  }
   logger.error("unexpected error in a GraphQL operation", { error: cause });
   return new GraphQLError(INTERNAL_MESSAGE, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),

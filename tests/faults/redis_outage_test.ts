@@ -95,7 +95,7 @@ Deno.test({
       const figures: Record<string, unknown> = {};
 
       /** Twice the burst at once from a fresh user: how many were refused. */
-      async function hammer(user: string): Promise<{ refused: number; other: unknown[] }> {
+      const hammer = async (user: string): Promise<{ refused: number; other: unknown[] }> => {
         const token = await as(user);
         const answers = await Promise.all(
           Array.from({ length: BURST * 2 }, () => request(url, VIEWER, {}, { token })),
@@ -107,7 +107,7 @@ Deno.test({
         }
         const other = answers.flatMap(codes).filter((c) => c !== "RATE_LIMITED");
         return { refused: refused.length, other };
-      }
+      };
 
       // Before: the limits bite, memories are written and read (and so cached).
       const before = await hammer("hammer-before");
