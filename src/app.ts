@@ -164,6 +164,7 @@ async function assemble(
       createLlmProbe(config.llm),
     ],
     onReport: createReadinessGauge(metrics.registry),
+    logger: logger.child({ logger: "graphmind.health" }),
   });
 
   // Synchronous commit stays on: a checkpoint is written once per super-step

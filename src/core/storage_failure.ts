@@ -1,7 +1,7 @@
 /**
  * Tells a database that cannot store more from a bug, with the sentence a
- * client should read: SQLSTATE class 53 (insufficient resources: 53100
- * disk_full, 53200 out_of_memory) and 25006 (read_only_sql_transaction),
+ * client should read: SQLSTATE 53100 (disk_full) and 25006
+ * (read_only_sql_transaction),
  * which embedded Postgres answers while its disk guard refuses writes
  * (src/db/disk_guard.ts). Such a request is worth retrying once an operator
  * has freed space, so the edge answers it as unavailable, not `INTERNAL`.
@@ -25,9 +25,6 @@ export function storageFailureMessage(error: unknown): string | undefined {
     if (code === "25006") {
       return "The database refuses writes right now (its disk is nearly full, or it is read-only); " +
         "reads still work, retry the write later.";
-    }
-    if (typeof code === "string" && code.startsWith("53")) {
-      return "The database is out of resources (memory or connections); retry shortly.";
     }
     current = current.cause;
   }

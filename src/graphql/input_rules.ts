@@ -74,7 +74,8 @@ export function useInputLimits(limits: InputLimits): Plugin {
   };
 }
 
-type Ctx = z.core.$RefinementCtx<unknown>;
+/** What a `superRefine` callback receives. */
+export type Ctx = z.core.$RefinementCtx<unknown>;
 
 function fail(ctx: Ctx, rule: string, message: string): void {
   ctx.addIssue({ code: "custom", message, params: { rule } });
@@ -189,6 +190,8 @@ export interface JsonValueOptions {
   maxBytes?: number;
   /** Require a JSON object (not an array, string, number, boolean or null). */
   object?: boolean;
+  /** The message when `object` is set and the value is not one, e.g. with an example. */
+  objectMessage?: string;
 }
 
 /** Nesting depth without recursion, so a hostile value cannot overflow the stack. */
@@ -204,24 +207,50 @@ export function jsonDepth(value: unknown): number {
   return deepest;
 }
 
-/** A JSON value within a depth and a size; rules `jsonObject`, `jsonDepth`, `jsonBytes`. */
+/** The first number in `value` that is not finite (`1e999` parses as Infinity), walked without recursion. */
+export function nonFiniteNumber(value: unknown): number | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === "number" && !Number.isFinite(node)) return node;
+    if (typeof node === "object" && node !== null) {
+      for (const child of Object.values(node)) stack.push(child);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Checks a JSON value against `options` and the configured limits; rules
+ * `jsonObject`, `jsonDepth`, `jsonNumber`, `jsonBytes`. Use it in a
+ * `superRefine` of a domain's own rule, or through {@linkcode jsonValue}.
+ */
+export function checkJson(value: unknown, ctx: Ctx, options: JsonValueOptions = {}): void {
+  const limits = currentInputLimits();
+  const maxDepth = options.maxDepth ?? limits.maxJsonDepth;
+  const maxBytes = options.maxBytes ?? limits.maxJsonBytes;
+  if (options.object && (typeof value !== "object" || value === null || Array.isArray(value))) {
+    fail(ctx, "jsonObject", options.objectMessage ?? "must be a JSON object");
+    return;
+  }
+  const depth = jsonDepth(value);
+  if (depth > maxDepth) {
+    fail(ctx, "jsonDepth", `must nest at most ${maxDepth} levels deep, got ${depth}`);
+    return;
+  }
+  const infinite = nonFiniteNumber(value);
+  if (infinite !== undefined) {
+    // JSON.stringify would store it as null: refuse it rather than change it.
+    fail(ctx, "jsonNumber", `numbers must be finite, got ${infinite}`);
+    return;
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(value) ?? "").length;
+  if (bytes > maxBytes) {
+    fail(ctx, "jsonBytes", `must be at most ${maxBytes} bytes as JSON, got ${bytes}`);
+  }
+}
+
+/** A JSON value within a depth and a size; rules `jsonObject`, `jsonDepth`, `jsonNumber`, `jsonBytes`. */
 export function jsonValue(options: JsonValueOptions = {}) {
-  return z.unknown().superRefine((value, ctx) => {
-    const limits = currentInputLimits();
-    const maxDepth = options.maxDepth ?? limits.maxJsonDepth;
-    const maxBytes = options.maxBytes ?? limits.maxJsonBytes;
-    if (options.object && (typeof value !== "object" || value === null || Array.isArray(value))) {
-      fail(ctx, "jsonObject", "must be a JSON object");
-      return;
-    }
-    const depth = jsonDepth(value);
-    if (depth > maxDepth) {
-      fail(ctx, "jsonDepth", `must nest at most ${maxDepth} levels deep, got ${depth}`);
-      return;
-    }
-    const bytes = new TextEncoder().encode(JSON.stringify(value) ?? "").length;
-    if (bytes > maxBytes) {
-      fail(ctx, "jsonBytes", `must be at most ${maxBytes} bytes as JSON, got ${bytes}`);
-    }
-  });
+  return z.unknown().superRefine((value, ctx) => checkJson(value, ctx, options));
 }

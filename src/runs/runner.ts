@@ -12,7 +12,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver, Command } from "@langchain/langgraph";
 import type { AgentGraph, AgentStateUpdate } from "../agents/mod.ts";
-import { isConnectionError } from "../db/connection_errors.ts";
+import { isConnectionFailure } from "../core/connection_failure.ts";
 import type { Logger } from "../observability/logger.ts";
 import {
   type MessageView,
@@ -141,7 +141,7 @@ export function createRunner(deps: RunnerDeps) {
       try {
         return await write();
       } catch (error) {
-        if (!isConnectionError(error) || performance.now() + wait > deadline) throw error;
+        if (!isConnectionFailure(error) || performance.now() + wait > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
@@ -318,7 +318,7 @@ function describeFailure(
     case "fail":
       return ["error", stop.reason];
   }
-  if (isConnectionError(error)) {
+  if (isConnectionFailure(error)) {
     // The driver's text names hosts and ports; the client needs what happened and what to do.
     return ["error", "The database connection was lost during the run; send the message again."];
   }

@@ -79,11 +79,9 @@ Deno.test({
           message: refused.answer.errors?.[0]?.message,
           http: refused.answer.status,
         };
-        const [code] = codes(refused.answer);
-        assert.equal(typeof code, "string");
-        // LEAD: once UNAVAILABLE is merged, tighten to `assert.equal(code, "UNAVAILABLE")`.
-        assert.notEqual(code, "INTERNAL", JSON.stringify(refused.answer.errors));
+        assert.deepEqual(codes(refused.answer), ["UNAVAILABLE"]);
         assert.equal(refused.answer.status, 503);
+        assert.ok(Number(refused.answer.errors![0]!.extensions?.retryAfter) > 0);
         assert.match(refused.answer.errors![0]!.message, /disk|space/i);
       });
 
