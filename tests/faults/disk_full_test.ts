@@ -14,6 +14,9 @@
  * Skipped, with the reason, only where a tmpfs cannot be mounted (not root).
  */
 import assert from "node:assert/strict";
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite/vector";
+import "../support/pglite_template.ts";
 import { startServer } from "../support/server_process.ts";
 import { mountSmallDisk, smallDiskUnavailable } from "../support/small_disk.ts";
 import { waitFor } from "../support/replicas.ts";
@@ -59,6 +62,9 @@ Deno.test({
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     const figures: Record<string, unknown> = {};
     try {
+      // The cluster initdb makes, from the suite's shared snapshot (pglite_template.ts):
+      // seconds of WASM initdb saved; the server still migrates it.
+      await (await PGlite.create({ dataDir: `${disk.path}/pg`, extensions: { vector } })).close();
       server = await startServer(env, { timeoutMs: 80_000 });
       figures.freeAfterStartBytes = await disk.free();
       const written = new Map<string, string>();
