@@ -12,7 +12,9 @@
  * database"); rate limiting fails open, letting requests through and
  * counting `cache_errors_total{operation="rate_limit"}` (rate_limiter.ts);
  * `/health/ready` is 503 while the cache is down and 200 after; nothing is
- * lost; and once Redis is back the limits bite again with no restart.
+ * lost; and once Redis is back the limits bite again with no restart. A
+ * Redis that hangs instead (SIGSTOP) slows requests by a bounded time
+ * (the cache's request deadline), and never blocks them.
  */
 import assert from "node:assert/strict";
 import { signJwt } from "../../src/auth/jwt.ts";
@@ -262,6 +264,32 @@ Deno.test({
         assert.equal((await gql(url, SEARCH, {}, alice)).searchMemories.length, 3);
         figures.tokensLost = 0;
         figures.memoriesLost = 0;
+      });
+
+      await t.step("a hung Redis (SIGSTOP) delays requests by a bounded time", async () => {
+        redis.freeze();
+        try {
+          const timed = async (query: string, variables: Record<string, unknown>) => {
+            const start = performance.now();
+            const data = await gql(url, query, variables, alice);
+            return { data, ms: since(start) };
+          };
+          const read = await timed(MEMORY, { key: "food" });
+          assert.equal(read.data.memory.value.content, "likes rice");
+          const write = await timed(PUT_MEMORY, { key: "food", content: "likes noodles" });
+          const reread = await timed(MEMORY, { key: "food" });
+          assert.equal(reread.data.memory.value.content, "likes noodles");
+          figures.hungRedisMs = { read: read.ms, write: write.ms, reread: reread.ms };
+          // The rate limit check (1 s) and the cache's request deadline (2 s), with room for load;
+          // before the deadline, these hung until the connection closed.
+          for (const ms of [read.ms, write.ms, reread.ms]) assert.ok(ms < 10_000, `${ms} ms`);
+        } finally {
+          redis.thaw();
+        }
+        assert.equal(
+          (await gql(url, MEMORY, { key: "food" }, alice)).memory.value.content,
+          "likes noodles",
+        );
         figure("redis outage", figures);
       });
     } finally {

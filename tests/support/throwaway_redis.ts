@@ -9,6 +9,8 @@
  * const redis = await startThrowawayRedis();
  * await redis.stop();  // an outage
  * await redis.start(); // back, empty
+ * redis.freeze();      // hung: connections open, no answers
+ * redis.thaw();
  * await redis.stop();
  * ```
  * @module
@@ -22,6 +24,10 @@ export interface ThrowawayRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port and waits for PING. */
   start(): Promise<void>;
+  /** SIGSTOP: still accepting TCP connections, answering nothing (a hung Redis). */
+  freeze(): void;
+  /** SIGCONT after {@linkcode ThrowawayRedis.freeze}. */
+  thaw(): void;
 }
 
 /** Why a throwaway Redis cannot start here, or `undefined`. */
@@ -67,11 +73,19 @@ export async function startThrowawayRedis(): Promise<ThrowawayRedis> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
+    freeze() {
+      if (child) Deno.kill(child.pid, "SIGSTOP");
+    },
+    thaw() {
+      if (child) Deno.kill(child.pid, "SIGCONT");
+    },
     async stop() {
       const running = child;
       child = undefined;
       if (!running) return;
       try {
+        // A frozen process queues SIGTERM until it runs again.
+        running.kill("SIGCONT");
         running.kill("SIGTERM");
       } catch { /* already gone */ }
       await running.status;
