@@ -9,6 +9,7 @@
  * } catch (error) {
  *   if (error instanceof NotFoundError) console.log("no such thread");
  *   else if (error instanceof RateLimitedError) console.log(`wait ${error.retryAfter} s`);
+ *   else if (error instanceof UnavailableError) console.log(`outage; retry in ${error.retryAfter} s`);
  *   else throw error;
  * }
  * ```
@@ -99,31 +100,44 @@ export class RateLimitedError extends GraphmindError {
   constructor(errors: readonly GraphQLErrorShape[], retryAfterHeader?: string | null) {
     super(errors);
     this.name = "RateLimitedError";
-    const fromExtensions = Number(this.extensions.retryAfter);
-    const fromHeader = Number(retryAfterHeader);
-    this.retryAfter = Number.isFinite(fromExtensions) && fromExtensions > 0
-      ? fromExtensions
-      : Number.isFinite(fromHeader) && fromHeader > 0
-      ? fromHeader
-      : 1;
+    this.retryAfter = retryAfterOf(this.extensions, retryAfterHeader, 1);
   }
 }
 
 /**
- * `UNAVAILABLE`: the server cannot serve this now (it is shutting down);
- * try again after `retryAfter` seconds. A run stream ended this way carries
- * `extensions.resumeAfter`, and the client's run streams resume by
- * themselves.
+ * `UNAVAILABLE`: the API cannot reach its database right now (HTTP 503), or
+ * the server is shutting down (a run stream it ended then carries
+ * `extensions.resumeAfter`). The same request may succeed after
+ * `retryAfter` seconds; reads are safe to repeat, mutations when repeating
+ * them is. Streams and polls of this client retry it on their own.
  */
 export class UnavailableError extends GraphmindError {
-  /** Seconds to wait, from `extensions.retryAfter`; 1 when it does not say. */
+  /** Seconds to wait, from `extensions.retryAfter` or the `Retry-After` header; 5 when neither says. */
   readonly retryAfter: number;
-  constructor(errors: readonly GraphQLErrorShape[]) {
+  constructor(errors: readonly GraphQLErrorShape[], retryAfterHeader?: string | null) {
     super(errors);
     this.name = "UnavailableError";
-    const seconds = Number(this.extensions.retryAfter);
-    this.retryAfter = Number.isFinite(seconds) && seconds > 0 ? seconds : 1;
+    this.retryAfter = retryAfterOf(this.extensions, retryAfterHeader, 5);
   }
+}
+
+/** True for an error worth retrying as it is, after its `retryAfter`: an outage. */
+export function isRetryable(error: unknown): error is UnavailableError {
+  return error instanceof UnavailableError;
+}
+
+function retryAfterOf(
+  extensions: Record<string, unknown>,
+  header: string | null | undefined,
+  fallback: number,
+): number {
+  const fromExtensions = Number(extensions.retryAfter);
+  const fromHeader = Number(header);
+  return Number.isFinite(fromExtensions) && fromExtensions > 0
+    ? fromExtensions
+    : Number.isFinite(fromHeader) && fromHeader > 0
+    ? fromHeader
+    : fallback;
 }
 
 /** `INTERNAL`, or a code this client does not know. */
@@ -169,7 +183,7 @@ export function errorFromGraphQL(
     case "RATE_LIMITED":
       return new RateLimitedError(errors, retryAfterHeader);
     case "UNAVAILABLE":
-      return new UnavailableError(errors);
+      return new UnavailableError(errors, retryAfterHeader);
     default:
       return new InternalError(errors);
   }

@@ -43,6 +43,7 @@ import {
   createDocumentMetrics,
   createDocumentService,
   type DocumentService,
+  extractionMode,
 } from "./documents/mod.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
@@ -168,6 +169,7 @@ async function assemble(
       createLlmProbe(config.llm),
     ],
     onReport: createReadinessGauge(metrics.registry),
+    logger: logger.child({ logger: "graphmind.health" }),
   });
 
   // Synchronous commit stays on: a checkpoint is written once per super-step
@@ -258,6 +260,8 @@ async function assemble(
     rate_limit: rateLimiter.backend,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
     embeddings: memory.embedder.mode,
+    // pdf and docx parsing: a sandboxed child with limits, or in-process where none can start.
+    document_extraction: extractionMode(),
     auth: config.security.jwksUrl !== undefined
       ? `jwks ${config.security.jwksUrl}`
       : config.security.secretKey !== undefined

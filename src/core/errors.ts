@@ -125,17 +125,44 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** Seconds a client waits before retrying a request the database could not serve. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
 /**
- * The server cannot serve this now but will shortly (it is shutting down, or
- * a dependency is down); `extensions.retryAfter` says in how many seconds to
- * try again. A stream ended this way also carries `extensions.resumeAfter`,
- * the last sequence it delivered: subscribe again with `after` set to it.
+ * A dependency the request needs (the database) cannot be reached right
+ * now: worth retrying after `retryAfter` seconds (a query that never
+ * reached the database did nothing; one whose connection was lost during
+ * its commit cannot tell). Over HTTP the response is 503 with a `Retry-After` header, so
+ * clients and load balancers can tell an outage from a bug (`INTERNAL`). A
+ * stream the server ended (it is shutting down) also carries
+ * `extensions.resumeAfter`, the last sequence it delivered.
  */
 export class UnavailableError extends AppError {
-  /** Seconds until the client may try again. */
+  /** Seconds until the client should try again. */
   readonly retryAfter: number;
-  constructor(message: string, retryAfter: number, extensions: Record<string, unknown> = {}) {
-    super("UNAVAILABLE", message, { extensions: { ...extensions, retryAfter } });
+  constructor(
+    options: {
+      retryAfter?: number;
+      message?: string;
+      cause?: unknown;
+      /** More details, e.g. `resumeAfter` on a stream the server ended. */
+      extensions?: Record<string, unknown>;
+    } = {},
+  ) {
+    const retryAfter = options.retryAfter ?? UNAVAILABLE_RETRY_AFTER_SECONDS;
+    super(
+      "UNAVAILABLE",
+      options.message ??
+        `The service cannot reach its database right now; retry after ${retryAfter} s.`,
+      {
+        extensions: {
+          ...options.extensions,
+          retryAfter,
+          http: { status: 503, headers: { "retry-after": String(retryAfter) } },
+        },
+        cause: options.cause,
+      },
+    );
     this.name = "UnavailableError";
     this.retryAfter = retryAfter;
   }

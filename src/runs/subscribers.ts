@@ -180,12 +180,12 @@ export function createSubscribers(options: SubscribersOptions) {
       const streams = [...live];
       for (const stream of streams) {
         stream.end(
-          new UnavailableError(
-            `The server is shutting down; subscribe to runEvents(runId: "${stream.runId}", ` +
-              `after: ${stream.delivered}) again to receive the rest.`,
-            retryAfterSeconds,
-            { resumeAfter: stream.delivered, runId: stream.runId },
-          ),
+          new UnavailableError({
+            message: `The server is shutting down; subscribe to runEvents(runId: ` +
+              `"${stream.runId}", after: ${stream.delivered}) again to receive the rest.`,
+            retryAfter: retryAfterSeconds,
+            extensions: { resumeAfter: stream.delivered, runId: stream.runId },
+          }),
         );
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
