@@ -103,6 +103,7 @@ Deno.test("fuzz: every argument in the schema refuses bad input with a coded err
       }),
     );
     assert.equal(created.outcome, "accepted", "the oracle must flag a request that succeeds");
+    assert.notEqual(await writeMark(sql), quietMark, "a write must move the write mark");
     assert.match(
       diffState(quiet, await readState(sql, tables)).join(),
       /public\.threads: \d+ → \d+/,
