@@ -13,6 +13,8 @@
  * retry, or ERROR with a reason); every committed row is still there; and
  * the same server process serves again (ready 200, new threads, runs and
  * memories, background jobs, its LISTEN connection back) with no restart.
+ * Last, a plain `pg_ctl restart -m fast` under a streaming run: the run
+ * ends with one status that its replay agrees on, and the thread goes on.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -213,6 +215,16 @@ Deno.test({
         assert.equal(ended.status, "SUCCESS", JSON.stringify(ended));
         outage.firstRunAfterMs = since(upAt);
         await gql(url, PUT_MEMORY, { key: "after", content: "written after the restart" });
+        // The job worker claims again: a document's ingest (a queued job) ends READY.
+        const documentId = await uploadText(url, "notes.md", "# Notes\n\nTea is served at four.");
+        await waitFor(
+          async () =>
+            (await gql(url, `query($id: ID!) { document(id: $id) { status } }`, { id: documentId }))
+              .document.status === "READY",
+          20_000,
+          "the document's ingest job to end READY",
+        );
+        outage.firstJobAfterMs = since(upAt);
         // The LISTEN connection is back: a backend of this server whose last statement is LISTEN.
         await waitFor(
           async () => {
@@ -266,6 +278,41 @@ Deno.test({
         // The threads stay usable: the next message on one of them succeeds.
         const next = (await gql(url, SEND, { threadId: flying[0]!.threadId, content: "again" }))
           .sendMessage;
+        const ended = await waitForRun(url, next.id, (r) => TERMINAL.has(r.status), 30_000);
+        assert.equal(ended.status, "SUCCESS", JSON.stringify(ended));
+      });
+
+      await t.step("pg_ctl restart -m fast while a run streams", async () => {
+        mock.script({ kind: "text", tokens: 60, tokenDelayMs: 20 });
+        const threadId = (await gql(url, CREATE_THREAD, { title: "restart" })).createThread.id;
+        const runId = (await gql(url, SEND, { threadId, content: "once more" })).sendMessage.id;
+        await waitFor(
+          () =>
+            mock.requests.some((r) =>
+              r.reply === "text" && r.state === "open" && r.tokensSent >= 5
+            ),
+          20_000,
+          "the run to stream 5 tokens",
+        );
+        const restartAt = performance.now();
+        await cluster.restart();
+        const run = await waitForRun(url, runId, (r) => TERMINAL.has(r.status), 40_000);
+        outage.fastRestart = `${run.status} after ${since(restartAt)} ms` +
+          (run.error ? ` (${run.error})` : "");
+        assert.ok(run.status === "SUCCESS" || run.status === "ERROR", JSON.stringify(run));
+        const replayed = await readStream(
+          (ws[ws.length] = wsClient(url)).iterate({
+            query: RUN_EVENTS,
+            variables: { runId, after: 0 },
+          }),
+          "runEvents",
+          { timeoutMs: 20_000 },
+        );
+        const ends = replayed.events.filter((e) => isTerminal(e));
+        assert.deepEqual(ends.map((e) => e.status), [run.status], describeStream(replayed));
+        // The event log kept the batches the restart interrupted and wrote them after it.
+        if (run.status === "SUCCESS") assert.deepEqual(tokenTexts(replayed.events), mockTokens(60));
+        const next = (await gql(url, SEND, { threadId, content: "and again" })).sendMessage;
         const ended = await waitForRun(url, next.id, (r) => TERMINAL.has(r.status), 30_000);
         assert.equal(ended.status, "SUCCESS", JSON.stringify(ended));
       });
@@ -336,4 +383,27 @@ async function countRows(sql: postgres.Sql): Promise<Record<typeof TABLES[number
     counts[table] = row!.n;
   }
   return counts;
+}
+
+/** Uploads a text file as a GraphQL multipart request; resolves with the document's id. */
+async function uploadText(url: string, name: string, text: string): Promise<string> {
+  const form = new FormData();
+  form.set(
+    "operations",
+    JSON.stringify({
+      query: `mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { id } }`,
+      variables: { input: { file: null } },
+    }),
+  );
+  form.set("map", JSON.stringify({ "0": ["variables.input.file"] }));
+  form.set("0", new File([text], name, { type: "text/markdown" }));
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "x-graphql-yoga-csrf": "1" },
+    body: form,
+  });
+  const body = await response.json();
+  const id = body.data?.uploadDocument?.id;
+  if (typeof id !== "string") throw new Error(`upload failed: ${JSON.stringify(body)}`);
+  return id;
 }
