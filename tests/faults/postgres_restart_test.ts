@@ -45,6 +45,7 @@ import {
   readiness,
   request,
   since,
+  skipUnless,
   stopServer,
   wsClient,
 } from "./harness.ts";
@@ -77,10 +78,11 @@ const TABLES = [
 
 Deno.test({
   name: "faults: Postgres restarted mid-run",
-  ignore: unavailable !== undefined,
+  ignore: skipUnless("Postgres restart", unavailable),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
+    assert.equal(unavailable, undefined, unavailable);
     const cluster = await startThrowawayPostgres();
     const proxy = serveProxy();
     const mock = await startMockOpenAI({ tokens: 6 });
@@ -116,6 +118,7 @@ Deno.test({
         await waitForRun(url, run.id, (r) => r.status === "SUCCESS", 30_000);
       }
       const before = await countRows(admin);
+      const committed = await committedKeys(admin);
       const messagesBefore = await Promise.all(
         threads.map(async (id) => (await gql(url, THREAD, { id })).thread.messages),
       );
@@ -322,6 +325,13 @@ Deno.test({
         for (const table of TABLES) {
           assert.ok(after[table] >= before[table], `${table}: ${before[table]} → ${after[table]}`);
         }
+        // Not just as many rows: the very rows committed before the outage.
+        const still = await committedKeys(admin);
+        for (const [what, keys] of Object.entries(committed)) {
+          const now = new Set(still[what]);
+          const missing = keys.filter((key) => !now.has(key));
+          assert.deepEqual(missing, [], `${what} lost`);
+        }
         for (const [i, id] of threads.entries()) {
           assert.deepEqual((await gql(url, THREAD, { id })).thread.messages, messagesBefore[i]);
         }
@@ -406,4 +416,16 @@ async function uploadText(url: string, name: string, text: string): Promise<stri
   const id = body.data?.uploadDocument?.id;
   if (typeof id !== "string") throw new Error(`upload failed: ${JSON.stringify(body)}`);
   return id;
+}
+
+/** The keys of every committed thread, memory, checkpoint and run, by kind. */
+async function committedKeys(sql: postgres.Sql): Promise<Record<string, string[]>> {
+  const keys = async (query: string) =>
+    (await sql.unsafe(query)).map((row) => String(row.k)).sort();
+  return {
+    threads: await keys("SELECT id::text AS k FROM threads"),
+    memories: await keys("SELECT namespace::text || key || value::text AS k FROM memory_items"),
+    checkpoints: await keys("SELECT thread_id || checkpoint_id AS k FROM checkpoints"),
+    runs: await keys("SELECT id::text || status AS k FROM runs"),
+  };
 }
