@@ -1,8 +1,10 @@
 /**
  * A checked upload's text: decoded (txt, md) or parsed (pdf, docx), with
- * line endings and blank runs normalised. A file the parser cannot read, or
- * one with no text in it (a scanned PDF, an empty document), is the
- * client's to fix, so both answer BAD_USER_INPUT saying what to do.
+ * line endings and blank runs normalised. pdf and docx are parsed in a
+ * sandboxed child with a time and memory limit (extract_sandbox.ts). A file
+ * the parser cannot read, one that takes too long or too much memory to
+ * read, or one with no text in it (a scanned PDF, an empty document), is
+ * the client's to fix, so each answers BAD_USER_INPUT saying what to do.
  *
  * @example
  * ```ts
@@ -14,17 +16,38 @@ import { BadUserInputError } from "../core/errors.ts";
 import type { DocumentExtension } from "../config/document_types.ts";
 import { pdfText } from "./pdf_text.ts";
 import { docxText } from "./docx_text.ts";
+import {
+  extractInSandbox,
+  extractionMode,
+  ExtractionRefusedError,
+  type ExtractLimits,
+} from "./extract_sandbox.ts";
+
+/** The defaults of DOCUMENT_EXTRACT_TIMEOUT_MS and DOCUMENT_EXTRACT_MEMORY_MB. */
+const DEFAULT_LIMITS: ExtractLimits = { timeoutMs: 60_000, memoryMb: 256 };
 
 /** Extracts and normalises the text of a file whose type was already checked. */
 export async function extractText(
   filename: string,
   extension: DocumentExtension,
   bytes: Uint8Array,
+  limits: ExtractLimits = DEFAULT_LIMITS,
 ): Promise<string> {
+  const sandboxed = (extension === "pdf" || extension === "docx") &&
+    extractionMode() === "sandbox";
   let raw: string;
   try {
-    raw = await parse(extension, bytes);
+    raw = await parse(extension, bytes, limits, sandboxed);
   } catch (error) {
+    if (error instanceof ExtractionRefusedError && error.reason !== "UNREADABLE") {
+      throw new BadUserInputError(
+        `File "${filename}" could not be indexed: ${error.message}. It may be damaged, or ` +
+          "built to exhaust the server; re-save or split it and upload it again.",
+        { field: "file", extensions: { reason: error.reason }, cause: error },
+      );
+    }
+    // The sandbox itself failing is ours to fix: the ingest retries it.
+    if (sandboxed && !(error instanceof ExtractionRefusedError)) throw error;
     throw new BadUserInputError(
       `File "${filename}" could not be read as a .${extension} file (${reason(error)}); ` +
         "it may be damaged, encrypted or truncated. Re-save or re-export it and upload it again.",
@@ -43,12 +66,18 @@ export async function extractText(
   return text;
 }
 
-function parse(extension: DocumentExtension, bytes: Uint8Array): Promise<string> | string {
+function parse(
+  extension: DocumentExtension,
+  bytes: Uint8Array,
+  limits: ExtractLimits,
+  sandboxed: boolean,
+): Promise<string> | string {
   switch (extension) {
     case "pdf":
-      return pdfText(bytes);
     case "docx":
-      return docxText(bytes);
+      if (sandboxed) return extractInSandbox(extension, bytes, limits);
+      // No subprocesses here (Deno Deploy, no --allow-run): parse in-process, unbounded.
+      return extension === "pdf" ? pdfText(bytes) : docxText(bytes);
     case "txt":
     case "md":
       // The BOM is an encoding mark, not text.

@@ -78,7 +78,10 @@ export function createIngestHandler(deps: IngestDeps): JobHandler<IngestPayload>
       if (found === undefined) return; // deleted, or already ended by an earlier attempt
       const { document, bytes } = found;
       const extension = extensionOf(document.filename) as DocumentExtension;
-      const text = await extractText(document.filename, extension, bytes);
+      const text = await extractText(document.filename, extension, bytes, {
+        timeoutMs: deps.config.documents.extractTimeoutMs,
+        memoryMb: deps.config.documents.extractMemoryMb,
+      });
       const chunks = chunkText(text);
       const batches = Math.ceil(chunks.length / EMBED_BATCH);
       const vectors: number[][] = [];

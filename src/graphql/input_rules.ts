@@ -35,32 +35,29 @@
  * ```
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
 import type { Plugin } from "graphql-yoga";
-import type { Config } from "../config.ts";
+import {
+  type Ctx,
+  currentInputLimits,
+  type InputLimits,
+  withInputLimits,
+} from "../core/json_rules.ts";
 
-/** The configurable bounds on input sizes. */
-export type InputLimits = Config["input"];
-
-/** The configuration defaults, used outside any request (for example in unit tests). */
-export const DEFAULT_INPUT_LIMITS: InputLimits = Object.freeze({
-  maxMessageChars: 32_000,
-  maxJsonBytes: 65_536,
-  maxJsonDepth: 16,
-});
-
-const current = new AsyncLocalStorage<InputLimits>();
-
-/** The limits of the app whose operation is running. */
-export function currentInputLimits(): InputLimits {
-  return current.getStore() ?? DEFAULT_INPUT_LIMITS;
-}
-
-/** Runs `fn` with `limits` current; what {@linkcode useInputLimits} does per operation. */
-export function withInputLimits<T>(limits: InputLimits, fn: () => T): T {
-  return current.run(limits, fn);
-}
+// The JSON rules and the per-request limits live in the neutral core, so a
+// domain's input rules can use them without importing the GraphQL edge.
+export {
+  checkJson,
+  type Ctx,
+  currentInputLimits,
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+  jsonDepth,
+  jsonValue,
+  type JsonValueOptions,
+  nonFiniteNumber,
+  withInputLimits,
+} from "../core/json_rules.ts";
 
 /** An envelop plugin making `limits` current while an operation executes or subscribes. */
 export function useInputLimits(limits: InputLimits): Plugin {
@@ -73,9 +70,6 @@ export function useInputLimits(limits: InputLimits): Plugin {
     },
   };
 }
-
-/** What a `superRefine` callback receives. */
-export type Ctx = z.core.$RefinementCtx<unknown>;
 
 function fail(ctx: Ctx, rule: string, message: string): void {
   ctx.addIssue({ code: "custom", message, params: { rule } });
@@ -180,77 +174,4 @@ export function boundedList<T extends z.ZodType>(
       fail(ctx, "minItems", `must have at least ${plural(options.minItems!, "item")}`);
     }
   });
-}
-
-/** Options for {@linkcode jsonValue}; absent limits come from the configuration. */
-export interface JsonValueOptions {
-  /** Most levels of nested objects and arrays (a scalar is 0, `{}` is 1). */
-  maxDepth?: number;
-  /** Most bytes of the value as UTF-8 JSON. */
-  maxBytes?: number;
-  /** Require a JSON object (not an array, string, number, boolean or null). */
-  object?: boolean;
-  /** The message when `object` is set and the value is not one, e.g. with an example. */
-  objectMessage?: string;
-}
-
-/** Nesting depth without recursion, so a hostile value cannot overflow the stack. */
-export function jsonDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== "object" || node === null) continue;
-    deepest = Math.max(deepest, depth + 1);
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
-
-/** The first number in `value` that is not finite (`1e999` parses as Infinity), walked without recursion. */
-export function nonFiniteNumber(value: unknown): number | undefined {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node === "number" && !Number.isFinite(node)) return node;
-    if (typeof node === "object" && node !== null) {
-      for (const child of Object.values(node)) stack.push(child);
-    }
-  }
-  return undefined;
-}
-
-/**
- * Checks a JSON value against `options` and the configured limits; rules
- * `jsonObject`, `jsonDepth`, `jsonNumber`, `jsonBytes`. Use it in a
- * `superRefine` of a domain's own rule, or through {@linkcode jsonValue}.
- */
-export function checkJson(value: unknown, ctx: Ctx, options: JsonValueOptions = {}): void {
-  const limits = currentInputLimits();
-  const maxDepth = options.maxDepth ?? limits.maxJsonDepth;
-  const maxBytes = options.maxBytes ?? limits.maxJsonBytes;
-  if (options.object && (typeof value !== "object" || value === null || Array.isArray(value))) {
-    fail(ctx, "jsonObject", options.objectMessage ?? "must be a JSON object");
-    return;
-  }
-  const depth = jsonDepth(value);
-  if (depth > maxDepth) {
-    fail(ctx, "jsonDepth", `must nest at most ${maxDepth} levels deep, got ${depth}`);
-    return;
-  }
-  const infinite = nonFiniteNumber(value);
-  if (infinite !== undefined) {
-    // JSON.stringify would store it as null: refuse it rather than change it.
-    fail(ctx, "jsonNumber", `numbers must be finite, got ${infinite}`);
-    return;
-  }
-  const bytes = new TextEncoder().encode(JSON.stringify(value) ?? "").length;
-  if (bytes > maxBytes) {
-    fail(ctx, "jsonBytes", `must be at most ${maxBytes} bytes as JSON, got ${bytes}`);
-  }
-}
-
-/** A JSON value within a depth and a size; rules `jsonObject`, `jsonDepth`, `jsonNumber`, `jsonBytes`. */
-export function jsonValue(options: JsonValueOptions = {}) {
-  return z.unknown().superRefine((value, ctx) => checkJson(value, ctx, options));
 }

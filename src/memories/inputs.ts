@@ -7,7 +7,7 @@
  * @module
  */
 import { z } from "zod";
-import { checkJson, jsonValue } from "../graphql/input_rules.ts";
+import { checkJson, jsonValue } from "../core/json_rules.ts";
 import { MAX_LABEL_LENGTH, MAX_NAMESPACE_DEPTH } from "./store/namespace.ts";
 import { MAX_KEY_LENGTH, MAX_TTL_SECONDS } from "./store/values.ts";
 

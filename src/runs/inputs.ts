@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { validationError } from "../core/validation.ts";
 import { idRule } from "../core/rules.ts";
-import { jsonValue } from "../graphql/input_rules.ts";
+import { jsonValue } from "../core/json_rules.ts";
 
 /** The most characters any configuration may allow; GraphQL rejects more at once. */
 export const HARD_MAX_MESSAGE_CHARS = 1_000_000;

@@ -150,7 +150,7 @@ export function createRunner(deps: RunnerDeps) {
   /** Where a run starts: the head before its first attempt (kept in the row for later ones). */
   async function startingPoint(active: ActiveRun): Promise<RollbackPoint> {
     const thread = threadOf(active.record);
-    if (active.record.attempts <= 1) return await rollbackPoint(deps.checkpointer, thread);
+    if (!startedBefore(active.record)) return await rollbackPoint(deps.checkpointer, thread);
     const id = active.record.preCheckpointId ?? undefined;
     const tuple = id === undefined ? undefined : await deps.checkpointer.getTuple(
       threadConfig(thread, { checkpointNs: "", checkpointId: id }),
@@ -188,7 +188,7 @@ export function createRunner(deps: RunnerDeps) {
       marking = deps.store.markStarted(record.ownerId, record.id, point.checkpointId ?? null)
         .catch((error) => log.warn("could not record the start of a run", { error }));
       bus.publish(record.id, { type: "status", status: "running", error: null });
-      if (active.message && record.attempts <= 1) {
+      if (active.message && !startedBefore(record)) {
         bus.publish(record.id, { type: "message", message: active.message, node: null });
       }
       log.info("agent_start", { event: "agent_start", attempt: record.attempts });
@@ -297,6 +297,18 @@ async function rollbackSettled(
     if ((await rollbackPoint(saver, thread)).checkpointId === point.checkpointId) return;
   }
   throw new Error("the thread kept receiving checkpoints after the run stopped");
+}
+
+/**
+ * Whether an earlier claim already started the run: a replica that died
+ * (counted in `attempts`), or one that shut down and handed the run back
+ * (not counted, so RUN_MAX_ATTEMPTS counts failures only). A run that never
+ * started has logged its queue entry (PENDING) at most; one that started
+ * logged more (RUNNING, its input), so its input is neither sent to the
+ * graph nor published again.
+ */
+function startedBefore(record: { attempts: number; loggedSequence: number }): boolean {
+  return record.attempts > 1 || record.loggedSequence > 1;
 }
 
 /** The run's thread as the checkpointer keys it: the run's owner owns its thread. */

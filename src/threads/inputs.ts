@@ -5,8 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import { idRule, titleRule } from "../core/rules.ts";
-import { id, jsonValue } from "../graphql/input_rules.ts";
+import { idFormatRule, idRule, titleRule } from "../core/rules.ts";
+import { jsonValue } from "../core/json_rules.ts";
 
 /** Metadata JSON may be at most this long once serialized. */
 export const MAX_METADATA_BYTES = 16 * 1024;
@@ -38,7 +38,7 @@ export const updateThreadRule = z.object({
 /** `threads(filter)`. */
 export const threadFilterRule = z.object({
   // A filter answers an unknown id with an empty list, so a malformed one must be refused here.
-  agentId: id().nullish(),
+  agentId: idFormatRule.nullish(),
   status: z.string().nullish(),
   metadata: metadataRule.nullish(),
 });

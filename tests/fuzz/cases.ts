@@ -76,7 +76,7 @@ export function baseline(
     case "JSONObject":
       return { content: "fuzz" };
     case "File":
-      return null; // a file needs a multipart request; see the README of this folder
+      return null; // a file needs a multipart request (README.md in this folder)
     default:
       return "fuzz";
   }

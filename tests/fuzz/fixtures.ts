@@ -35,24 +35,35 @@ export async function startFixture(): Promise<FuzzFixture> {
   try {
     const thread = (await ok(tenants, "alice", CREATE, { i: { title: "alice's thread" } }))
       .createThread.id as string;
-    const run = (await ok(tenants, "alice", SEND, { i: { threadId: thread, content: "hello" } }))
-      .sendMessage.id as string;
-    await waitForRun(tenants, "alice", run);
-    const checkpoint = (await ok(tenants, "alice", HISTORY, { id: thread })).thread.history
-      .edges[0].node.id as string;
-    await ok(tenants, "alice", PUT, {
-      i: { namespace: ["notes"], key: "secret", value: { content: "alice likes tea" } },
-    });
-    const plan = (await ok(tenants, "alice", IMPORT, { i: { plan: secretPlan(tenants.marker) } }))
-      .importPlan.id as string;
-    const upload = await uploadOver(tenants.url, new File(["alice's notes"], "notes.txt"), {
-      token: tenants.alice.token,
-    });
-    assert.equal(upload.body.errors, undefined, JSON.stringify(upload.body.errors));
-    const document = (upload.body.data?.uploadDocument as { id: string }).id;
-    assert.equal((await settled(tenants.app, "alice", document)).status, "READY");
-    const own = (await ok(tenants, "bob", CREATE, { i: { title: "bob's thread" } }))
-      .createThread.id as string;
+    // Independent, so they overlap: the run and the ingest spend most of their time waiting.
+    const [[run, checkpoint], document, plan, own] = await Promise.all([
+      (async () => {
+        const run = (await ok(tenants, "alice", SEND, { i: { threadId: thread, content: "hi" } }))
+          .sendMessage.id as string;
+        await waitForRun(tenants, "alice", run);
+        const history = (await ok(tenants, "alice", HISTORY, { id: thread })).thread.history;
+        return [run, history.edges[0].node.id as string];
+      })(),
+      (async () => {
+        const upload = await uploadOver(tenants.url, new File(["alice's notes"], "notes.txt"), {
+          token: tenants.alice.token,
+        });
+        assert.equal(upload.body.errors, undefined, JSON.stringify(upload.body.errors));
+        const document = (upload.body.data?.uploadDocument as { id: string }).id;
+        assert.equal((await settled(tenants.app, "alice", document)).status, "READY");
+        return document;
+      })(),
+      (async () => {
+        await ok(tenants, "alice", PUT, {
+          i: { namespace: ["notes"], key: "secret", value: { content: "alice likes tea" } },
+        });
+        return (await ok(tenants, "alice", IMPORT, { i: { plan: secretPlan(tenants.marker) } }))
+          .importPlan.id as string;
+      })(),
+      (async () =>
+        (await ok(tenants, "bob", CREATE, { i: { title: "bob's thread" } })).createThread
+          .id as string)(),
+    ]);
     return {
       tenants,
       foreign: {

@@ -39,6 +39,14 @@ export interface Verdict {
   problem?: string;
 }
 
+/**
+ * What a message must never show a client: stack frames, SQL, and the
+ * database driver's own words (the contract: errors never leak stack traces
+ * or SQL).
+ */
+const LEAK =
+  /\bat [^\s]+ \(?(?:file|ext|node):|\b(?:SELECT|INSERT INTO|DELETE FROM|UPDATE \w+ SET)\b|syntax error at or near|invalid byte sequence|violates [\w ]*constraint|PostgresError|unsupported Unicode escape/;
+
 interface Payload {
   data?: unknown;
   errors?: { message?: unknown; extensions?: { code?: unknown } }[];
@@ -81,6 +89,10 @@ function judgePayload(payload: Payload): Verdict {
     if (code === "INTERNAL") return { outcome: "INTERNAL", problem: `INTERNAL: ${error.message}` };
     if (!CONTRACT_CODES.includes(String(code))) {
       return { outcome: String(code), problem: `code ${code} is not in the contract` };
+    }
+    const shown = JSON.stringify(error);
+    if (LEAK.test(shown)) {
+      return { outcome: "leak", problem: `the error leaks internals: ${shown}` };
     }
   }
   if (hasData(payload.data)) {
