@@ -66,6 +66,7 @@ Deno.test({
       // seconds of WASM initdb saved; the server still migrates it.
       await (await PGlite.create({ dataDir: `${disk.path}/pg`, extensions: { vector } })).close();
       server = await startServer(env, { timeoutMs: 80_000 });
+      figures.startupMs = Math.round(server.startupMs);
       figures.freeAfterStartBytes = await disk.free();
       const written = new Map<string, string>();
       let refused: { key: string; answer: GqlAnswer } | undefined;
@@ -114,6 +115,7 @@ Deno.test({
           written.set("back", "ok");
           figures.exitCode = await stopServer(server!, 20_000);
           server = await startServer(env, { timeoutMs: 80_000 });
+          figures.restartMs = Math.round(server.startupMs);
           for (const [key, content] of written) {
             const { memory } = await gql(server.url, MEMORY, { key });
             assert.equal(memory?.value?.content, content, `memory ${key}`);

@@ -13,6 +13,8 @@
  * retry, or ERROR with a reason); every committed row is still there; and
  * the same server process serves again (ready 200, new threads, runs and
  * memories, background jobs, its LISTEN connection back) with no restart.
+ * Last, a plain `pg_ctl restart -m fast` under a streaming run: the run
+ * ends with one status that its replay agrees on, and the thread goes on.
  */
 import assert from "node:assert/strict";
 import postgres from "postgres";
@@ -43,6 +45,7 @@ import {
   readiness,
   request,
   since,
+  skipUnless,
   stopServer,
   wsClient,
 } from "./harness.ts";
@@ -58,6 +61,8 @@ const PUT_MEMORY = `mutation($key: String!, $content: String!) {
   putMemory(input: {namespace: ["faults"], key: $key, value: {content: $content}}) { key } }`;
 const MEMORY = `query($key: String!) { memory(namespace: ["faults"], key: $key) { key value } }`;
 const THREAD = `query($id: ID!) { thread(id: $id) { id status messages { role content } } }`;
+/** Short, so the outage outlasts the leases of the runs in flight. */
+const LEASE_SECONDS = 3;
 /** Tokens each run in flight streams (25 ms apart), so the outage lands mid-stream. */
 const FLYING_TOKENS = 120;
 const TERMINAL = new Set(["SUCCESS", "ERROR", "CANCELLED", "INTERRUPTED"]);
@@ -75,10 +80,11 @@ const TABLES = [
 
 Deno.test({
   name: "faults: Postgres restarted mid-run",
-  ignore: unavailable !== undefined,
+  ignore: skipUnless("Postgres restart", unavailable),
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
+    assert.equal(unavailable, undefined, unavailable);
     const cluster = await startThrowawayPostgres();
     const proxy = serveProxy();
     const mock = await startMockOpenAI({ tokens: 6 });
@@ -90,7 +96,7 @@ Deno.test({
         DATABASE_URL: cluster.url,
         DB_POOL_SIZE: "4",
         // Short enough that a run whose end could not be recorded is retried within the test.
-        RUN_LEASE_SECONDS: "3",
+        RUN_LEASE_SECONDS: String(LEASE_SECONDS),
         JOB_LEASE_SECONDS: "3",
         UPSTASH_REDIS_REST_URL: proxy.url,
         UPSTASH_REDIS_REST_TOKEN: proxy.token,
@@ -114,6 +120,7 @@ Deno.test({
         await waitForRun(url, run.id, (r) => r.status === "SUCCESS", 30_000);
       }
       const before = await countRows(admin);
+      const committed = await committedKeys(admin);
       const messagesBefore = await Promise.all(
         threads.map(async (id) => (await gql(url, THREAD, { id })).thread.messages),
       );
@@ -185,6 +192,8 @@ Deno.test({
             20_000,
             "the in-flight model calls to end",
           ).catch(() => {});
+          // ...and past the runs' lease (RUN_LEASE_SECONDS), so they lapse while still held here.
+          await waitFor(() => since(downAt) > LEASE_SECONDS * 1000 + 1000, 10_000, "the lease");
           await cluster.start();
           upAt = performance.now();
           outage.downMs = Math.round(upAt - downAt);
@@ -213,6 +222,16 @@ Deno.test({
         assert.equal(ended.status, "SUCCESS", JSON.stringify(ended));
         outage.firstRunAfterMs = since(upAt);
         await gql(url, PUT_MEMORY, { key: "after", content: "written after the restart" });
+        // The job worker claims again: a document's ingest (a queued job) ends READY.
+        const documentId = await uploadText(url, "notes.md", "# Notes\n\nTea is served at four.");
+        await waitFor(
+          async () =>
+            (await gql(url, `query($id: ID!) { document(id: $id) { status } }`, { id: documentId }))
+              .document.status === "READY",
+          20_000,
+          "the document's ingest job to end READY",
+        );
+        outage.firstJobAfterMs = since(upAt);
         // The LISTEN connection is back: a backend of this server whose last statement is LISTEN.
         await waitFor(
           async () => {
@@ -228,6 +247,7 @@ Deno.test({
 
       await t.step("runs in flight end once, with a reason, and agree everywhere", async () => {
         for (const { runId } of flying) {
+          assert.deepEqual(overlappingAttempts(server!.logs, runId), [], "executed twice at once");
           const run = await waitForRun(url, runId, (r) => TERMINAL.has(r.status), 40_000);
           outage[`run${flying.findIndex((f) => f.runId === runId)}`] =
             `${run.status} attempts=${run.attempts}${run.error ? ` (${run.error})` : ""}`;
@@ -243,9 +263,12 @@ Deno.test({
             assert.ok(run.error && run.error.length > 0, `no reason: ${JSON.stringify(run)}`);
             assert.doesNotMatch(run.error, /ECONNREFUSED|CONNECTION_|\d+\.\d+\.\d+\.\d+:\d+/);
           } else {
-            // It outlived the outage (waiting for a connection, or retried): every token, once.
             assert.equal(run.status, "SUCCESS", JSON.stringify(run));
-            assert.deepEqual(tokenTexts(replayed.events), mockTokens(FLYING_TOKENS));
+            // It outlived the outage, waiting for a connection: every token, once. (A retried
+            // run's log holds its first attempt's tokens, then the resumed attempt's.)
+            if (run.attempts === 1) {
+              assert.deepEqual(tokenTexts(replayed.events), mockTokens(FLYING_TOKENS));
+            }
           }
           const live = await flying.find((f) => f.runId === runId)!.stream;
           const liveEnd = live.events.findLast((e) =>
@@ -270,10 +293,52 @@ Deno.test({
         assert.equal(ended.status, "SUCCESS", JSON.stringify(ended));
       });
 
+      await t.step("pg_ctl restart -m fast while a run streams", async () => {
+        mock.script({ kind: "text", tokens: 60, tokenDelayMs: 20 });
+        const threadId = (await gql(url, CREATE_THREAD, { title: "restart" })).createThread.id;
+        const runId = (await gql(url, SEND, { threadId, content: "once more" })).sendMessage.id;
+        await waitFor(
+          () =>
+            mock.requests.some((r) =>
+              r.reply === "text" && r.state === "open" && r.tokensSent >= 5
+            ),
+          20_000,
+          "the run to stream 5 tokens",
+        );
+        const restartAt = performance.now();
+        await cluster.restart();
+        const run = await waitForRun(url, runId, (r) => TERMINAL.has(r.status), 40_000);
+        outage.fastRestart = `${run.status} after ${since(restartAt)} ms` +
+          (run.error ? ` (${run.error})` : "");
+        assert.ok(run.status === "SUCCESS" || run.status === "ERROR", JSON.stringify(run));
+        const replayed = await readStream(
+          (ws[ws.length] = wsClient(url)).iterate({
+            query: RUN_EVENTS,
+            variables: { runId, after: 0 },
+          }),
+          "runEvents",
+          { timeoutMs: 20_000 },
+        );
+        const ends = replayed.events.filter((e) => isTerminal(e));
+        assert.deepEqual(ends.map((e) => e.status), [run.status], describeStream(replayed));
+        // The event log kept the batches the restart interrupted and wrote them after it.
+        if (run.status === "SUCCESS") assert.deepEqual(tokenTexts(replayed.events), mockTokens(60));
+        const next = (await gql(url, SEND, { threadId, content: "and again" })).sendMessage;
+        const ended = await waitForRun(url, next.id, (r) => TERMINAL.has(r.status), 30_000);
+        assert.equal(ended.status, "SUCCESS", JSON.stringify(ended));
+      });
+
       await t.step("committed rows are all there", async () => {
         const after = await countRows(admin);
         for (const table of TABLES) {
           assert.ok(after[table] >= before[table], `${table}: ${before[table]} → ${after[table]}`);
+        }
+        // Not just as many rows: the very rows committed before the outage.
+        const still = await committedKeys(admin);
+        for (const [what, keys] of Object.entries(committed)) {
+          const now = new Set(still[what]);
+          const missing = keys.filter((key) => !now.has(key));
+          assert.deepEqual(missing, [], `${what} lost`);
         }
         for (const [i, id] of threads.entries()) {
           assert.deepEqual((await gql(url, THREAD, { id })).thread.messages, messagesBefore[i]);
@@ -336,4 +401,60 @@ async function countRows(sql: postgres.Sql): Promise<Record<typeof TABLES[number
     counts[table] = row!.n;
   }
   return counts;
+}
+
+/** Uploads a text file as a GraphQL multipart request; resolves with the document's id. */
+async function uploadText(url: string, name: string, text: string): Promise<string> {
+  const form = new FormData();
+  form.set(
+    "operations",
+    JSON.stringify({
+      query: `mutation($input: UploadDocumentInput!) { uploadDocument(input: $input) { id } }`,
+      variables: { input: { file: null } },
+    }),
+  );
+  form.set("map", JSON.stringify({ "0": ["variables.input.file"] }));
+  form.set("0", new File([text], name, { type: "text/markdown" }));
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "x-graphql-yoga-csrf": "1" },
+    body: form,
+  });
+  const body = await response.json();
+  const id = body.data?.uploadDocument?.id;
+  if (typeof id !== "string") throw new Error(`upload failed: ${JSON.stringify(body)}`);
+  return id;
+}
+
+/** The keys of every committed thread, memory, checkpoint and run, by kind. */
+async function committedKeys(sql: postgres.Sql): Promise<Record<string, string[]>> {
+  const keys = async (query: string) =>
+    (await sql.unsafe(query)).map((row) => String(row.k)).sort();
+  return {
+    threads: await keys("SELECT id::text AS k FROM threads"),
+    memories: await keys("SELECT namespace::text || key || value::text AS k FROM memory_items"),
+    checkpoints: await keys("SELECT thread_id || checkpoint_id AS k FROM checkpoints"),
+    runs: await keys("SELECT id::text || status AS k FROM runs"),
+  };
+}
+
+/**
+ * Attempts of a run that started while an earlier attempt in this process
+ * had not ended (no `agent_response`, `agent_error` or `agent_released` yet).
+ */
+function overlappingAttempts(logs: Record<string, unknown>[], runId: string): string[] {
+  const problems: string[] = [];
+  let open = 0;
+  for (const entry of logs) {
+    if (entry.run_id !== runId) continue;
+    if (entry.message === "agent_start") {
+      if (open > 0) problems.push(`attempt ${entry.attempt} started at ${entry.timestamp}`);
+      open++;
+    } else if (
+      ["agent_response", "agent_error", "agent_released"].includes(String(entry.message))
+    ) {
+      open = Math.max(0, open - 1);
+    }
+  }
+  return problems;
 }
