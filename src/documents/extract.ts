@@ -8,10 +8,14 @@
  *
  * @example
  * ```ts
- * const text = await extractText("notes.md", "md", new TextEncoder().encode("# Notes"));
+ * const text = await extractText("notes.md", "md", new TextEncoder().encode("# Notes"), {
+ *   timeoutMs: 60_000,
+ *   memoryMb: 256,
+ * });
  * ```
  * @module
  */
+import type { Config } from "../config.ts";
 import { BadUserInputError } from "../core/errors.ts";
 import type { DocumentExtension } from "../config/document_types.ts";
 import { pdfText } from "./pdf_text.ts";
@@ -23,15 +27,20 @@ import {
   type ExtractLimits,
 } from "./extract_sandbox.ts";
 
-/** The defaults of DOCUMENT_EXTRACT_TIMEOUT_MS and DOCUMENT_EXTRACT_MEMORY_MB. */
-const DEFAULT_LIMITS: ExtractLimits = { timeoutMs: 60_000, memoryMb: 256 };
+/** The configured limits of one extraction. */
+export function extractLimits(config: Pick<Config, "documents">): ExtractLimits {
+  return {
+    timeoutMs: config.documents.extractTimeoutMs,
+    memoryMb: config.documents.extractMemoryMb,
+  };
+}
 
 /** Extracts and normalises the text of a file whose type was already checked. */
 export async function extractText(
   filename: string,
   extension: DocumentExtension,
   bytes: Uint8Array,
-  limits: ExtractLimits = DEFAULT_LIMITS,
+  limits: ExtractLimits,
 ): Promise<string> {
   const sandboxed = (extension === "pdf" || extension === "docx") &&
     extractionMode() === "sandbox";

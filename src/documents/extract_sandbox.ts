@@ -57,6 +57,21 @@ const CHILD = new URL("./extract_child.ts", import.meta.url);
 const CONFIG = new URL("../../deno.json", import.meta.url);
 const UNREADABLE_EXIT = 3;
 
+/**
+ * The child's `deno run` flags: no `--allow-*` (and no prompt), so it may
+ * not read or write files, open sockets, read the environment or start
+ * processes; only its own modules load, from the cache, resolved through
+ * the project's configuration and lock file.
+ */
+export const EXTRACT_CHILD_FLAGS: readonly string[] = Object.freeze([
+  "--quiet",
+  "--no-prompt",
+  "--no-remote",
+  "--cached-only",
+  "--frozen",
+  `--config=${fileURLToPath(CONFIG)}`,
+]);
+
 /** `sandbox` when pdf and docx parsing runs in a child, `in-process` where it cannot. */
 export function extractionMode(): "sandbox" | "in-process" {
   if (isDenoDeploy({ DENO_DEPLOY: envOrUndefined("DENO_DEPLOY") })) return "in-process";
@@ -96,14 +111,7 @@ async function runChild(
   const stdout = new OutputBuffer(MAX_EXTRACTED_BYTES, 0);
   const stderr = new OutputBuffer(0, 64 * 1024);
   const run = await runDenoChild(command, {
-    flags: [
-      "--quiet",
-      "--no-prompt",
-      "--no-remote",
-      "--cached-only",
-      "--frozen",
-      `--config=${fileURLToPath(CONFIG)}`,
-    ],
+    flags: EXTRACT_CHILD_FLAGS,
     script: CHILD,
     args: [extension, String((limits.memoryMb + EXTRACT_BASELINE_MB) * 1024 * 1024), nonce],
     env: childEnv(),

@@ -36,7 +36,7 @@ export type ChildStop = "timeout" | "memory_limit" | "aborted";
 /** One child run. */
 export interface DenoChildOptions {
   /** `deno run` flags: permissions, `--no-remote` and the like. */
-  flags: string[];
+  flags: readonly string[];
   /** The child's main module; a local file. */
   script: URL;
   /** Arguments after the script (`Deno.args` in the child). */

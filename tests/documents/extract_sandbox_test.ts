@@ -1,11 +1,12 @@
 /**
  * pdf and docx text extraction runs in a sandboxed child with a time and a
- * memory limit. A PDF flate bomb (400 MB of content inflated from 400 KB,
- * which parsed with no limit takes about 900 MB resident and 11 s here) is stopped at the
- * memory limit; a tiny time limit stops any parse; either way the document
- * ends FAILED with the reason, no chunk is stored, no retry is wasted, the
- * server's own memory stays put and its next upload succeeds. Ordinary
- * files, and files the parser rejects, behave as they did in-process.
+ * memory limit, and no permission. A PDF flate bomb (400 MB of content
+ * inflated from 400 KB, which parsed with no limit took about 900 MB
+ * resident and 11 s here) is stopped at the memory limit; a tiny time limit
+ * stops any parse; either way the document ends FAILED with the reason, no
+ * chunk is stored, no retry is wasted, the server's own memory stays put and
+ * its next upload succeeds. Ordinary files, and files the parser rejects,
+ * behave as they did in-process.
  */
 import assert from "node:assert/strict";
 import { Zlib } from "fflate";
@@ -13,10 +14,14 @@ import { startTestApp } from "../support/app.ts";
 import { fileOf, makeDocx, makePdf } from "./fixtures.ts";
 import { countRows, settled } from "./support.ts";
 import {
+  EXTRACT_CHILD_FLAGS,
   extractInSandbox,
   extractionMode,
   ExtractionRefusedError,
 } from "../../src/documents/extract_sandbox.ts";
+import { runDenoChild } from "../../src/sandbox/deno_child.ts";
+import { denoCommand } from "../../src/sandbox/deno_command.ts";
+import { OutputBuffer } from "../../src/sandbox/output_buffer.ts";
 import type { Viewer } from "../../src/auth/mod.ts";
 
 const owner: Viewer = { id: "sandbox-owner", roles: ["user"], anonymous: false };
@@ -164,4 +169,34 @@ Deno.test("a parse that outlasts DOCUMENT_EXTRACT_TIMEOUT_MS is stopped: FAILED 
   } finally {
     await app.close();
   }
+});
+
+Deno.test("the extraction child's flags grant nothing: no files, environment, sockets or processes", async () => {
+  const stdout = new OutputBuffer(4096, 0);
+  const stderr = new OutputBuffer(4096, 0);
+  const run = await runDenoChild(denoCommand()!, {
+    flags: EXTRACT_CHILD_FLAGS,
+    script: new URL("./permission_probe.ts", import.meta.url),
+    // What the server passes: where Deno's cache is, nothing else.
+    env: Object.fromEntries(
+      ["HOME", "DENO_DIR", "XDG_CACHE_HOME"].flatMap((name) => {
+        const value = Deno.env.get(name);
+        return value === undefined ? [] : [[name, value]];
+      }),
+    ),
+    stdin: new Uint8Array(),
+    timeoutMs: 30_000,
+    heapMb: 64,
+    stdout,
+    stderr,
+  });
+  const report = new TextDecoder().decode(stdout.head()).trim().split("\n");
+  assert.ok(run.status.success, new TextDecoder().decode(stderr.head()));
+  assert.deepEqual(report, [
+    "read a file: refused",
+    "write a file: refused",
+    "read the environment: refused",
+    "open a socket: refused",
+    "start a process: refused",
+  ]);
 });

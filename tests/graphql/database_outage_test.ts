@@ -112,6 +112,21 @@ Deno.test({
       assert.equal(check?.status, "error");
       assert.equal(check?.errorClass, "refused", down.text);
       assert.doesNotMatch(down.text, leaks);
+      // The health query needs no database, and names the class too.
+      const health = await ask(
+        "{ health { ready dependencies { name status errorClass error } } }",
+      );
+      assert.equal(health.status, 200, health.text);
+      const reported = health.body.data?.health as {
+        ready: boolean;
+        dependencies: { name: string; status: string; errorClass: string | null }[];
+      };
+      assert.equal(reported.ready, false);
+      assert.deepEqual(
+        reported.dependencies.find((d) => d.name === "database")?.errorClass,
+        "REFUSED",
+      );
+      assert.doesNotMatch(health.text, leaks);
       const warned = app.logs.filter((l) => l.message === "dependency not ready");
       assert.equal(warned.length, 1, "the full error is logged once");
       assert.match(JSON.stringify(warned[0]?.exception), /ECONNREFUSED/);
