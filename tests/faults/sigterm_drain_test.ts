@@ -41,8 +41,12 @@ const STREAMS = 100;
 const TOKEN_DELAY_MS = 100;
 /** Tokens of a short reply: it ends within the shutdown deadline. */
 const SHORT = 30;
-/** Tokens of a long reply: it cannot. */
-const LONG = 150;
+/**
+ * Tokens of a long reply: it cannot (60 s of tokens, so even a loaded machine
+ * that takes long to open all the streams sends SIGTERM before one ends; only
+ * the tokens before the signal are streamed, so the length costs no time).
+ */
+const LONG = 600;
 /** Tokens of the replies a restarted run gets. */
 const RESUMED = 20;
 const SHUTDOWN_TIMEOUT_SECONDS = 4;

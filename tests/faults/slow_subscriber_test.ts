@@ -23,6 +23,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import { startMockOpenAI } from "../support/mock_openai.ts";
 import { startServer } from "../support/server_process.ts";
+import { residentKib } from "../support/process_stats.ts";
 import { createThrowawayDatabase, localPostgres } from "../support/local_postgres.ts";
 import {
   chunkedEnded,
@@ -60,10 +61,9 @@ const STALLED_QUERY = `subscription($runId: ID!, $after: Int) {
     __typename sequence ... on TokenEvent { text } ... on RunStatusEvent { status }
     ${Array.from({ length: PADDING }, (_, i) => `p${i}: id`).join(" ")} } }`;
 
-/** RSS of a process, from /proc. */
+/** RSS of a process in bytes. */
 async function rssBytes(pid: number): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  return await residentKib(pid) * 1024;
 }
 
 /** The counter's value for `limit` on /metrics. */
