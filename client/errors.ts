@@ -105,10 +105,11 @@ export class RateLimitedError extends GraphmindError {
 }
 
 /**
- * `UNAVAILABLE`: the API cannot reach its database right now (HTTP 503).
- * The same request may succeed after `retryAfter` seconds; reads are safe
- * to repeat, mutations when repeating them is. Streams and polls of this
- * client retry it on their own.
+ * `UNAVAILABLE`: the API cannot reach its database right now (HTTP 503), or
+ * the server is shutting down (a run stream it ended then carries
+ * `extensions.resumeAfter`). The same request may succeed after
+ * `retryAfter` seconds; reads are safe to repeat, mutations when repeating
+ * them is. Streams and polls of this client retry it on their own.
  */
 export class UnavailableError extends GraphmindError {
   /** Seconds to wait, from `extensions.retryAfter` or the `Retry-After` header; 5 when neither says. */

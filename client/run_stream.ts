@@ -1,7 +1,9 @@
 /**
  * A run's events as one async iterable that survives dropped connections:
- * it subscribes to `runEvents(runId, after)` and, when the connection drops
- * (or the stream ends before the run's final status), subscribes again with
+ * it subscribes to `runEvents(runId, after)` and, when the connection drops,
+ * the server ends the stream naming `resumeAfter` (it is shutting down, or
+ * this client read too slowly), or the stream ends before the run's final
+ * status, subscribes again with
  * `after` = the last sequence it yielded, waiting a bounded, growing delay
  * between attempts. Events at or below that sequence are skipped, so the
  * caller sees each event once, in order. An `UNAVAILABLE` answer (the API's
@@ -67,7 +69,11 @@ export async function* resumableRunEvents(
       }
       cause = new TransportDrop("The stream ended before the run's final status.");
     } catch (error) {
-      if (error instanceof GraphmindError && !isRetryable(error)) throw error;
+      // An outage, or the server ended the stream naming where to resume
+      // (it is shutting down, or this client read too slowly): resume.
+      const resumable = isRetryable(error) ||
+        (error instanceof GraphmindError && typeof error.extensions.resumeAfter === "number");
+      if (error instanceof GraphmindError && !resumable) throw error;
       cause = error;
     } finally {
       subscription.close();

@@ -64,8 +64,12 @@ export interface App {
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
   settle(): Promise<void>;
-  /** Cuts long-lived connections that outlived the shutdown deadline. */
-  disconnect(): void;
+  /**
+   * Ends the streams that outlived the shutdown deadline, each with a final
+   * UNAVAILABLE error naming the sequence to resume after, then closes the
+   * WebSockets (1001, with the same hint in the reason).
+   */
+  disconnect(): Promise<void>;
   /** Stops runs, then closes the memory jobs, cache, pool and embedded Postgres, in that order. */
   close(): Promise<void>;
 }
@@ -202,6 +206,7 @@ async function assemble(
   // Every kind is registered: claim. Closed before the services its jobs use.
   await jobs.start();
   closers.push(() => jobs.close());
+  const agentMetrics = createAgentMetrics(metrics.registry);
   const runs = createRunService({
     sql: database.sql,
     asyncCommitSql: database.asyncCommitSql,
@@ -210,7 +215,7 @@ async function assemble(
     threads,
     checkpointer,
     notifier,
-    metrics: createAgentMetrics(metrics.registry),
+    metrics: agentMetrics,
     logger: logger.child({ logger: "graphmind.runs" }),
     soleInstance: database.mode === "embedded",
     ...(runMemory === undefined ? {} : { hooks: runMemory }),
@@ -232,6 +237,8 @@ async function assemble(
   const websocket = createWebSocketTransport(yoga, logger, {
     maxMessageBytes: config.graphql.maxRequestBytes,
     maxSocketsPerClient: config.graphql.maxSocketsPerClient,
+    bufferLimitBytes: config.graphql.subscriptionBufferBytes,
+    onSlowSubscriber: () => agentMetrics.slowSubscribers.inc({ limit: "buffer_bytes" }),
   });
   closers.push(() => websocket.closeAll());
   closers.push(startSystemGauges(metrics));
@@ -278,7 +285,11 @@ async function assemble(
       health.drain();
     },
     settle: () => websocket.settled(),
-    disconnect() {
+    async disconnect() {
+      await runs.endStreams();
+      // The closing errors reach graphql-ws through promise callbacks only:
+      // one macrotask later they are queued on their sockets, ahead of the close.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       websocket.closeAll();
     },
     close: closeAll,

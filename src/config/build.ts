@@ -128,6 +128,8 @@ export function build(raw: RawEnv, environment: Environment): Config {
       // The web console at /console: like GraphiQL, opt-in in production.
       console: raw.CONSOLE_ENABLED ?? environment !== "production",
       maxSocketsPerClient: raw.WS_MAX_CONNECTIONS_PER_IP ?? 100,
+      subscriptionBufferBytes: raw.SUBSCRIPTION_BUFFER_LIMIT_BYTES ?? 1_048_576,
+      subscriptionLagEvents: raw.SUBSCRIPTION_LAG_LIMIT_EVENTS ?? 5000,
     },
     input: {
       maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,

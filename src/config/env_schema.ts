@@ -137,6 +137,8 @@ export const envSchema = z.object({
   GRAPHIQL: bool.optional(),
   CONSOLE_ENABLED: bool.optional(),
   WS_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).optional(),
+  SUBSCRIPTION_BUFFER_LIMIT_BYTES: int(4096, 1_073_741_824).optional(),
+  SUBSCRIPTION_LAG_LIMIT_EVENTS: int(16, 100_000_000).optional(),
   MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
   MAX_JSON_BYTES: int(2, 100_000_000).optional(),
   MAX_JSON_DEPTH: int(1, 1000).optional(),

@@ -124,6 +124,10 @@ export interface Config {
     console: boolean;
     /** Open WebSockets one client address may hold. */
     maxSocketsPerClient: number;
+    /** Bytes a WebSocket may hold unsent for its client before it is closed as too slow. */
+    subscriptionBufferBytes: number;
+    /** Live events a subscription may fall behind its run before it is ended as too slow. */
+    subscriptionLagEvents: number;
   };
   /** Bounds on what clients may send inside GraphQL inputs. */
   input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };

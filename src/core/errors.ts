@@ -133,13 +133,21 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  * now: worth retrying after `retryAfter` seconds (a query that never
  * reached the database did nothing; one whose connection was lost during
  * its commit cannot tell). Over HTTP the response is 503 with a `Retry-After` header, so
- * clients and load balancers can tell an outage from a bug (`INTERNAL`).
+ * clients and load balancers can tell an outage from a bug (`INTERNAL`). A
+ * stream the server ended (it is shutting down) also carries
+ * `extensions.resumeAfter`, the last sequence it delivered.
  */
 export class UnavailableError extends AppError {
   /** Seconds until the client should try again. */
   readonly retryAfter: number;
   constructor(
-    options: { retryAfter?: number; message?: string; cause?: unknown } = {},
+    options: {
+      retryAfter?: number;
+      message?: string;
+      cause?: unknown;
+      /** More details, e.g. `resumeAfter` on a stream the server ended. */
+      extensions?: Record<string, unknown>;
+    } = {},
   ) {
     const retryAfter = options.retryAfter ?? UNAVAILABLE_RETRY_AFTER_SECONDS;
     super(
@@ -148,6 +156,7 @@ export class UnavailableError extends AppError {
         `The service cannot reach its database right now; retry after ${retryAfter} s.`,
       {
         extensions: {
+          ...options.extensions,
           retryAfter,
           http: { status: 503, headers: { "retry-after": String(retryAfter) } },
         },
