@@ -18,7 +18,8 @@ import { startMockOpenAI } from "../tests/support/mock_openai.ts";
 import { createThrowawayDatabase, localPostgres } from "../tests/support/local_postgres.ts";
 import { fileOf, makeDocx, makePdf, prose, PROSE_WORDS } from "../tests/documents/fixtures.ts";
 import { serve, settled, uploadOver } from "../tests/documents/support.ts";
-import { extractText } from "../src/documents/extract.ts";
+import { extractLimits, extractText } from "../src/documents/extract.ts";
+import { loadConfig } from "../src/config.ts";
 import type { DocumentExtension } from "../src/config/document_types.ts";
 
 /** One row of the table. */
@@ -42,9 +43,12 @@ function pdfPages(pages: number): string[] {
   });
 }
 
+/** The default extraction limits: pdf and docx parse in the sandboxed child, as the server does. */
+const LIMITS = extractLimits(loadConfig({}));
+
 async function parseMs(name: string, extension: DocumentExtension, bytes: Uint8Array) {
   const start = performance.now();
-  await extractText(name, extension, bytes);
+  await extractText(name, extension, bytes, LIMITS);
   return Math.round(performance.now() - start);
 }
 

@@ -4,7 +4,8 @@
  * proxy (its port then refuses connections, and open ones are cut) makes the
  * database unreachable. While it is, `threads` and `createThread` answer
  * `UNAVAILABLE` with `retryAfter`, HTTP 503 and `Retry-After`, and
- * `/health/ready` is 503 naming the class `refused` with no driver text.
+ * `/health/ready` is 503 naming the class `refused` with no driver text
+ * (or `timeout`, when a loaded machine keeps the probe past its 2 s).
  * The client kit throws `UnavailableError` with `retryAfter`, and a run's
  * stream waits the outage out. A new proxy on the same port brings the
  * database back, and the next request succeeds with no restart.
@@ -110,7 +111,7 @@ Deno.test({
       assert.equal(down.status, 503, down.text);
       const check = down.body.checks.find((c) => c.name === "database");
       assert.equal(check?.status, "error");
-      assert.equal(check?.errorClass, "refused", down.text);
+      assert.ok(["refused", "timeout"].includes(check?.errorClass ?? ""), down.text);
       assert.doesNotMatch(down.text, leaks);
       // The health query needs no database, and names the class too.
       const health = await ask(
@@ -122,14 +123,13 @@ Deno.test({
         dependencies: { name: string; status: string; errorClass: string | null }[];
       };
       assert.equal(reported.ready, false);
-      assert.deepEqual(
-        reported.dependencies.find((d) => d.name === "database")?.errorClass,
-        "REFUSED",
-      );
+      const failure = reported.dependencies.find((d) => d.name === "database")?.errorClass;
+      assert.ok(failure === "REFUSED" || failure === "TIMEOUT", health.text);
       assert.doesNotMatch(health.text, leaks);
       const warned = app.logs.filter((l) => l.message === "dependency not ready");
-      assert.equal(warned.length, 1, "the full error is logged once");
-      assert.match(JSON.stringify(warned[0]?.exception), /ECONNREFUSED/);
+      // Once per class the check fails with, not once per probe.
+      assert.ok(warned.length >= 1 && warned.length <= 2, JSON.stringify(warned));
+      assert.match(JSON.stringify(warned), /ECONNREFUSED|no answer within/, "the full error");
       assert.ok(
         app.logs.some((l) =>
           l.message === "database unreachable during a GraphQL operation" && l.level === "WARNING"
