@@ -12,8 +12,6 @@
  */
 import { BadUserInputError } from "../core/errors.ts";
 import type { DocumentExtension } from "../config/document_types.ts";
-import { pdfText } from "./pdf_text.ts";
-import { docxText } from "./docx_text.ts";
 
 /** Extracts and normalises the text of a file whose type was already checked. */
 export async function extractText(
@@ -43,12 +41,14 @@ export async function extractText(
   return text;
 }
 
-function parse(extension: DocumentExtension, bytes: Uint8Array): Promise<string> | string {
+// The parsers (unpdf, mammoth) load on the first pdf or docx, not at
+// start-up: a server that never ingests one does not keep them in memory.
+async function parse(extension: DocumentExtension, bytes: Uint8Array): Promise<string> {
   switch (extension) {
     case "pdf":
-      return pdfText(bytes);
+      return await (await import("./pdf_text.ts")).pdfText(bytes);
     case "docx":
-      return docxText(bytes);
+      return await (await import("./docx_text.ts")).docxText(bytes);
     case "txt":
     case "md":
       // The BOM is an encoding mark, not text.
