@@ -75,6 +75,11 @@ interface Sample {
   minute: number;
   activeStreams: number;
   serverRssMiB: number;
+  /** V8's heap in use and reserved, from the server's own /metrics (prom-client's defaults). */
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  /** Memory outside the heap that V8 knows of (ArrayBuffers, WASM). */
+  externalMiB: number;
   serverFds: number;
   runsCompleted: number;
   tokensPerSecond: number;
@@ -133,6 +138,7 @@ async function soak(
     minute: 0,
     activeStreams: 0,
     serverRssMiB: await rssMiB(pid),
+    ...await heapMiB(base),
     serverFds: await openFds(pid),
     runsCompleted: 0,
     tokensPerSecond: 0,
@@ -151,6 +157,7 @@ async function soak(
       minute: round((at - started) / 60_000),
       activeStreams: active,
       serverRssMiB: await rssMiB(pid),
+      ...await heapMiB(base),
       serverFds: await openFds(pid),
       runsCompleted: done.runs,
       tokensPerSecond: Math.round(done.received / ((at - lastSampleAt) / 1000)),
@@ -230,6 +237,24 @@ function report(
 
 async function rssMiB(pid: number): Promise<number> {
   return Math.round(await serverRss(pid) / 1024);
+}
+
+/** The server's V8 heap figures, read from its `/metrics`; NaN when absent. */
+async function heapMiB(
+  base: string,
+): Promise<{ heapUsedMiB: number; heapTotalMiB: number; externalMiB: number }> {
+  const text = await fetch(`http://${base.replace(/\/graphql$/, "")}/metrics`)
+    .then((response) => response.text())
+    .catch(() => "");
+  const value = (name: string) => {
+    const match = new RegExp(`^${name} ([0-9.e+]+)$`, "m").exec(text);
+    return match ? Math.round(Number(match[1]) / 1048576) : NaN;
+  };
+  return {
+    heapUsedMiB: value("nodejs_heap_size_used_bytes"),
+    heapTotalMiB: value("nodejs_heap_size_total_bytes"),
+    externalMiB: value("nodejs_external_memory_bytes"),
+  };
 }
 
 /** Open file descriptors of `pid`, from `ls /proc/<pid>/fd` (Deno reads /proc only with --allow-all). */

@@ -96,6 +96,10 @@ function transportError(error: unknown): string {
     return `closed ${(error as CloseEvent).code}`;
   }
   if (error instanceof Error) return `${error.name}: ${error.message.slice(0, 60)}`;
+  // A WebSocket that fails to connect or breaks rejects with its `error` event.
+  if (error instanceof Event) {
+    return `${error.type} event${error instanceof ErrorEvent ? `: ${error.message}` : ""}`;
+  }
   return `transport ${String(error).slice(0, 60)}`;
 }
 
