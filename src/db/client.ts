@@ -13,7 +13,7 @@ import postgres, { type Sql } from "postgres";
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import type { EmbeddedPostgres } from "./embedded.ts";
 import { instrumentSql } from "./instrument.ts";
 
 /** An open database. */
@@ -50,7 +50,7 @@ export async function openDatabase(
   deps: DatabaseDeps,
 ): Promise<Database> {
   const embedded = config.url === undefined
-    ? await startEmbeddedPostgres(config.embeddedDataDir)
+    ? await startEmbedded(config.embeddedDataDir)
     : undefined;
   const url = embedded?.url ?? config.url as string;
   // A unique application_name lets the connection gauge count this pool's
@@ -133,6 +133,15 @@ export async function openDatabase(
       await embedded?.close();
     },
   };
+}
+
+/**
+ * PGlite and its socket server load only when the database is embedded: a
+ * replica on a Postgres server never keeps them in memory.
+ */
+async function startEmbedded(dataDir: string): Promise<EmbeddedPostgres> {
+  const { startEmbeddedPostgres } = await import("./embedded.ts");
+  return await startEmbeddedPostgres(dataDir);
 }
 
 /** `postgres host:port/db`, never the password. */
