@@ -4,8 +4,8 @@
  * PostgreSQL, the mock OpenAI server pacing tokens, and `--streams`
  * concurrent chat streams from real graphql-sse and graphql-ws clients
  * (half each, one connection per stream), each finished stream replaced by
- * a new one, for `--minutes`. Then no new stream starts, and the ones in
- * flight finish.
+ * a new one, for `--minutes`. Then no new stream starts and the ones in
+ * flight finish; a last sample is taken 15 s later, idle.
  *
  * It reports, every minute: the server's resident set (VmRSS) and open file
  * descriptors (/proc/<pid>/fd), runs completed, tokens/s, transit p50/p99
@@ -38,6 +38,9 @@ export interface SoakOptions {
   rampSeconds: number;
   sampleSeconds: number;
 }
+
+/** The pause after the last stream before the final sample. */
+const SETTLE_MS = 15_000;
 
 const DEFAULTS: SoakOptions = {
   minutes: 10,
@@ -188,6 +191,9 @@ async function soak(
   await Promise.all(Array.from({ length: options.streams }, (_, i) => slot(i)));
   clearInterval(sampler);
   await sample();
+  // Then idle for a while: descriptors still open now are kept, not closing.
+  await delay(SETTLE_MS);
+  await sample();
   const elapsedS = (performance.now() - started) / 1000;
   return report(samples, total, options, elapsedS);
 }
@@ -200,7 +206,7 @@ function report(
 ): Record<string, object[]> {
   // Flat: every later minute within 10% of the first full minute's resident set.
   const reference = samples.find((s) => s.minute >= 1)?.serverRssMiB ?? NaN;
-  const later = samples.filter((s) => s.minute > 1.01);
+  const later = samples.filter((s) => s.minute > 1.01 && s.minute <= options.minutes + 0.01);
   const drift = Math.max(0, ...later.map((s) => Math.abs(s.serverRssMiB / reference - 1)));
   const rss = samples.slice(1).map((s) => s.serverRssMiB);
   return {
@@ -224,7 +230,7 @@ function report(
           : `${drift <= 0.1 ? "yes" : "NO"} (max drift ${round(drift * 100)}%)`,
       },
       {
-        figure: "server fds first / max / last",
+        figure: "server fds first / max / idle after",
         value: `${samples[0]!.serverFds} / ${Math.max(...samples.map((s) => s.serverFds))} / ${
           samples.at(-1)!.serverFds
         }`,
