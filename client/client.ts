@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import { ConflictError } from "./errors.ts";
+import { ConflictError, isRetryable } from "./errors.ts";
 import * as ops from "./generated.ts";
 import type {
   CancelAction,
@@ -223,6 +223,7 @@ export function createClient(options: ClientOptions): GraphmindClient {
   async function* watchProject(signal?: AbortSignal): AsyncGenerator<ProjectStatusFieldsFragment> {
     let failures = 0;
     while (!signal?.aborted) {
+      let wait = 0;
       const subscription = transport.subscribe(ops.ProjectStatusChangedDocument, { initial: true });
       const stop = () => subscription.close();
       signal?.addEventListener("abort", stop, { once: true });
@@ -233,14 +234,17 @@ export function createClient(options: ClientOptions): GraphmindClient {
         }
         if (signal?.aborted) return;
       } catch (error) {
-        if (!(error instanceof TransportDrop) || ++failures > (options.retry?.attempts ?? 8)) {
-          throw error;
-        }
+        // A dropped connection and an outage (UNAVAILABLE) are retried; other errors end it.
+        const retryable = error instanceof TransportDrop || isRetryable(error);
+        if (!retryable || ++failures > (options.retry?.attempts ?? 8)) throw error;
+        wait = isRetryable(error) ? error.retryAfter * 1000 : 0;
       } finally {
         signal?.removeEventListener("abort", stop);
         subscription.close();
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 100 * 2 ** failures)));
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(wait, Math.min(5000, 100 * 2 ** failures)))
+      );
     }
   }
 

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { BadUserInputError, GraphmindError } from "./errors.ts";
+import { BadUserInputError, GraphmindError, isRetryable } from "./errors.ts";
 import { DocumentDocument, type DocumentFieldsFragment } from "./generated.ts";
 import type { Transport, TypedDocument } from "./transport.ts";
 
@@ -64,7 +64,10 @@ export async function followDocument(
         options.onStatus?.(update);
         return update;
       }
-      throw error;
+      // An outage (UNAVAILABLE) ends no poll: wait what the server asked, then ask again.
+      if (!isRetryable(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, error.retryAfter * 1000));
+      continue;
     }
     if (status === "READY") {
       // The upload's answer predates ingestion (chunk count, characters): read it again.

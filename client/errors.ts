@@ -9,6 +9,7 @@
  * } catch (error) {
  *   if (error instanceof NotFoundError) console.log("no such thread");
  *   else if (error instanceof RateLimitedError) console.log(`wait ${error.retryAfter} s`);
+ *   else if (error instanceof UnavailableError) console.log(`outage; retry in ${error.retryAfter} s`);
  *   else throw error;
  * }
  * ```
@@ -23,6 +24,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "RATE_LIMITED"
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 /** A GraphQL error as it arrives in a response's `errors`. */
@@ -98,14 +100,44 @@ export class RateLimitedError extends GraphmindError {
   constructor(errors: readonly GraphQLErrorShape[], retryAfterHeader?: string | null) {
     super(errors);
     this.name = "RateLimitedError";
-    const fromExtensions = Number(this.extensions.retryAfter);
-    const fromHeader = Number(retryAfterHeader);
-    this.retryAfter = Number.isFinite(fromExtensions) && fromExtensions > 0
-      ? fromExtensions
-      : Number.isFinite(fromHeader) && fromHeader > 0
-      ? fromHeader
-      : 1;
+    this.retryAfter = retryAfterOf(this.extensions, retryAfterHeader, 1);
   }
+}
+
+/**
+ * `UNAVAILABLE`: the API cannot reach its database right now (HTTP 503), or
+ * the server is shutting down (a run stream it ended then carries
+ * `extensions.resumeAfter`). The same request may succeed after
+ * `retryAfter` seconds; reads are safe to repeat, mutations when repeating
+ * them is. Streams and polls of this client retry it on their own.
+ */
+export class UnavailableError extends GraphmindError {
+  /** Seconds to wait, from `extensions.retryAfter` or the `Retry-After` header; 5 when neither says. */
+  readonly retryAfter: number;
+  constructor(errors: readonly GraphQLErrorShape[], retryAfterHeader?: string | null) {
+    super(errors);
+    this.name = "UnavailableError";
+    this.retryAfter = retryAfterOf(this.extensions, retryAfterHeader, 5);
+  }
+}
+
+/** True for an error worth retrying as it is, after its `retryAfter`: an outage. */
+export function isRetryable(error: unknown): error is UnavailableError {
+  return error instanceof UnavailableError;
+}
+
+function retryAfterOf(
+  extensions: Record<string, unknown>,
+  header: string | null | undefined,
+  fallback: number,
+): number {
+  const fromExtensions = Number(extensions.retryAfter);
+  const fromHeader = Number(header);
+  return Number.isFinite(fromExtensions) && fromExtensions > 0
+    ? fromExtensions
+    : Number.isFinite(fromHeader) && fromHeader > 0
+    ? fromHeader
+    : fallback;
 }
 
 /** `INTERNAL`, or a code this client does not know. */
@@ -150,6 +182,8 @@ export function errorFromGraphQL(
       return new ConflictError(errors);
     case "RATE_LIMITED":
       return new RateLimitedError(errors, retryAfterHeader);
+    case "UNAVAILABLE":
+      return new UnavailableError(errors, retryAfterHeader);
     default:
       return new InternalError(errors);
   }

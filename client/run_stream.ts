@@ -1,14 +1,18 @@
 /**
  * A run's events as one async iterable that survives dropped connections:
- * it subscribes to `runEvents(runId, after)` and, when the connection drops
- * (or the stream ends before the run's final status), subscribes again with
+ * it subscribes to `runEvents(runId, after)` and, when the connection drops,
+ * the server ends the stream naming `resumeAfter` (it is shutting down, or
+ * this client read too slowly), or the stream ends before the run's final
+ * status, subscribes again with
  * `after` = the last sequence it yielded, waiting a bounded, growing delay
  * between attempts. Events at or below that sequence are skipped, so the
- * caller sees each event once, in order.
+ * caller sees each event once, in order. An `UNAVAILABLE` answer (the API's
+ * database is down) is retried the same way, waiting at least its
+ * `retryAfter`; every other API error ends the stream.
  *
  * @module
  */
-import { ConnectionError, GraphmindError } from "./errors.ts";
+import { ConnectionError, GraphmindError, isRetryable } from "./errors.ts";
 import { type RunEventFieldsFragment, RunEventsDocument, type RunStatus } from "./generated.ts";
 import { type Transport, TransportDrop } from "./transport.ts";
 
@@ -65,7 +69,11 @@ export async function* resumableRunEvents(
       }
       cause = new TransportDrop("The stream ended before the run's final status.");
     } catch (error) {
-      if (error instanceof GraphmindError) throw error;
+      // An outage, or the server ended the stream naming where to resume
+      // (it is shutting down, or this client read too slowly): resume.
+      const resumable = isRetryable(error) ||
+        (error instanceof GraphmindError && typeof error.extensions.resumeAfter === "number");
+      if (error instanceof GraphmindError && !resumable) throw error;
       cause = error;
     } finally {
       subscription.close();
@@ -79,7 +87,7 @@ export async function* resumableRunEvents(
       );
     }
     options.onReconnect?.(failures, cause);
-    await sleep(backoffMs(failures, options.retry));
+    await sleep(retryDelayMs(failures, cause, options.retry));
   }
 }
 
@@ -89,6 +97,12 @@ export function backoffMs(attempt: number, retry: RetryOptions = {}): number {
   const max = retry.maxDelayMs ?? 5000;
   const base = Math.min(max, initial * 2 ** (attempt - 1));
   return Math.round(base * (0.75 + Math.random() * 0.25));
+}
+
+/** The backoff, or the server's `retryAfter` when it asked for longer. */
+export function retryDelayMs(attempt: number, cause: unknown, retry: RetryOptions = {}): number {
+  const backoff = backoffMs(attempt, retry);
+  return isRetryable(cause) ? Math.max(backoff, cause.retryAfter * 1000) : backoff;
 }
 
 function sleep(ms: number): Promise<void> {

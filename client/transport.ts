@@ -228,6 +228,8 @@ async function parseResponse<R>(response: Response): Promise<R> {
     const message = body?.error ?? `HTTP ${response.status}: ${text.slice(0, 200)}`;
     const code = response.status === 429
       ? "RATE_LIMITED"
+      : response.status === 503
+      ? "UNAVAILABLE"
       : response.status === 401
       ? "UNAUTHENTICATED"
       : response.status === 403
@@ -295,11 +297,25 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 /**
  * What a subscription's `error` means: the API's errors (a list, as
  * graphql-ws and graphql-sse deliver them) become typed errors; a socket
- * closed with a 44xx code is the server refusing (not retried); anything
- * else (a close event, a network error) is a drop.
+ * closed with a 44xx code is the server refusing (not retried); an SSE
+ * answer of 503 is `UNAVAILABLE`; anything else (a close event, a network
+ * error) is a drop.
  */
 function classify(error: unknown): GraphmindError | TransportDrop {
   if (isGraphQLErrorList(error)) return errorFromGraphQL(error);
+  // graphql-sse rejects a non-2xx answer with the Response and leaves its body
+  // unread; a 503 (the API's database is down, or a balancer with no replica)
+  // is an outage to wait out for its Retry-After, not a drop to retry at once.
+  const response = (error as { response?: unknown } | null)?.response;
+  if (response instanceof Response && response.status === 503) {
+    return errorFromGraphQL(
+      [{
+        message: "The API is unavailable (HTTP 503); retry after its Retry-After.",
+        extensions: { code: "UNAVAILABLE" },
+      }],
+      response.headers.get("retry-after"),
+    );
+  }
   if (typeof error === "object" && error !== null && "code" in error && "reason" in error) {
     const { code, reason } = error as { code: number; reason: string };
     if (code >= 4400 && code < 4500 && code !== 4408 && code !== 4499) {

@@ -44,6 +44,7 @@ import {
   createDocumentMetrics,
   createDocumentService,
   type DocumentService,
+  extractionMode,
 } from "./documents/mod.ts";
 
 /** A running app: its handler and everything a shutdown must close. */
@@ -64,8 +65,12 @@ export interface App {
   drain(): void;
   /** Resolves once every long-lived connection (WebSocket) has ended. */
   settle(): Promise<void>;
-  /** Cuts long-lived connections that outlived the shutdown deadline. */
-  disconnect(): void;
+  /**
+   * Ends the streams that outlived the shutdown deadline, each with a final
+   * UNAVAILABLE error naming the sequence to resume after, then closes the
+   * WebSockets (1001, with the same hint in the reason).
+   */
+  disconnect(): Promise<void>;
   /** Stops runs, then closes the memory jobs, cache, pool and embedded Postgres, in that order. */
   close(): Promise<void>;
 }
@@ -165,6 +170,7 @@ async function assemble(
       createLlmProbe(config.llm),
     ],
     onReport: createReadinessGauge(metrics.registry),
+    logger: logger.child({ logger: "graphmind.health" }),
   });
 
   // Synchronous commit stays on: a checkpoint is written once per super-step
@@ -201,6 +207,7 @@ async function assemble(
   // Every kind is registered: claim. Closed before the services its jobs use.
   await jobs.start();
   closers.push(() => jobs.close());
+  const agentMetrics = createAgentMetrics(metrics.registry);
   const runs = createRunService({
     sql: database.sql,
     asyncCommitSql: database.asyncCommitSql,
@@ -209,7 +216,7 @@ async function assemble(
     threads,
     checkpointer,
     notifier,
-    metrics: createAgentMetrics(metrics.registry),
+    metrics: agentMetrics,
     logger: logger.child({ logger: "graphmind.runs" }),
     soleInstance: database.mode === "embedded",
     ...(runMemory === undefined ? {} : { hooks: runMemory }),
@@ -231,6 +238,8 @@ async function assemble(
   const websocket = createWebSocketTransport(yoga, logger, {
     maxMessageBytes: config.graphql.maxRequestBytes,
     maxSocketsPerClient: config.graphql.maxSocketsPerClient,
+    bufferLimitBytes: config.graphql.subscriptionBufferBytes,
+    onSlowSubscriber: () => agentMetrics.slowSubscribers.inc({ limit: "buffer_bytes" }),
   });
   closers.push(() => websocket.closeAll());
   closers.push(startSystemGauges(metrics));
@@ -252,6 +261,8 @@ async function assemble(
     rate_limit: rateLimiter.backend,
     llm: config.llm.apiKey === undefined ? "offline" : "openai",
     embeddings: memory.embedder.mode,
+    // pdf and docx parsing: a sandboxed child with limits, or in-process where none can start.
+    document_extraction: extractionMode(),
     auth: config.security.jwksUrl !== undefined
       ? `jwks ${config.security.jwksUrl}`
       : config.security.secretKey !== undefined
@@ -279,7 +290,11 @@ async function assemble(
       health.drain();
     },
     settle: () => websocket.settled(),
-    disconnect() {
+    async disconnect() {
+      await runs.endStreams();
+      // The closing errors reach graphql-ws through promise callbacks only:
+      // one macrotask later they are queued on their sockets, ahead of the close.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       websocket.closeAll();
     },
     close: closeAll,

@@ -26,8 +26,13 @@ export function loadConfigOrExit(env: Record<string, string | undefined>): Confi
 export function startupLogger(config: Config): Logger {
   const logger = createLogger({ level: config.monitoring.logLevel, name: "graphmind" });
   if (config.app.environment === "development") {
+    const admin = config.security.devLocalAdmin;
     logger.warn(
-      "development profile: requests without a token act as the single local user `local`",
+      "development profile: requests without a token act as the single local user `local`, " +
+        (admin
+          ? "an admin (DEV_LOCAL_ADMIN=true)"
+          : "who is not an admin (set DEV_LOCAL_ADMIN=true to make it one)"),
+      { local_user_admin: admin },
     );
   }
   return logger;

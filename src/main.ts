@@ -70,13 +70,22 @@ interface Running {
 
 /**
  * Readiness fails first, so load balancers stop sending traffic; after the
- * drain period the server stops accepting and in-flight requests (SSE and
- * WebSocket streams included) get until the deadline to finish. Whatever is
- * left is cut, then the cache, the pool and embedded Postgres close.
+ * drain period in-flight requests (SSE and WebSocket streams included) get
+ * until the deadline to finish. Streams still open then end with
+ * UNAVAILABLE naming the sequence to resume after (their runs are handed
+ * back to the queue when the runs close), WebSockets close with 1001, and
+ * whatever is left is cut; then the runs, the cache, the pool and embedded
+ * Postgres close.
+ *
+ * Deno's `server.shutdown()` closes upgraded WebSockets at once (1001, no
+ * resume point), so it is called only once the WebSockets have ended on
+ * their own or been told where to resume.
  */
 function gracefulShutdown(running: Running): (signal: string) => Promise<void> {
   const { config, logger, app, server, abort } = running;
   let stopping = false;
+  let stopped: Promise<void> | undefined;
+  const stopServing = () => stopped ??= server.shutdown();
   return async function shutdown(signal) {
     if (stopping) return;
     stopping = true;
@@ -84,15 +93,25 @@ function gracefulShutdown(running: Running): (signal: string) => Promise<void> {
     logger.info("shutting down", { signal, deadline_ms: deadlineMs });
     app.drain();
     await sleep(config.server.shutdownDrainSeconds * 1000);
+    const deadline = sleep(deadlineMs).then(() => false);
     const finished = await Promise.race([
-      Promise.all([server.shutdown(), app.settle()]).then(() => true),
-      sleep(deadlineMs).then(() => false),
+      app.settle().then(() => Promise.race([stopServing().then(() => true), deadline])),
+      deadline,
     ]);
     if (!finished) {
-      logger.warn("in-flight requests outlived the deadline; closing them");
-      app.disconnect();
-      abort.abort();
+      logger.warn("in-flight requests outlived the deadline; telling streams where to resume");
+      await app.disconnect();
+      void stopServing();
+      // SSE streams just sent their closing error and complete on their own;
+      // only what is still open after a moment (a stalled reader) is cut.
+      // Aborting a server that already finished throws inside Deno (BadResource).
+      let ended = false;
+      server.finished.then(() => ended = true);
       await Promise.race([server.finished, sleep(1000)]);
+      if (!ended) {
+        abort.abort();
+        await Promise.race([server.finished, sleep(1000)]);
+      }
     }
     let code = 0;
     try {

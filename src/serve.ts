@@ -10,8 +10,9 @@
  * `deno serve` owns the listener, so `HOST` and `PORT` do not apply here: use
  * its `--host` and `--port`. Do not use `--parallel` with embedded Postgres:
  * every worker would build its own app, and PGlite has one session. On
- * SIGINT (Deno Deploy stops instances with it) or SIGTERM the app drains,
- * closes its pool and exits.
+ * SIGINT (Deno Deploy stops instances with it) or SIGTERM the app drains
+ * (open streams end with UNAVAILABLE and the sequence to resume after),
+ * hands its runs back, closes its pool and exits.
  *
  * @module
  */
@@ -34,6 +35,8 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   logger.info("shutting down", { signal });
   app.drain();
+  // Open streams learn where to resume before their runs are handed back.
+  await app.disconnect();
   await app.close();
   logger.info("stopped");
   Deno.exit(0);

@@ -5,7 +5,7 @@
  *
  * - config: `src/config.ts`, `src/config/`
  * - observability: `src/observability/`
- * - infrastructure: `src/db/`, `src/cache/`, `src/llm/`, `src/queue/`
+ * - infrastructure: `src/db/`, `src/cache/`, `src/llm/`, `src/queue/`, `src/sandbox/`
  * - core: `src/core/` (errors, pagination, ids, rules, the tool contract)
  * - domains: `src/auth/`, `src/threads/`, `src/runs/`, … (see DOMAINS)
  * - services: `src/services.ts`, the set of domain services resolvers reach
@@ -65,7 +65,7 @@ function layerOf(path: string): Layer {
   }
   if (folder === "config") return "config";
   if (folder === "observability") return "observability";
-  if (["db", "cache", "llm", "queue"].includes(folder)) return "infrastructure";
+  if (["db", "cache", "llm", "queue", "sandbox"].includes(folder)) return "infrastructure";
   if (folder === "core") return "core";
   if (DOMAINS.has(folder)) return "domain";
   if (folder === "graphql" || folder === "http" || folder === "console") return "edge";

@@ -4,5 +4,5 @@
  *
  * @module
  */
-export { bearerToken, LOCAL_VIEWER, resolveViewer, type Viewer } from "./viewer.ts";
+export { bearerToken, LOCAL_VIEWER, localViewer, resolveViewer, type Viewer } from "./viewer.ts";
 export { permissionsOf } from "./permissions.ts";

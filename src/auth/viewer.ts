@@ -1,7 +1,8 @@
 /**
  * Turns a request's credentials into the viewer. In the development profile
- * a request without a token acts as the single local user `local`; staging
- * and production reject it. A token that is sent is always verified, in
+ * a request without a token acts as the single local user `local` (with no
+ * role, or the admin role when `DEV_LOCAL_ADMIN=true`); staging and
+ * production reject it. A token that is sent is always verified, in
  * every profile, so a bad token never silently falls back to `local`.
  *
  * Tokens are HS256 (`ALGORITHM`) with `SECRET_KEY`, or, when `JWKS_URL` is
@@ -38,12 +39,24 @@ export interface Viewer {
   permissions?: readonly string[];
 }
 
-/** The development profile's anonymous user. */
+/** The development profile's anonymous user, with no role. */
 export const LOCAL_VIEWER: Viewer = Object.freeze({
+  id: "local",
+  roles: Object.freeze([]) as unknown as string[],
+  anonymous: true,
+});
+
+/** The same user with the admin role, when `DEV_LOCAL_ADMIN=true`. */
+export const LOCAL_ADMIN_VIEWER: Viewer = Object.freeze({
   id: "local",
   roles: Object.freeze(["admin"]) as unknown as string[],
   anonymous: true,
 });
+
+/** The tokenless user of a development server: an admin only with `DEV_LOCAL_ADMIN=true`. */
+export function localViewer(config: Config): Viewer {
+  return config.security.devLocalAdmin ? LOCAL_ADMIN_VIEWER : LOCAL_VIEWER;
+}
 
 /** Reads a bearer token from an `Authorization` value, if there is one. */
 export function bearerToken(authorization: string | null | undefined): string | undefined {
@@ -107,7 +120,7 @@ export async function resolveViewer(
   const token = bearerToken(authorization);
   if (token === undefined) {
     if (config.app.environment !== "development") throw new UnauthenticatedError();
-    if (isLocalHost(options.host)) return LOCAL_VIEWER;
+    if (isLocalHost(options.host)) return localViewer(config);
     throw new UnauthenticatedError(
       `Requests without a token act as the local user only when sent to localhost or an IP ` +
         `address, not to ${JSON.stringify(options.host)}; send a token (deno task token).`,

@@ -7,6 +7,12 @@
  * that tag. Values are stored as JSON text, so the client's automatic
  * deserialisation, which `JSON.parse`s what it reads, returns them intact.
  *
+ * Every request has a deadline (`timeoutMs`): the cache is an accelerator,
+ * and a Redis that hangs (frozen, partitioned, overloaded) must fail its
+ * callers fast so they fall back to the database, instead of holding them
+ * as long as the connection stays open (memory reads and writes hung for
+ * good behind a stopped Redis; tests/faults/redis_outage_test.ts).
+ *
  * @module
  */
 import { Redis } from "@upstash/redis";
@@ -27,12 +33,14 @@ export interface UpstashCacheOptions {
   defaultTtlSeconds: number;
   /** Prefix of every key. Default `gm:`. */
   namespace?: string;
+  /** Milliseconds before a request (retries included) gives up. Default 2000. */
+  timeoutMs?: number;
 }
 
 /** A {@linkcode Cache} on Upstash, exposing its client for features on the same database. */
 export interface UpstashCache extends Cache {
   readonly mode: "upstash";
-  /** The client, with default settings, for `@upstash/ratelimit` and the like. */
+  /** The client (with the same request deadline), for `@upstash/ratelimit` and the like. */
   readonly redis: Redis;
 }
 
@@ -59,6 +67,7 @@ export function escapeGlob(text: string): string {
  * ```
  */
 export function createUpstashCache(options: UpstashCacheOptions): UpstashCache {
+  const timeoutMs = options.timeoutMs ?? 2000;
   const namespace = options.namespace ?? "gm:";
   if (namespace === "") throw new CacheArgumentError("The cache namespace must not be empty");
   const redis = new Redis({
@@ -66,6 +75,9 @@ export function createUpstashCache(options: UpstashCacheOptions): UpstashCache {
     token: options.token,
     // Few, short retries: a health check must fail fast, not after the default ~4 s.
     retry: { retries: 2, backoff: (attempt) => 50 * 2 ** attempt },
+    // A function, so each request gets its own deadline and an abort throws
+    // (a fixed signal would make the client answer "Aborted" as a result).
+    signal: () => AbortSignal.timeout(timeoutMs),
     enableTelemetry: false,
   });
   const dataKey = (key: string) => `${namespace}c:${key}`;

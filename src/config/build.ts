@@ -80,6 +80,10 @@ export function build(raw: RawEnv, environment: Environment): Config {
       jwtIssuer: raw.JWT_ISSUER,
       jwtAudience: raw.JWT_AUDIENCE,
       trustedProxies: list(raw.TRUSTED_PROXIES ?? ""),
+      // The tokenless local user gets no admin role unless asked: whoever
+      // reaches a development server by an IP address (on a LAN, with
+      // HOST=0.0.0.0) acts as `local`, and should not administer it by default.
+      devLocalAdmin: raw.DEV_LOCAL_ADMIN ?? false,
     },
     monitoring: {
       metricsEnabled: raw.ENABLE_METRICS ?? true,
@@ -124,6 +128,8 @@ export function build(raw: RawEnv, environment: Environment): Config {
       // The web console at /console: like GraphiQL, opt-in in production.
       console: raw.CONSOLE_ENABLED ?? environment !== "production",
       maxSocketsPerClient: raw.WS_MAX_CONNECTIONS_PER_IP ?? 100,
+      subscriptionBufferBytes: raw.SUBSCRIPTION_BUFFER_LIMIT_BYTES ?? 1_048_576,
+      subscriptionLagEvents: raw.SUBSCRIPTION_LAG_LIMIT_EVENTS ?? 5000,
     },
     input: {
       maxMessageChars: raw.MAX_MESSAGE_CHARS ?? 32_000,
@@ -133,6 +139,8 @@ export function build(raw: RawEnv, environment: Environment): Config {
     documents: {
       maxFileBytes: raw.MAX_FILE_SIZE ?? 10_485_760,
       allowedExtensions: raw.ALLOWED_EXTENSIONS ?? [...DOCUMENT_EXTENSIONS],
+      extractTimeoutMs: raw.DOCUMENT_EXTRACT_TIMEOUT_MS ?? 60_000,
+      extractMemoryMb: raw.DOCUMENT_EXTRACT_MEMORY_MB ?? 256,
     },
     code: {
       timeoutSeconds: raw.CODE_TIMEOUT_SECONDS ?? 5,

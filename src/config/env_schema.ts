@@ -101,6 +101,7 @@ export const envSchema = z.object({
   JWKS_URL: url.optional(),
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).optional(),
+  DEV_LOCAL_ADMIN: bool.optional(),
   TRUSTED_PROXIES: z.string().superRefine((value, ctx) => {
     try {
       parseTrustedProxies(list(value));
@@ -136,6 +137,8 @@ export const envSchema = z.object({
   GRAPHIQL: bool.optional(),
   CONSOLE_ENABLED: bool.optional(),
   WS_MAX_CONNECTIONS_PER_IP: int(1, 1_000_000).optional(),
+  SUBSCRIPTION_BUFFER_LIMIT_BYTES: int(4096, 1_073_741_824).optional(),
+  SUBSCRIPTION_LAG_LIMIT_EVENTS: int(16, 100_000_000).optional(),
   MAX_MESSAGE_CHARS: int(1, 1_000_000).optional(),
   MAX_JSON_BYTES: int(2, 100_000_000).optional(),
   MAX_JSON_DEPTH: int(1, 1000).optional(),
@@ -148,6 +151,8 @@ export const envSchema = z.object({
     )
       .min(1, { error: "expected at least one of pdf,txt,docx,md" }),
   ).optional(),
+  DOCUMENT_EXTRACT_TIMEOUT_MS: int(100, 3_600_000).optional(),
+  DOCUMENT_EXTRACT_MEMORY_MB: int(16, 16384).optional(),
   CODE_TIMEOUT_SECONDS: int(1, 600).optional(),
   CODE_MEMORY_MB: int(16, 16384).optional(),
   CODE_MAX_OUTPUT_BYTES: int(256, 16 * 1024 * 1024).optional(),

@@ -78,6 +78,8 @@ export interface Config {
     jwksUrl: string | undefined;
     jwtIssuer: string | undefined;
     jwtAudience: string | undefined;
+    /** Development only: the tokenless `local` user has the admin role (DEV_LOCAL_ADMIN). */
+    devLocalAdmin: boolean;
     /** Peers (IPs or CIDRs) whose `X-Forwarded-For` is believed. Empty: none. */
     trustedProxies: string[];
   };
@@ -122,6 +124,10 @@ export interface Config {
     console: boolean;
     /** Open WebSockets one client address may hold. */
     maxSocketsPerClient: number;
+    /** Bytes a WebSocket may hold unsent for its client before it is closed as too slow. */
+    subscriptionBufferBytes: number;
+    /** Live events a subscription may fall behind its run before it is ended as too slow. */
+    subscriptionLagEvents: number;
   };
   /** Bounds on what clients may send inside GraphQL inputs. */
   input: { maxMessageChars: number; maxJsonBytes: number; maxJsonDepth: number };
@@ -131,6 +137,10 @@ export interface Config {
     maxFileBytes: number;
     /** The file types accepted, by extension. */
     allowedExtensions: DocumentExtension[];
+    /** Wall-clock limit of one pdf or docx text extraction (a sandboxed child), start-up included. */
+    extractTimeoutMs: number;
+    /** V8 heap limit of the extraction child, and the basis of its whole-process memory cap. */
+    extractMemoryMb: number;
   };
   /** Limits of the `run_code` sandbox (a child Deno process without permissions). */
   code: {

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "CONFLICT",
   "RATE_LIMITED",
+  "UNAVAILABLE",
   "INTERNAL",
 ] as const;
 /** One of {@linkcode ERROR_CODES}. */
@@ -120,6 +121,49 @@ export class RateLimitedError extends AppError {
       },
     );
     this.name = "RateLimitedError";
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Seconds a client waits before retrying a request the database could not serve. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A dependency the request needs (the database) cannot be reached right
+ * now: worth retrying after `retryAfter` seconds (a query that never
+ * reached the database did nothing; one whose connection was lost during
+ * its commit cannot tell). Over HTTP the response is 503 with a `Retry-After` header, so
+ * clients and load balancers can tell an outage from a bug (`INTERNAL`). A
+ * stream the server ended (it is shutting down) also carries
+ * `extensions.resumeAfter`, the last sequence it delivered.
+ */
+export class UnavailableError extends AppError {
+  /** Seconds until the client should try again. */
+  readonly retryAfter: number;
+  constructor(
+    options: {
+      retryAfter?: number;
+      message?: string;
+      cause?: unknown;
+      /** More details, e.g. `resumeAfter` on a stream the server ended. */
+      extensions?: Record<string, unknown>;
+    } = {},
+  ) {
+    const retryAfter = options.retryAfter ?? UNAVAILABLE_RETRY_AFTER_SECONDS;
+    super(
+      "UNAVAILABLE",
+      options.message ??
+        `The service cannot reach its database right now; retry after ${retryAfter} s.`,
+      {
+        extensions: {
+          ...options.extensions,
+          retryAfter,
+          http: { status: 503, headers: { "retry-after": String(retryAfter) } },
+        },
+        cause: options.cause,
+      },
+    );
+    this.name = "UnavailableError";
     this.retryAfter = retryAfter;
   }
 }

@@ -128,6 +128,7 @@ export async function keysetConnection<T>(options: KeysetOptions<T>): Promise<Co
 export function readForwardPage(
   kind: string,
   args: ConnectionArgs,
+  options: { keyPattern?: RegExp } = {},
 ): { limit: number; after: string | undefined } {
   if (args.last != null || args.before != null) {
     throw new BadUserInputError(
@@ -136,7 +137,10 @@ export function readForwardPage(
     );
   }
   const limit = pageSize(args);
-  return { limit, after: args.after == null ? undefined : decodeCursor(kind, args.after) };
+  const after = args.after == null
+    ? undefined
+    : decodeCursor(kind, args.after, { pattern: options.keyPattern });
+  return { limit, after };
 }
 
 /**

@@ -20,3 +20,11 @@ export const idRule = z.string().min(1, { error: "must not be empty" }).max(100,
 export const titleRule = z.string().trim().min(1, { error: "must not be blank" }).max(500, {
   error: "must be at most 500 characters",
 });
+
+/**
+ * An id where an unknown one would not fail on its own (a filter answers it
+ * with an empty list): the id format itself, so a malformed id is refused.
+ */
+export const idFormatRule = idRule.regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, {
+  error: 'must be an id: letters, digits, "_", ".", ":" or "-", starting with a letter or digit',
+});

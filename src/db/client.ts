@@ -13,7 +13,8 @@ import postgres, { type Sql } from "postgres";
 import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { EmbeddedPostgres } from "./embedded.ts";
+import { startDiskGuard } from "./disk_guard.ts";
+import { IN_MEMORY, startEmbeddedPostgres } from "./embedded.ts";
 import { instrumentSql } from "./instrument.ts";
 
 /** An open database. */
@@ -44,13 +45,25 @@ export interface DatabaseDeps {
 
 const CONNECTION_REFRESH_MS = 15_000;
 
+/**
+ * Seconds before a closed connection connects again, after `retries`
+ * failures in a row across the pool. postgres.js' default grows to 10–20 s
+ * after about seven failures, which a pool of busy workers reaches within
+ * seconds of an outage: the service then stayed down for up to 20 s after
+ * Postgres came back (tests/faults/postgres_restart_test.ts). Capped at
+ * about a second, with jitter so a pool's connections do not retry in step.
+ */
+export function reconnectDelaySeconds(retries: number): number {
+  return (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1);
+}
+
 /** Opens embedded PGlite when `config.url` is absent, the server otherwise. */
 export async function openDatabase(
   config: Config["database"],
   deps: DatabaseDeps,
 ): Promise<Database> {
   const embedded = config.url === undefined
-    ? await startEmbedded(config.embeddedDataDir)
+    ? await startEmbeddedPostgres(config.embeddedDataDir)
     : undefined;
   const url = embedded?.url ?? config.url as string;
   // A unique application_name lets the connection gauge count this pool's
@@ -60,6 +73,7 @@ export async function openDatabase(
     max: embedded ? 1 : config.poolSize,
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: embedded ? 0 : 60,
+    backoff: reconnectDelaySeconds,
     onnotice: (notice) => deps.logger.debug("postgres notice", { notice: notice.message }),
     connection: {
       application_name: applicationName,
@@ -72,6 +86,7 @@ export async function openDatabase(
     max: 2,
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: 60,
+    backoff: reconnectDelaySeconds,
     onnotice: () => {},
     connection: {
       application_name: applicationName,
@@ -112,6 +127,10 @@ export async function openDatabase(
     await embedded?.close();
     throw new Error(`Cannot connect to ${description}: ${messageOf(error)}`, { cause: error });
   }
+  // Embedded PGlite wedges on a full disk; a real server answers 53100 and copes by itself.
+  const diskGuard = embedded && config.embeddedDataDir !== IN_MEMORY
+    ? await startDiskGuard({ sql, dataDir: config.embeddedDataDir, logger: deps.logger })
+    : undefined;
   const timer = setInterval(() => {
     refreshConnections().catch((error) =>
       deps.logger.warn("could not count database connections", { error })
@@ -127,21 +146,13 @@ export async function openDatabase(
     ping,
     async close() {
       clearInterval(timer);
+      diskGuard?.stop();
       await rawAsync?.end({ timeout: config.poolTimeoutSeconds });
       await raw.end({ timeout: config.poolTimeoutSeconds });
       deps.metrics.databaseConnectionsActive.set(0);
       await embedded?.close();
     },
   };
-}
-
-/**
- * PGlite and its socket server load only when the database is embedded: a
- * replica on a Postgres server never keeps them in memory.
- */
-async function startEmbedded(dataDir: string): Promise<EmbeddedPostgres> {
-  const { startEmbeddedPostgres } = await import("./embedded.ts");
-  return await startEmbeddedPostgres(dataDir);
 }
 
 /** `postgres host:port/db`, never the password. */

@@ -24,7 +24,7 @@ import { AppError } from "../core/errors.ts";
 import { embedChecked, type EmbeddingProvider } from "../llm/embeddings.ts";
 import type { JobHandler } from "../queue/jobs.ts";
 import { extensionOf } from "./file_types.ts";
-import { extractText } from "./extract.ts";
+import { extractLimits, extractText } from "./extract.ts";
 import { chunkText } from "./chunking.ts";
 import type { DocumentStore } from "./store.ts";
 import type { DocumentEvents } from "./status_events.ts";
@@ -78,7 +78,12 @@ export function createIngestHandler(deps: IngestDeps): JobHandler<IngestPayload>
       if (found === undefined) return; // deleted, or already ended by an earlier attempt
       const { document, bytes } = found;
       const extension = extensionOf(document.filename) as DocumentExtension;
-      const text = await extractText(document.filename, extension, bytes);
+      const text = await extractText(
+        document.filename,
+        extension,
+        bytes,
+        extractLimits(deps.config),
+      );
       const chunks = chunkText(text);
       const batches = Math.ceil(chunks.length / EMBED_BATCH);
       const vectors: number[][] = [];

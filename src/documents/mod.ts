@@ -6,3 +6,4 @@
 export { createDocumentService, type DocumentService } from "./service.ts";
 export { createDocumentMetrics } from "./metrics.ts";
 export { searchDocumentsTool } from "./tool.ts";
+export { extractionMode } from "./extract_sandbox.ts";

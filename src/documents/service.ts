@@ -27,7 +27,7 @@ import type { DocumentPassage, DocumentSearch } from "../core/tool.ts";
 import { type Connection, type ConnectionArgs, seqConnection } from "../core/pagination.ts";
 import { isUuid } from "../core/ids.ts";
 import { detectFileType, extensionOf } from "./file_types.ts";
-import { extractText } from "./extract.ts";
+import { extractLimits, extractText } from "./extract.ts";
 import { createDocumentStore, type DocumentRecord } from "./store.ts";
 import { createIngestHandler, failureOutcome, INGEST_KIND } from "./ingest.ts";
 import { type DocumentEvents, relayDocumentEvents } from "./status_events.ts";
@@ -138,7 +138,7 @@ export function createDocumentService(deps: DocumentServiceDeps): DocumentServic
     const type = detectFileType(filename, bytes, config.documents.allowedExtensions);
     // Decoding text is as cheap as the checks above: a blank one is refused now.
     if (type.extension === "txt" || type.extension === "md") {
-      await extractText(filename, type.extension, bytes);
+      await extractText(filename, type.extension, bytes, extractLimits(config));
     }
     return {
       ownerId,

@@ -2,9 +2,10 @@
  * The edge's one mapping from errors to what a GraphQL client sees. Domain
  * code throws the plain errors of src/core/errors.ts; here they become
  * GraphQL errors with `extensions.code`, GraphQL's own complaints about a
- * request get `BAD_USER_INPUT`, and anything else is an unexpected fault: it
- * is logged in full and reaches the client as `INTERNAL` with no stack trace
- * or SQL.
+ * request get `BAD_USER_INPUT`, a database that cannot be reached gets the
+ * retryable `UNAVAILABLE` (HTTP 503 with `Retry-After`), and anything else
+ * is an unexpected fault: it is logged in full and reaches the client as
+ * `INTERNAL` with no stack trace or SQL.
  *
  * @example
  * ```ts
@@ -13,8 +14,14 @@
  * @module
  */
 import { GraphQLError } from "graphql";
-import { AppError, ERROR_CODES, INTERNAL_MESSAGE } from "../core/errors.ts";
+import { AppError, ERROR_CODES, INTERNAL_MESSAGE, UnavailableError } from "../core/errors.ts";
+import { isConnectionFailure } from "../core/connection_failure.ts";
+import { classifyFailure } from "../core/failure_class.ts";
+import { storageFailureMessage } from "../core/storage_failure.ts";
 import type { Logger } from "../observability/logger.ts";
+
+/** Seconds a client waits before retrying a write the database had no room for. */
+const STORAGE_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Finds the AppError behind an error, if any, walking `originalError`:
@@ -52,6 +59,34 @@ export function maskError(error: unknown, logger: Logger): GraphQLError {
     return withCode(error, "BAD_USER_INPUT");
   }
   const cause = error instanceof GraphQLError ? error.originalError : error;
+  const storage = storageFailureMessage(cause);
+  if (storage !== undefined) {
+    // Not a bug either: the database has no room (or refuses writes while
+    // its disk is nearly full); retryable once an operator frees space.
+    logger.error("the database could not store a write", { error: cause });
+    const unavailable = new UnavailableError({
+      message: storage,
+      retryAfter: STORAGE_RETRY_AFTER_SECONDS,
+      cause,
+    });
+    return new GraphQLError(unavailable.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { ...unavailable.extensions },
+    });
+  }
+  if (isConnectionFailure(cause)) {
+    // An outage, not a bug: a warning with its class in the log, and a code
+    // the client may retry in the answer.
+    logger.warn("database unreachable during a GraphQL operation", {
+      failure: classifyFailure(cause),
+      error: cause,
+    });
+    const unavailable = new UnavailableError({ cause });
+    return new GraphQLError(unavailable.message, {
+      ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+      extensions: { ...unavailable.extensions },
+    });
+  }
   logger.error("unexpected error in a GraphQL operation", { error: cause });
   return new GraphQLError(INTERNAL_MESSAGE, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),

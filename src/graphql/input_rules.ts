@@ -35,32 +35,29 @@
  * ```
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { z } from "zod";
 import type { Plugin } from "graphql-yoga";
-import type { Config } from "../config.ts";
+import {
+  type Ctx,
+  currentInputLimits,
+  type InputLimits,
+  withInputLimits,
+} from "../core/json_rules.ts";
 
-/** The configurable bounds on input sizes. */
-export type InputLimits = Config["input"];
-
-/** The configuration defaults, used outside any request (for example in unit tests). */
-export const DEFAULT_INPUT_LIMITS: InputLimits = Object.freeze({
-  maxMessageChars: 32_000,
-  maxJsonBytes: 65_536,
-  maxJsonDepth: 16,
-});
-
-const current = new AsyncLocalStorage<InputLimits>();
-
-/** The limits of the app whose operation is running. */
-export function currentInputLimits(): InputLimits {
-  return current.getStore() ?? DEFAULT_INPUT_LIMITS;
-}
-
-/** Runs `fn` with `limits` current; what {@linkcode useInputLimits} does per operation. */
-export function withInputLimits<T>(limits: InputLimits, fn: () => T): T {
-  return current.run(limits, fn);
-}
+// The JSON rules and the per-request limits live in the neutral core, so a
+// domain's input rules can use them without importing the GraphQL edge.
+export {
+  checkJson,
+  type Ctx,
+  currentInputLimits,
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+  jsonDepth,
+  jsonValue,
+  type JsonValueOptions,
+  nonFiniteNumber,
+  withInputLimits,
+} from "../core/json_rules.ts";
 
 /** An envelop plugin making `limits` current while an operation executes or subscribes. */
 export function useInputLimits(limits: InputLimits): Plugin {
@@ -73,8 +70,6 @@ export function useInputLimits(limits: InputLimits): Plugin {
     },
   };
 }
-
-type Ctx = z.core.$RefinementCtx<unknown>;
 
 function fail(ctx: Ctx, rule: string, message: string): void {
   ctx.addIssue({ code: "custom", message, params: { rule } });
@@ -177,51 +172,6 @@ export function boundedList<T extends z.ZodType>(
       );
     } else if (value.length < (options.minItems ?? 0)) {
       fail(ctx, "minItems", `must have at least ${plural(options.minItems!, "item")}`);
-    }
-  });
-}
-
-/** Options for {@linkcode jsonValue}; absent limits come from the configuration. */
-export interface JsonValueOptions {
-  /** Most levels of nested objects and arrays (a scalar is 0, `{}` is 1). */
-  maxDepth?: number;
-  /** Most bytes of the value as UTF-8 JSON. */
-  maxBytes?: number;
-  /** Require a JSON object (not an array, string, number, boolean or null). */
-  object?: boolean;
-}
-
-/** Nesting depth without recursion, so a hostile value cannot overflow the stack. */
-export function jsonDepth(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (typeof node !== "object" || node === null) continue;
-    deepest = Math.max(deepest, depth + 1);
-    for (const child of Object.values(node)) stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
-
-/** A JSON value within a depth and a size; rules `jsonObject`, `jsonDepth`, `jsonBytes`. */
-export function jsonValue(options: JsonValueOptions = {}) {
-  return z.unknown().superRefine((value, ctx) => {
-    const limits = currentInputLimits();
-    const maxDepth = options.maxDepth ?? limits.maxJsonDepth;
-    const maxBytes = options.maxBytes ?? limits.maxJsonBytes;
-    if (options.object && (typeof value !== "object" || value === null || Array.isArray(value))) {
-      fail(ctx, "jsonObject", "must be a JSON object");
-      return;
-    }
-    const depth = jsonDepth(value);
-    if (depth > maxDepth) {
-      fail(ctx, "jsonDepth", `must nest at most ${maxDepth} levels deep, got ${depth}`);
-      return;
-    }
-    const bytes = new TextEncoder().encode(JSON.stringify(value) ?? "").length;
-    if (bytes > maxBytes) {
-      fail(ctx, "jsonBytes", `must be at most ${maxBytes} bytes as JSON, got ${bytes}`);
     }
   });
 }

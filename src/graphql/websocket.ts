@@ -15,9 +15,16 @@ import type { RequestScope, WebSocketEndpoint } from "../http/request_scope.ts";
 import { maskError } from "./errors.ts";
 import type { Logger } from "../observability/logger.ts";
 
+/**
+ * The close code of a socket whose client stopped reading: more than
+ * SUBSCRIPTION_BUFFER_LIMIT_BYTES waited unsent. The reason names the
+ * sequence to resume after.
+ */
+export const SLOW_SUBSCRIBER_CLOSE_CODE = 4008;
+
 /** Live sockets, so shutdown can close them. */
 export interface WebSocketTransport extends WebSocketEndpoint {
-  /** Closes every open socket with 1001 (going away). */
+  /** Closes every open socket with 1001 (going away), naming where to resume. */
   closeAll(): void;
   /** Resolves once every open socket has closed on its own. */
   settled(): Promise<void>;
@@ -27,9 +34,21 @@ export interface WebSocketTransport extends WebSocketEndpoint {
 interface Extra {
   request: Request;
   scope: RequestScope;
+  /** The last `sequence` sent per open operation id, for a close reason to name. */
+  sequences: Map<string, number>;
 }
 
 type Enveloped = ReturnType<GraphQLHandler["getEnveloped"]>;
+
+/** What {@linkcode createWebSocketTransport} accepts. */
+export interface WebSocketOptions {
+  maxMessageBytes?: number;
+  maxSocketsPerClient?: number;
+  /** Unsent bytes a socket may hold before it is closed as too slow. */
+  bufferLimitBytes?: number;
+  /** Called once per socket closed as too slow (a metric). */
+  onSlowSubscriber?: () => void;
+}
 
 /**
  * Creates the WebSocket transport over a yoga instance. yoga's HTTP body
@@ -39,15 +58,23 @@ type Enveloped = ReturnType<GraphQLHandler["getEnveloped"]>;
  * address: past `maxSocketsPerClient` (`WS_MAX_CONNECTIONS_PER_IP`) an
  * upgrade answers 429, since one client holding thousands of idle sockets
  * would exhaust the server's file descriptors for everyone.
+ *
+ * graphql-ws sends each result as it comes, and a Deno WebSocket buffers
+ * what the client does not read without limit (`bufferedAmount`), so a
+ * client that stops reading would grow the server's memory by every token
+ * of its runs. Past `bufferLimitBytes` (SUBSCRIPTION_BUFFER_LIMIT_BYTES) the
+ * socket is closed with {@linkcode SLOW_SUBSCRIBER_CLOSE_CODE} and a reason
+ * naming the last sequence sent; nothing more is queued for it.
  */
 export function createWebSocketTransport(
   yoga: GraphQLHandler,
   logger: Logger,
-  options: { maxMessageBytes?: number; maxSocketsPerClient?: number } = {},
+  options: WebSocketOptions = {},
 ): WebSocketTransport {
   const maxMessageBytes = options.maxMessageBytes ?? Infinity;
   const maxSocketsPerClient = options.maxSocketsPerClient ?? Infinity;
-  const sockets = new Set<WebSocket>();
+  const bufferLimitBytes = options.bufferLimitBytes ?? Infinity;
+  const sockets = new Map<WebSocket, Extra>();
   const perClient = new Map<string, number>();
   const release = (address: string) => {
     const left = (perClient.get(address) ?? 1) - 1;
@@ -60,6 +87,13 @@ export function createWebSocketTransport(
     connectionInitWaitTimeout: 10_000,
     execute: (args) => (args.rootValue as Enveloped).execute(args),
     subscribe: (args) => (args.rootValue as Enveloped).subscribe(args),
+    onNext: (ctx, id, _payload, _args, result) => {
+      const sequence = sequenceOf(result);
+      if (sequence !== undefined) ctx.extra.sequences.set(id, sequence);
+    },
+    onComplete: (ctx, id) => {
+      ctx.extra.sequences.delete(id);
+    },
     onSubscribe: async (ctx, _id, payload) => {
       const authorization = ctx.connectionParams?.authorization;
       const scope = ctx.extra.scope;
@@ -129,12 +163,35 @@ export function createWebSocketTransport(
       // A socket that never opens (the client left mid-handshake) must not hold its slot.
       socket.addEventListener("close", releaseOnce);
       socket.addEventListener("error", releaseOnce);
+      const extra: Extra = { request: detached, scope, sequences: new Map() };
       socket.onopen = () => {
-        sockets.add(socket);
+        sockets.set(socket, extra);
+        let ended = false;
+        // Ends graphql-ws's operations on the socket, once.
+        const end = (code: number, reason: string) => {
+          if (ended) return;
+          ended = true;
+          void closed(code, reason);
+        };
         const closed = server.opened({
           protocol,
           send: (data) => {
-            if (socket.readyState === WebSocket.OPEN) socket.send(data);
+            if (socket.readyState !== WebSocket.OPEN) return;
+            socket.send(data);
+            if (socket.bufferedAmount > bufferLimitBytes) {
+              // Closing stops graphql-ws from queueing more: its operations end.
+              const reason = resumeReason("Subscriber too slow", extra.sequences);
+              scope.logger.warn("closing a WebSocket whose client stopped reading", {
+                buffered_bytes: socket.bufferedAmount,
+                limit_bytes: bufferLimitBytes,
+                reason,
+              });
+              options.onSlowSubscriber?.();
+              socket.close(SLOW_SUBSCRIBER_CLOSE_CODE, reason);
+              // A client that does not read never answers the close either, so the
+              // socket's close event may never come: stop its operations now.
+              end(SLOW_SUBSCRIBER_CLOSE_CODE, reason);
+            }
           },
           close: (code, reason) => socket.close(code, reason),
           onMessage: (handle) => {
@@ -152,16 +209,18 @@ export function createWebSocketTransport(
               }
             };
           },
-        }, { request: detached, scope });
+        }, extra);
         socket.onclose = (event) => {
           sockets.delete(socket);
-          closed(event.code, event.reason);
+          end(event.code, event.reason);
         };
       };
       return response;
     },
     closeAll() {
-      for (const socket of sockets) socket.close(1001, "Server shutting down");
+      for (const [socket, extra] of sockets) {
+        socket.close(1001, resumeReason("Server shutting down", extra.sequences));
+      }
     },
     async settled() {
       while (sockets.size > 0) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -174,6 +233,30 @@ function withoutHttpExtension(error: GraphQLError): GraphQLError {
   if (error.extensions?.http === undefined) return error;
   const { http: _http, ...extensions } = error.extensions;
   return new GraphQLError(error.message, { nodes: error.nodes, path: error.path, extensions });
+}
+
+/**
+ * A close reason naming where to resume: `after=<sequence>` for one open
+ * subscription, else a pointer to each one's last sequence (a close reason
+ * holds at most 123 bytes).
+ */
+function resumeReason(why: string, sequences: Map<string, number>): string {
+  if (sequences.size === 0) return why;
+  if (sequences.size === 1) {
+    return `${why}: resume with after=${[...sequences.values()][0]}`;
+  }
+  return `${why}: resume each subscription with after= its last sequence`;
+}
+
+/** The `sequence` of a subscription result whose one root field has one (a run event). */
+function sequenceOf(result: { data?: unknown }): number | undefined {
+  const data = result.data;
+  if (data === null || typeof data !== "object") return undefined;
+  for (const value of Object.values(data)) {
+    const sequence = (value as { sequence?: unknown } | null)?.sequence;
+    if (typeof sequence === "number") return sequence;
+  }
+  return undefined;
 }
 
 const encoder = new TextEncoder();

@@ -19,6 +19,7 @@ import type { OriginPolicy } from "../http/origins.ts";
 import type { RequestScope } from "../http/request_scope.ts";
 import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
+import { useTextRules } from "./text_rules.ts";
 import { renderGraphiQLPage } from "./graphiql_page.ts";
 import {
   type BodyLimits,
@@ -112,6 +113,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       useBodyLimits(bodyLimits),
       ...limitPlugins(config.graphql),
       useInputLimits(config.input),
+      useTextRules(),
       usePrometheus({ registry: options.registry, endpoint: false }),
       useErrorCodes(bodyLimits),
     ],

@@ -1,7 +1,11 @@
 /**
  * Health checks with the design document's semantics:
  * - `basic`: status, version, uptime;
- * - `ready`: database, cache and LLM, each with its latency and mode;
+ * - `ready`: database, cache and LLM, each with its latency and mode; a
+ *   failed check names its failure class (`refused`, `timeout`, `auth`, …)
+ *   and a fixed sentence, never the driver's text (which names hosts, ports
+ *   and users); the full error goes to the log when a check starts failing
+ *   or changes class;
  * - `live`: memory, disk and CPU against a 90% threshold.
  *
  * @example
@@ -13,6 +17,8 @@
  * @module
  */
 import { readCpu, readDisk, readMemory, type ResourceReading } from "./system.ts";
+import { classifyFailure, FAILURE_MESSAGES, type FailureClass } from "../core/failure_class.ts";
+import type { Logger } from "../observability/logger.ts";
 
 /** A dependency the service needs before it can take traffic. */
 export interface DependencyProbe {
@@ -29,6 +35,9 @@ export interface DependencyCheck {
   status: "ok" | "error";
   mode: string;
   latencyMs: number;
+  /** Why it failed, as a class; set with `error`. */
+  errorClass?: FailureClass;
+  /** The class's fixed sentence: no host, port, SQL or driver text. */
   error?: string;
 }
 
@@ -82,6 +91,16 @@ export interface HealthOptions {
   readResources?: () => Record<ResourceCheck["name"], ResourceReading>;
   /** Called with every readiness report, for example to export it as a metric. */
   onReport?: (report: ReadinessReport) => void;
+  /** Gets each failure's full error when a dependency starts failing, changes class or recovers. */
+  logger?: Logger;
+}
+
+/** The error of a probe that did not settle in time. */
+class ProbeTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within ${timeoutMs} ms`);
+    this.name = "TimeoutError";
+  }
 }
 
 const startedAt = performance.now();
@@ -96,6 +115,21 @@ export function createHealthService(options: HealthOptions): HealthService {
   const threshold = options.thresholdPercent ?? 90;
   const readResources = options.readResources ?? defaultReadings;
   let draining = false;
+  /** Each dependency's last failure class, or "ok": probes run every few seconds, logs need not. */
+  const lastOutcome = new Map<string, FailureClass | "ok">();
+
+  function record(name: string, outcome: FailureClass | "ok", error?: unknown): void {
+    const previous = lastOutcome.get(name);
+    lastOutcome.set(name, outcome);
+    if (previous === outcome || options.logger === undefined) return;
+    if (outcome === "ok") {
+      if (previous !== undefined) {
+        options.logger.info("dependency ready again", { dependency: name });
+      }
+      return;
+    }
+    options.logger.warn("dependency not ready", { dependency: name, failure: outcome, error });
+  }
 
   async function runProbe(probe: DependencyProbe): Promise<DependencyCheck> {
     const start = performance.now();
@@ -104,20 +138,21 @@ export function createHealthService(options: HealthOptions): HealthService {
       await Promise.race([
         probe.check(),
         new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
+          timer = setTimeout(() => reject(new ProbeTimeoutError(timeoutMs)), timeoutMs);
         }),
       ]);
+      record(probe.name, "ok");
       return { name: probe.name, status: "ok", mode: probe.mode, latencyMs: elapsed(start) };
     } catch (error) {
+      const errorClass = classifyFailure(error);
+      record(probe.name, errorClass, error);
       return {
         name: probe.name,
         status: "error",
         mode: probe.mode,
         latencyMs: elapsed(start),
-        error: error instanceof Error ? error.message : String(error),
+        errorClass,
+        error: FAILURE_MESSAGES[errorClass],
       };
     } finally {
       clearTimeout(timer);

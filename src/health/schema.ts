@@ -8,6 +8,7 @@ import { builder } from "../graphql/builder.ts";
 import { lowerCaseEnum } from "../graphql/enums.ts";
 import type { DependencyCheck, ReadinessReport } from "./health.ts";
 import { BadUserInputError } from "../core/errors.ts";
+import { FAILURE_MESSAGES } from "../core/failure_class.ts";
 
 const DependencyStatus = lowerCaseEnum(
   "DependencyStatus",
@@ -15,6 +16,25 @@ const DependencyStatus = lowerCaseEnum(
   {
     OK: "It answered in time.",
     ERROR: "It failed or did not answer in time.",
+  },
+);
+
+const DependencyFailure = lowerCaseEnum(
+  "DependencyFailure",
+  "Why a dependency failed its readiness check, as a class (the log has the full error).",
+  {
+    TIMEOUT: FAILURE_MESSAGES.timeout,
+    REFUSED: FAILURE_MESSAGES.refused,
+    DNS: FAILURE_MESSAGES.dns,
+    UNREACHABLE: FAILURE_MESSAGES.unreachable,
+    TLS: FAILURE_MESSAGES.tls,
+    RESET: FAILURE_MESSAGES.reset,
+    AUTH: FAILURE_MESSAGES.auth,
+    UNAVAILABLE: FAILURE_MESSAGES.unavailable,
+    OVERLOADED: FAILURE_MESSAGES.overloaded,
+    MISCONFIGURED: FAILURE_MESSAGES.misconfigured,
+    PROTOCOL: FAILURE_MESSAGES.protocol,
+    UNKNOWN: FAILURE_MESSAGES.unknown,
   },
 );
 
@@ -32,9 +52,16 @@ const DependencyCheckRef = builder.objectRef<DependencyCheck>("DependencyCheck")
         "`offline` or `openai` model.",
     }),
     latencyMs: t.exposeFloat("latencyMs", { description: "How long the check took, in ms." }),
+    errorClass: t.field({
+      type: DependencyFailure,
+      nullable: true,
+      description: "Why it failed, as a class, when it did.",
+      resolve: (c) => c.errorClass ?? null,
+    }),
     error: t.string({
       nullable: true,
-      description: "Why it failed, when it did.",
+      description: "Why it failed, when it did: the class's fixed sentence, with no host, port " +
+        "or driver text.",
       resolve: (c) => c.error ?? null,
     }),
   }),

@@ -17,6 +17,8 @@ import type { OriginPolicy } from "./origins.ts";
 import { type RateLimiter, rateLimitIdentity } from "../ratelimit/mod.ts";
 import { GRAPHIQL_ASSETS_PATH, graphiqlAssetResponse } from "./graphiql_assets.ts";
 import { CONSOLE_ASSETS_PATH, CONSOLE_PATH, consoleResponse } from "../console/assets.ts";
+import { isConnectionFailure } from "../core/connection_failure.ts";
+import { UnavailableError } from "../core/errors.ts";
 
 /** What the router needs from the app. */
 export interface RouterDeps {
@@ -145,8 +147,20 @@ export function createRouter(deps: RouterDeps): FetchHandler {
     try {
       response = await route(request, path, requestId, address, identity);
     } catch (error) {
-      logger.error("request failed", { error, request_id: requestId, path });
-      response = json(500, { error: "Internal error", request_id: requestId });
+      if (isConnectionFailure(error)) {
+        // An outage, not a bug: the client may retry, as GraphQL's UNAVAILABLE says.
+        logger.warn("request failed: database unreachable", { error, request_id: requestId, path });
+        const unavailable = new UnavailableError();
+        response = json(503, {
+          error: unavailable.message,
+          code: unavailable.code,
+          retryAfter: unavailable.retryAfter,
+          request_id: requestId,
+        }, { "retry-after": String(unavailable.retryAfter) });
+      } else {
+        logger.error("request failed", { error, request_id: requestId, path });
+        response = json(500, { error: "Internal error", request_id: requestId });
+      }
     }
     const seconds = (performance.now() - start) / 1000;
     const method = methodLabel(request.method);

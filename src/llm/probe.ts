@@ -43,7 +43,12 @@ export function createLlmProbe(
         signal: AbortSignal.timeout(2000),
       });
       await response.body?.cancel();
-      if (!response.ok) throw new Error(`${base}/models answered HTTP ${response.status}`);
+      if (!response.ok) {
+        throw Object.assign(new Error(`${base}/models answered HTTP ${response.status}`), {
+          // Health classifies the failure by it (401 is auth, 503 unavailable, …).
+          status: response.status,
+        });
+      }
       lastOk = performance.now();
     },
   };

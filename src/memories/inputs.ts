@@ -7,12 +7,14 @@
  * @module
  */
 import { z } from "zod";
+import { checkJson, jsonValue } from "../core/json_rules.ts";
 import { MAX_LABEL_LENGTH, MAX_NAMESPACE_DEPTH } from "./store/namespace.ts";
 import { MAX_KEY_LENGTH, MAX_TTL_SECONDS } from "./store/values.ts";
 
 /** One namespace label. */
 export const labelRule = z.string()
   .min(1, { error: "labels cannot be empty" })
+  .refine((label) => label.trim() !== "", { error: "labels cannot be blank" })
   .max(MAX_LABEL_LENGTH, { error: `labels are at most ${MAX_LABEL_LENGTH} characters` })
   .regex(/^[^.:\0]*$/, { error: 'labels cannot contain ".", ":" or NUL' });
 
@@ -35,10 +37,14 @@ export const keyRule = z.string().trim()
   .min(1, { error: "must not be blank" })
   .max(MAX_KEY_LENGTH, { error: `must be at most ${MAX_KEY_LENGTH} characters` });
 
-/** A memory value: a JSON object. */
+/**
+ * A memory value: a JSON object within the configured depth (MAX_JSON_DEPTH),
+ * with finite numbers only. Its size limit is a memory setting, checked by
+ * the store.
+ */
 export const valueRule = z.record(z.string(), z.unknown(), {
   error: 'must be a JSON object, e.g. {"content": "likes green tea"}',
-});
+}).superRefine((value, ctx) => checkJson(value, ctx, { maxBytes: Infinity }));
 
 const ttlRule = z.int({ error: "must be whole seconds" })
   .min(1, { error: "must be at least 1 second" })
@@ -52,7 +58,9 @@ export const putMemoryRule = z.object({
   key: keyRule.nullish(),
   value: valueRule,
   ttlSeconds: ttlRule.nullish(),
-  indexFields: z.array(z.string().min(1).max(200)).max(32).nullish(),
+  indexFields: z.array(
+    z.string().trim().min(1, { error: "must not be blank" }).max(200),
+  ).max(32).nullish(),
   searchable: z.boolean().nullish(),
   vector: vectorRule.nullish(),
   contradicts: z.boolean().nullish(),
@@ -61,9 +69,13 @@ export const putMemoryRule = z.object({
 /** `searchMemories`' input. */
 export const searchMemoriesRule = z.object({
   namespacePrefix: prefixRule,
-  query: z.string().max(8000, { error: "must be at most 8000 characters" }).nullish(),
-  filter: z.record(z.string(), z.unknown(), {
-    error: 'must be a JSON object, e.g. {"kind": "fact"}',
+  query: z.string().max(8000, { error: "must be at most 8000 characters" })
+    .refine((query) => query.trim() !== "", {
+      error: "must not be blank; omit it to list the newest memories first",
+    }).nullish(),
+  filter: jsonValue({
+    object: true,
+    objectMessage: 'must be a JSON object, e.g. {"kind": "fact"}',
   }).nullish(),
   limit: z.int().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" })
     .nullish(),

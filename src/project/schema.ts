@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
 import { NEXT_TASKS_LIMIT } from "./service.ts";
+import { planIdSchema } from "./plan_document.ts";
 import {
   ProjectPhaseRef,
   ProjectPlanRef,
@@ -101,7 +102,10 @@ builder.queryField("nextTasks", (t) =>
           `${NEXT_TASKS_LIMIT.default} when omitted.`,
         validate: z.int().min(1).max(NEXT_TASKS_LIMIT.max).nullish(),
       }),
-      phaseId: t.arg.id({ description: "Take the tasks from this phase instead." }),
+      phaseId: t.arg.id({
+        description: "Take the tasks from this phase instead.",
+        validate: planIdSchema.nullish(),
+      }),
       allPhases: t.arg.boolean({ description: "Take the tasks from every phase." }),
     },
     resolve: (_root, args, { viewer, services }) =>

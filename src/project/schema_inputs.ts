@@ -7,14 +7,23 @@
  */
 import { z } from "zod";
 import { builder } from "../graphql/builder.ts";
-import { planDocumentSchema, planIdSchema, TASK_STATUSES } from "./plan_document.ts";
+import {
+  planDocumentSchema,
+  planIdSchema,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+} from "./plan_document.ts";
 import { TaskPriorityEnum, TaskStatusEnum } from "./schema_types.ts";
 
 const planIdField = z.string().min(1, { error: "must not be empty" }).max(100, {
   error: "must be at most 100 characters",
 }).nullish();
 
-/** `ProjectTaskFilter`. */
+/** A user id as tasks name their assignee; `blank` says what to send instead of a blank one. */
+const assigneeRule = (blank: string) =>
+  z.string().trim().min(1, { error: blank }).max(200, { error: "must be at most 200 characters" });
+
+/** `ProjectTaskFilter`, validated with zod. */
 export const ProjectTaskFilterInput = builder.inputType("ProjectTaskFilter", {
   description: "Narrows `tasks`; every given field must match.",
   fields: (t) => ({
@@ -23,7 +32,13 @@ export const ProjectTaskFilterInput = builder.inputType("ProjectTaskFilter", {
     priority: t.field({ type: TaskPriorityEnum, description: "Only tasks with this priority." }),
     assignee: t.string({ description: "Only tasks assigned to this user id." }),
   }),
-});
+}).validate(z.object({
+  // A filter answers an unknown value with an empty list, so a malformed one is refused here.
+  phaseId: planIdSchema.nullish(),
+  status: z.enum(TASK_STATUSES).nullish(),
+  priority: z.enum(TASK_PRIORITIES).nullish(),
+  assignee: assigneeRule("must not be blank").nullish(),
+}));
 
 /** `UpdateTaskStatusInput`, validated with zod. */
 export const UpdateTaskStatusInput = builder.inputType("UpdateTaskStatusInput", {
@@ -56,8 +71,7 @@ export const AssignTaskInput = builder.inputType("AssignTaskInput", {
 }).validate(z.object({
   planId: planIdField,
   taskId: planIdSchema,
-  assignee: z.string().trim().min(1, { error: "must not be empty; pass null to unassign" })
-    .max(200, { error: "must be at most 200 characters" }).nullish()
+  assignee: assigneeRule("must not be empty; pass null to unassign").nullish()
     .transform((value) => value ?? null),
 }));
 

@@ -81,7 +81,18 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
         if (free <= 0) break;
         const items = await options.claim(free);
         failures = 0;
-        for (const item of items) launch(item);
+        for (const item of items) {
+          // A lease that lapsed while the database was away comes back to its
+          // holder when it is the first to claim again: the item is still
+          // running (or recording its end) here, so it must not start twice.
+          if (executing.has(options.idOf(item))) {
+            log.warn("claimed an item this process still runs; not starting it again", {
+              id: options.idOf(item),
+            });
+            continue;
+          }
+          launch(item);
+        }
         // A claim that found work may have left more behind (queues claim in small batches).
         if (items.length > 0 && executing.size < options.capacity) again = true;
       } while (again && !stopped);

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { validationError } from "../core/validation.ts";
 import { idRule } from "../core/rules.ts";
+import { jsonValue } from "../core/json_rules.ts";
 
 /** The most characters any configuration may allow; GraphQL rejects more at once. */
 export const HARD_MAX_MESSAGE_CHARS = 1_000_000;
@@ -29,7 +30,7 @@ export const sendMessageRule = z.object({
 });
 
 /** `resumeRun`. */
-export const resumeRunRule = z.object({ threadId: idRule, resume: z.unknown() });
+export const resumeRunRule = z.object({ threadId: idRule, resume: jsonValue() });
 
 /** `cancelRun`. */
 export const cancelRunRule = z.object({ runId: idRule, action: z.string().nullish() });

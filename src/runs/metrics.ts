@@ -22,6 +22,12 @@ export interface AgentMetrics {
   eventNotifications: Counter;
   /** Claims of a run whose previous holder stopped (attempt 2 or later). */
   runsResumed: Counter;
+  /**
+   * Streams ended because their subscriber stopped keeping up, by the limit
+   * it passed: `lag_events` (SUBSCRIPTION_LAG_LIMIT_EVENTS, SSE) or
+   * `buffer_bytes` (SUBSCRIPTION_BUFFER_LIMIT_BYTES, WebSocket).
+   */
+  slowSubscribers: Counter<"limit">;
 }
 
 /** Registers the agent metrics on `registry`. */
@@ -78,6 +84,12 @@ export function createAgentMetrics(registry: Registry): AgentMetrics {
     runsResumed: new Counter({
       name: "agent_runs_resumed_total",
       help: "Runs claimed again after the replica executing them stopped.",
+      registers,
+    }),
+    slowSubscribers: new Counter({
+      name: "graphmind_slow_subscribers_total",
+      help: "Run streams ended because the subscriber stopped reading, by the limit it passed.",
+      labelNames: ["limit"],
       registers,
     }),
   };

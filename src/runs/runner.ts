@@ -12,6 +12,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver, Command } from "@langchain/langgraph";
 import type { AgentGraph, AgentStateUpdate } from "../agents/mod.ts";
+import { isConnectionFailure } from "../core/connection_failure.ts";
 import type { Logger } from "../observability/logger.ts";
 import {
   type MessageView,
@@ -30,6 +31,9 @@ import { executeGraph } from "./executor.ts";
 import type { RunHooks } from "../core/run_hooks.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { ClaimedRun, RunStore } from "./store.ts";
+
+/** How long a run's end is retried while the database is unreachable. */
+const END_RETRY_MS = 30_000;
 
 /** Why a run is being stopped. */
 export type StopReason =
@@ -97,17 +101,21 @@ export function createRunner(deps: RunnerDeps) {
     // The status event's sequence is known in advance: nothing else publishes now.
     const lastSequence = (bus.lastSequence(record.id) ?? record.loggedSequence) + 1;
     let successor = false;
-    let recorded = true;
+    // Unknown until the row says so: an end that could not be written is not
+    // published, so no stream or log shows an end the run's row does not have.
+    let recorded = false;
     try {
       // The state read comes first, so the thread's status follows the run's row at once.
-      const threadStatus = await threadStatusAfter(active, status);
-      const ended = await deps.store.finish(record.ownerId, record.id, {
-        status,
-        error,
-        checkpointId,
-        lastSequence,
-        threadStatus,
-      });
+      const threadStatus = await recordEnd(() => threadStatusAfter(active, status));
+      const ended = await recordEnd(() =>
+        deps.store.finish(record.ownerId, record.id, {
+          status,
+          error,
+          checkpointId,
+          lastSequence,
+          threadStatus,
+        })
+      );
       successor = ended.successor;
       recorded = ended.recorded;
       if (!recorded) logOf(active).warn("a run's lease passed to another worker before it ended");
@@ -122,10 +130,27 @@ export function createRunner(deps: RunnerDeps) {
     return successor;
   }
 
+  /**
+   * Writes a run's end, waiting out a database outage (Postgres restarting)
+   * for up to {@linkcode END_RETRY_MS}. A run that still cannot record its
+   * end stays `running` under a lease that lapses, and is claimed again.
+   */
+  async function recordEnd<T>(write: () => Promise<T>): Promise<T> {
+    const deadline = performance.now() + END_RETRY_MS;
+    for (let wait = 100;; wait = Math.min(wait * 2, 2000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isConnectionFailure(error) || performance.now() + wait > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
   /** Where a run starts: the head before its first attempt (kept in the row for later ones). */
   async function startingPoint(active: ActiveRun): Promise<RollbackPoint> {
     const thread = threadOf(active.record);
-    if (active.record.attempts <= 1) return await rollbackPoint(deps.checkpointer, thread);
+    if (!startedBefore(active.record)) return await rollbackPoint(deps.checkpointer, thread);
     const id = active.record.preCheckpointId ?? undefined;
     const tuple = id === undefined ? undefined : await deps.checkpointer.getTuple(
       threadConfig(thread, { checkpointNs: "", checkpointId: id }),
@@ -163,7 +188,7 @@ export function createRunner(deps: RunnerDeps) {
       marking = deps.store.markStarted(record.ownerId, record.id, point.checkpointId ?? null)
         .catch((error) => log.warn("could not record the start of a run", { error }));
       bus.publish(record.id, { type: "status", status: "running", error: null });
-      if (active.message && record.attempts <= 1) {
+      if (active.message && !startedBefore(record)) {
         bus.publish(record.id, { type: "message", message: active.message, node: null });
       }
       log.info("agent_start", { event: "agent_start", attempt: record.attempts });
@@ -226,8 +251,8 @@ export function createRunner(deps: RunnerDeps) {
       const fields = { response_time: seconds, token_count: tokens, status, reason: message };
       if (status === "error") log.error("agent_error", { event: "agent_error", ...fields, error });
       else log.info("agent_response", { event: "agent_response", ...fields });
-      const head = await deps.checkpointer.getTuple(
-        threadConfig(threadOf(record), { checkpointNs: "" }),
+      const head = await recordEnd(() =>
+        deps.checkpointer.getTuple(threadConfig(threadOf(record), { checkpointNs: "" }))
       ).catch(() => undefined);
       uncount();
       await finish(active, status, message, head?.checkpoint.id ?? null).catch((e) =>
@@ -274,6 +299,18 @@ async function rollbackSettled(
   throw new Error("the thread kept receiving checkpoints after the run stopped");
 }
 
+/**
+ * Whether an earlier claim already started the run: a replica that died
+ * (counted in `attempts`), or one that shut down and handed the run back
+ * (not counted, so RUN_MAX_ATTEMPTS counts failures only). A run that never
+ * started has logged its queue entry (PENDING) at most; one that started
+ * logged more (RUNNING, its input), so its input is neither sent to the
+ * graph nor published again.
+ */
+function startedBefore(record: { attempts: number; loggedSequence: number }): boolean {
+  return record.attempts > 1 || record.loggedSequence > 1;
+}
+
 /** The run's thread as the checkpointer keys it: the run's owner owns its thread. */
 function threadOf(record: { threadId: string; ownerId: string }): ThreadKey {
   return { id: record.threadId, ownerId: record.ownerId };
@@ -292,6 +329,10 @@ function describeFailure(
       return ["error", `The run timed out after ${timeoutSeconds} s (AGENT_TIMEOUT).`];
     case "fail":
       return ["error", stop.reason];
+  }
+  if (isConnectionFailure(error)) {
+    // The driver's text names hosts and ports; the client needs what happened and what to do.
+    return ["error", "The database connection was lost during the run; send the message again."];
   }
   const message = error instanceof Error ? error.message : String(error);
   return ["error", `The agent failed: ${message.slice(0, 500)}`];

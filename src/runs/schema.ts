@@ -15,6 +15,8 @@ import type { RunRecord } from "./store.ts";
 import { RunEventRef, RunStatusRef } from "./schema_events.ts";
 import { cancelRunRule, resumeRunRule, sendMessageRule } from "./inputs.ts";
 import type { SendMessageInput } from "./service.ts";
+import type { RunEvent } from "./events.ts";
+import type { StreamItem } from "./subscribers.ts";
 
 const MultitaskStrategyRef = lowerCaseEnum(
   "MultitaskStrategy",
@@ -186,6 +188,15 @@ builder.mutationField("cancelRun", (t) =>
       services.runs.cancelRun(viewer, { runId: String(input.runId), action: input.action }),
   }));
 
+/**
+ * A stream's items as results. Its last item may be the error that ended it
+ * (too slow, or the server shutting down, with `resumeAfter`): GraphQL
+ * reports an Error a resolver returns as that field's error, with its code.
+ */
+function passThrough(item: StreamItem): RunEvent {
+  return item as RunEvent;
+}
+
 builder.subscriptionField("runEvents", (t) =>
   t.field({
     type: RunEventRef,
@@ -201,7 +212,7 @@ builder.subscriptionField("runEvents", (t) =>
     extensions: EVENT_IS_RESULT,
     subscribe: (_r, { runId, after }, { services, viewer }) =>
       services.runs.events(viewer, String(runId), after ?? 0),
-    resolve: (event) => event,
+    resolve: passThrough,
   }));
 
 builder.subscriptionField("chat", (t) =>
@@ -214,5 +225,5 @@ builder.subscriptionField("chat", (t) =>
     extensions: EVENT_IS_RESULT,
     subscribe: (_r, { input }, { services, viewer }) =>
       services.runs.chat(viewer, toSendInput(input)),
-    resolve: (event) => event,
+    resolve: passThrough,
   }));

@@ -41,6 +41,7 @@ import { createRunControl } from "./control.ts";
 import { replayFromCheckpoints } from "./replay.ts";
 import { createRunner } from "./runner.ts";
 import { createRunStore, type MultitaskStrategy, type RunRecord } from "./store.ts";
+import { createSubscribers, type StreamItem } from "./subscribers.ts";
 
 /** `sendMessage`'s input, validated. */
 export interface SendMessageInput {
@@ -160,6 +161,11 @@ export function createRunService(deps: RunServiceDeps) {
     leaseSeconds: limits.runLeaseSeconds,
     soleInstance: deps.soleInstance,
   });
+  const subscribers = createSubscribers({
+    lagLimit: config.graphql.subscriptionLagEvents,
+    head: (runId) => bus.lastSequence(runId),
+    onSlow: () => deps.metrics.slowSubscribers.inc({ limit: "lag_events" }),
+  });
   let pruneTimer: ReturnType<typeof setInterval> | undefined;
 
   async function get(viewer: Viewer, id: string): Promise<RunRecord> {
@@ -236,8 +242,9 @@ export function createRunService(deps: RunServiceDeps) {
     viewer: Viewer,
     runId: string,
     after: number,
-  ): Promise<AsyncIterable<RunEvent>> {
-    return await subscribe(await get(viewer, runId), after);
+  ): Promise<AsyncIterable<StreamItem>> {
+    const run = await get(viewer, runId);
+    return subscribers.track(run.id, await subscribe(run, after), after);
   }
 
   /**
@@ -289,11 +296,23 @@ export function createRunService(deps: RunServiceDeps) {
     Deno.unrefTimer(pruneTimer);
   }
 
+  /**
+   * Ends every open stream with UNAVAILABLE and the sequence to resume
+   * after (the server is shutting down); resolves once each has handed its
+   * closing error to its transport, or after `waitMs`. Returns how many.
+   */
+  function endStreams(retryAfterSeconds = 1, waitMs = 1000): Promise<number> {
+    return subscribers.endAll(retryAfterSeconds, waitMs);
+  }
+
   /** Hands the runs held here back to the queue, then writes what the log still holds. */
   async function close(graceMs = 5000): Promise<void> {
     clearInterval(pruneTimer);
     await control.close(graceMs);
     await log.close();
+    // Streams still open (their runs were just handed back) learn where to resume.
+    await subscribers.endAll(1, 0);
+    subscribers.close();
     bus.close();
   }
 
@@ -308,9 +327,11 @@ export function createRunService(deps: RunServiceDeps) {
     cancelRun,
     events,
     /** `sendMessage`, then the new run's events from the start. */
-    async chat(viewer: Viewer, input: SendMessageInput): Promise<AsyncIterable<RunEvent>> {
-      return await subscribe(await sendMessage(viewer, input), 0);
+    async chat(viewer: Viewer, input: SendMessageInput): Promise<AsyncIterable<StreamItem>> {
+      const run = await sendMessage(viewer, input);
+      return subscribers.track(run.id, await subscribe(run, 0), 0);
     },
+    endStreams,
     listForThread,
     /** The run's current place in the wait queue, or null when it is not waiting. */
     queuePosition: (run: RunRecord) => store.queuePosition(run),

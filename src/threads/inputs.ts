@@ -5,17 +5,21 @@
  * @module
  */
 import { z } from "zod";
-import { idRule, titleRule } from "../core/rules.ts";
+import { idFormatRule, idRule, titleRule } from "../core/rules.ts";
+import { jsonValue } from "../core/json_rules.ts";
 
 /** Metadata JSON may be at most this long once serialized. */
 export const MAX_METADATA_BYTES = 16 * 1024;
 
-/** Thread metadata: a JSON object of bounded size. */
-export const metadataRule = z.record(z.string(), z.unknown(), {
-  error: 'must be a JSON object, e.g. {"topic": "travel"}',
-}).refine((value) => JSON.stringify(value).length <= MAX_METADATA_BYTES, {
-  error: `must be at most ${MAX_METADATA_BYTES} bytes of JSON`,
-});
+/**
+ * Thread metadata: a JSON object of bounded size, within the configured
+ * depth (MAX_JSON_DEPTH), with finite numbers only.
+ */
+export const metadataRule = jsonValue({
+  object: true,
+  objectMessage: 'must be a JSON object, e.g. {"topic": "travel"}',
+  maxBytes: MAX_METADATA_BYTES,
+}) as unknown as z.ZodType<Record<string, unknown>>;
 
 /** `createThread`'s input. */
 export const createThreadRule = z.object({
@@ -33,7 +37,8 @@ export const updateThreadRule = z.object({
 
 /** `threads(filter)`. */
 export const threadFilterRule = z.object({
-  agentId: idRule.nullish(),
+  // A filter answers an unknown id with an empty list, so a malformed one must be refused here.
+  agentId: idFormatRule.nullish(),
   status: z.string().nullish(),
   metadata: metadataRule.nullish(),
 });

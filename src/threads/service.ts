@@ -27,6 +27,9 @@ import {
 import { copyCheckpoints, forkCheckpoints } from "./checkpoint_copy.ts";
 import { isUuid } from "../core/ids.ts";
 import { readHistory, readState, type StateView } from "./state.ts";
+
+/** What a checkpoint id looks like (LangGraph writes UUIDs), as a history cursor carries it. */
+const CHECKPOINT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 import { createThreadStore, type ThreadFilter, type ThreadRecord } from "./store.ts";
 
 /** `createThread`'s input, validated. */
@@ -166,7 +169,8 @@ export function createThreadService(deps: ThreadServiceDeps) {
     thread: ThreadRecord,
     args: ConnectionArgs,
   ): Promise<Connection<StateView>> {
-    const page = readForwardPage("checkpoint", args);
+    // A checkpoint id is a UUID; any other key would only page from nowhere.
+    const page = readForwardPage("checkpoint", args, { keyPattern: CHECKPOINT_ID });
     const before = page.after;
     const views = await readHistory(graphOf(thread), thread, {
       limit: page.limit + 1,

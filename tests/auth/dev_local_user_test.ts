@@ -1,13 +1,16 @@
 /**
  * Development's tokenless `local` user is for this machine only: requests
  * addressed by a DNS name other than localhost (how DNS rebinding reaches a
- * loopback server from a web page) must send a token.
+ * loopback server from a web page) must send a token. It is no admin unless
+ * `DEV_LOCAL_ADMIN=true`, and the start-up log says which.
  */
 import assert from "node:assert/strict";
 import { startTestApp } from "../support/app.ts";
 import { isLocalHost } from "../../src/auth/viewer.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
 import { badInput } from "../support/tally.ts";
+import { startServer } from "../support/server_process.ts";
+import { ConfigError, loadConfig } from "../../src/config.ts";
 
 const SECRET = "dev-local-secret-0123456789";
 const VIEWER = "{ viewer { id } }";
@@ -100,5 +103,56 @@ Deno.test("the local user answers only to local hosts; tokens work from anywhere
     app.drain();
     await server.shutdown();
     await app.close();
+  }
+});
+
+const ROLES = "{ viewer { id roles } }";
+const START_TASK = `mutation { updateTaskStatus(input: {taskId: "arch_001", status: IN_PROGRESS}) {
+  id status } }`;
+
+Deno.test("the local user is no admin by default, and one with DEV_LOCAL_ADMIN=true", async () => {
+  assert.equal(loadConfig({}).security.devLocalAdmin, false);
+  assert.throws(() => loadConfig({ DEV_LOCAL_ADMIN: "maybe" }), ConfigError);
+  const plain = await startTestApp();
+  try {
+    assert.deepEqual((await plain.graphql(ROLES)).data, { viewer: { id: "local", roles: [] } });
+    const refused = await plain.graphql(START_TASK);
+    assert.equal(refused.errors?.[0]?.extensions?.code, "FORBIDDEN", JSON.stringify(refused));
+  } finally {
+    await plain.close();
+  }
+  const admin = await startTestApp({ DEV_LOCAL_ADMIN: "true" });
+  try {
+    assert.deepEqual((await admin.graphql(ROLES)).data, {
+      viewer: { id: "local", roles: ["admin"] },
+    });
+    assert.deepEqual((await admin.graphql(START_TASK)).data, {
+      updateTaskStatus: { id: "arch_001", status: "IN_PROGRESS" },
+    });
+  } finally {
+    await admin.close();
+  }
+  // Outside development there is no tokenless user to make an admin.
+  const staging = await startTestApp({
+    ENVIRONMENT: "staging",
+    SECRET_KEY: SECRET,
+    DEV_LOCAL_ADMIN: "true",
+  });
+  try {
+    assert.equal((await staging.graphql(ROLES)).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+  } finally {
+    await staging.close();
+  }
+});
+
+Deno.test("the start-up log says whether the local user is an admin", async () => {
+  const server = await startServer({ DEV_LOCAL_ADMIN: "true" });
+  try {
+    const line = server.logs.find((l) => String(l.message).includes("local user `local`"));
+    assert.equal(line?.level, "WARNING");
+    assert.match(String(line?.message), /an admin \(DEV_LOCAL_ADMIN=true\)/);
+    assert.equal(line?.local_user_admin, true);
+  } finally {
+    assert.equal(await server.stop(), 0);
   }
 });

@@ -84,8 +84,10 @@ Deno.test("the development server announces its tokenless local user", async () 
     const warning = server.logs.find((l) => String(l.message).includes("local user `local`"));
     assert.ok(warning, "no start-up log line about the local user");
     assert.equal(warning.level, "WARNING");
+    assert.match(String(warning.message), /not an admin \(set DEV_LOCAL_ADMIN=true/);
+    assert.equal(warning.local_user_admin, false);
     assert.deepEqual((await viewer(server.url)).data, {
-      viewer: { id: "local", roles: ["admin"] },
+      viewer: { id: "local", roles: [] },
     });
   } finally {
     assert.equal(await server.stop(), 0);

@@ -39,6 +39,8 @@ Deno.test("client against the real server", async (t) => {
     OPENAI_API_KEY: "sk-mock",
     OPENAI_BASE_URL: mock.url,
     MEMORY_REFLECTION_DELAY_MS: "600000",
+    // project.updateTask as the tokenless local user needs it to be an admin.
+    DEV_LOCAL_ADMIN: "true",
   });
   const url = `${server.url}/graphql`;
   const clients: GraphmindClient[] = [];

@@ -7,9 +7,12 @@
 import assert from "node:assert/strict";
 import {
   BadUserInputError,
+  errorFromGraphQL,
   followDocument,
   GraphmindError,
+  isRetryable,
   type TypedDocument,
+  UnavailableError,
 } from "../../client/mod.ts";
 import type { DocumentFieldsFragment } from "../../client/generated.ts";
 
@@ -80,4 +83,21 @@ Deno.test("followDocument: a Document without `status` means ready on upload", a
   assert.equal(update.status, "READY");
   assert.equal(update.followed, false);
   assert.equal(update.document, uploaded);
+});
+
+Deno.test("followDocument waits out UNAVAILABLE for its retryAfter, then polls on", async () => {
+  const outage = errorFromGraphQL(
+    [{ message: "database down", extensions: { code: "UNAVAILABLE", retryAfter: 0.05 } }],
+    "5",
+  );
+  assert.ok(outage instanceof UnavailableError && isRetryable(outage));
+  assert.equal(outage.retryAfter, 0.05, "extensions win over the header");
+  const { transport, asked } = fakeTransport([outage, "READY"]);
+  const started = performance.now();
+  const update = await followDocument(transport, uploaded, { initialDelayMs: 1 });
+  assert.equal(update.status, "READY");
+  assert.deepEqual(asked, ["status", "status", "document"]);
+  assert.ok(performance.now() - started >= 45, "it waited the retryAfter");
+  const fromHeader = errorFromGraphQL([{ message: "x", extensions: { code: "UNAVAILABLE" } }], "7");
+  assert.equal((fromHeader as UnavailableError).retryAfter, 7);
 });

@@ -206,6 +206,8 @@ Deno.test("GraphQL and input limits: defaults, production lock-down and override
     graphiql: true,
     console: true,
     maxSocketsPerClient: 100,
+    subscriptionBufferBytes: 1_048_576,
+    subscriptionLagEvents: 5000,
   });
   assert.deepEqual(dev.input, { maxMessageChars: 32_000, maxJsonBytes: 65_536, maxJsonDepth: 16 });
   const required = { SECRET_KEY: "0123456789abcdef0123", DATABASE_URL: "postgres://db/app" };
@@ -221,6 +223,8 @@ Deno.test("GraphQL and input limits: defaults, production lock-down and override
     MAX_REQUEST_BYTES: "65536",
     MAX_MESSAGE_CHARS: "1000",
     RATE_LIMIT_ENABLED: "false",
+    SUBSCRIPTION_BUFFER_LIMIT_BYTES: "65536",
+    SUBSCRIPTION_LAG_LIMIT_EVENTS: "100",
   });
   assert.equal(opened.graphql.introspection, true);
   assert.equal(opened.graphql.graphiql, true);
@@ -228,5 +232,11 @@ Deno.test("GraphQL and input limits: defaults, production lock-down and override
   assert.equal(opened.graphql.maxRequestBytes, 65536);
   assert.equal(opened.input.maxMessageChars, 1000);
   assert.equal(opened.rateLimit.enabled, false);
+  assert.equal(opened.graphql.subscriptionBufferBytes, 65536);
+  assert.equal(opened.graphql.subscriptionLagEvents, 100);
   assert.throws(() => loadConfig({ MAX_REQUEST_BYTES: "10" }), /MAX_REQUEST_BYTES="10": expected/);
+  assert.throws(
+    () => loadConfig({ SUBSCRIPTION_BUFFER_LIMIT_BYTES: "10" }),
+    /SUBSCRIPTION_BUFFER_LIMIT_BYTES="10": expected/,
+  );
 });

@@ -30,6 +30,8 @@ Deno.test({
       OPENAI_API_KEY: "sk-mock",
       OPENAI_BASE_URL: mock.url,
       MEMORY_REFLECTION_DELAY_MS: "600000",
+      // The board's status picker acts as the tokenless local user: an admin only with this.
+      DEV_LOCAL_ADMIN: "true",
     });
     let report: ConsoleReport;
     try {

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { GraphQLError } from "graphql";
 import { maskError } from "../../src/graphql/errors.ts";
-import { ConflictError, INTERNAL_MESSAGE, NotFoundError } from "../../src/core/errors.ts";
+import postgres from "postgres";
+import {
+  ConflictError,
+  INTERNAL_MESSAGE,
+  NotFoundError,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from "../../src/core/errors.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 
 function collector() {
@@ -54,4 +60,27 @@ Deno.test("a variable that fails coercion is BAD_USER_INPUT, not a fault", () =>
   assert.equal(masked.extensions.code, "BAD_USER_INPUT");
   assert.match(masked.message, /"DONE" does not exist in "TaskStatus"/);
   assert.equal(lines.length, 0);
+});
+
+Deno.test("a refused database connection is UNAVAILABLE with retryAfter and HTTP 503, not INTERNAL", async () => {
+  const { lines, logger } = collector();
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  const sql = postgres(`postgres://postgres@127.0.0.1:${port}/x`, { max: 1, onnotice: () => {} });
+  const refused = await sql`SELECT 1`.then(() => undefined, (e) => e);
+  await sql.end({ timeout: 1 });
+  const wrapped = new GraphQLError(refused.message, { originalError: refused, path: ["threads"] });
+  const masked = maskError(wrapped, logger);
+  assert.equal(masked.extensions.code, "UNAVAILABLE");
+  assert.equal(masked.extensions.retryAfter, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  assert.deepEqual(masked.extensions.http, {
+    status: 503,
+    headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+  });
+  assert.deepEqual(masked.path, ["threads"]);
+  assert.doesNotMatch(masked.message, new RegExp(`ECONNREFUSED|${port}`));
+  assert.deepEqual(lines.map((l) => [l.level, l.message, l.failure]), [
+    ["WARNING", "database unreachable during a GraphQL operation", "refused"],
+  ]);
 });

@@ -24,7 +24,8 @@ Deno.test("GraphQL over HTTP", async (t) => {
 
     await t.step("viewer is the local user in development", async () => {
       const body = await app.graphql("{ viewer { id roles anonymous } }");
-      assert.deepEqual(body.data?.viewer, { id: "local", roles: ["admin"], anonymous: true });
+      // No role: DEV_LOCAL_ADMIN is off by default (tests/auth/dev_local_user_test.ts).
+      assert.deepEqual(body.data?.viewer, { id: "local", roles: [], anonymous: true });
     });
 
     await t.step("a syntax error carries BAD_USER_INPUT", async () => {

@@ -146,7 +146,7 @@ Deno.test("one client address may hold only WS_MAX_CONNECTIONS_PER_IP sockets", 
     sockets[0] = await open();
   } finally {
     for (const socket of sockets) socket.close();
-    app.disconnect();
+    await app.disconnect();
     await server.shutdown();
     await app.close();
   }

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { createHealthService } from "../../src/health/health.ts";
 import { createLlmProbe } from "../../src/llm/probe.ts";
 import { loadConfig } from "../../src/config.ts";
+import { classifyFailure, FAILURE_MESSAGES } from "../../src/core/failure_class.ts";
+import { createLogger } from "../../src/observability/logger.ts";
 
 const calm = () => ({
   memory: { percent: 40, detail: "" },
@@ -45,25 +47,56 @@ Deno.test("real system readings are percentages", () => {
   }
 });
 
-Deno.test("ready fails when a probe fails or hangs, and names it", async () => {
+Deno.test("ready fails when a probe fails or hangs, names its class, and logs the change", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: "debug",
+    name: "t",
+    write: (l) => lines.push(JSON.parse(l)),
+  });
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close();
+  let cacheUp = false;
   const health = createHealthService({
     version: "1",
     timeoutMs: 50,
+    logger,
     probes: [
       { name: "database", mode: "embedded", check: () => Promise.resolve() },
-      { name: "cache", mode: "upstash", check: () => Promise.reject(new Error("refused")) },
+      {
+        name: "cache",
+        mode: "upstash",
+        // A real refused connection, as the Upstash client meets it.
+        check: async () => void (cacheUp ? 0 : await fetch(`http://127.0.0.1:${port}/`)),
+      },
       { name: "llm", mode: "openai", check: () => new Promise(() => {}) },
     ],
   });
   const report = await health.ready();
   assert.equal(report.ready, false);
-  assert.deepEqual(report.checks.map((c) => [c.name, c.status]), [
-    ["database", "ok"],
-    ["cache", "error"],
-    ["llm", "error"],
+  assert.deepEqual(report.checks.map((c) => [c.name, c.status, c.errorClass]), [
+    ["database", "ok", undefined],
+    ["cache", "error", "refused"],
+    ["llm", "error", "timeout"],
   ]);
-  assert.equal(report.checks[1]?.error, "refused");
-  assert.equal(report.checks[2]?.error, "no answer within 50 ms");
+  assert.equal(report.checks[1]?.error, FAILURE_MESSAGES.refused);
+  assert.equal(report.checks[2]?.error, FAILURE_MESSAGES.timeout);
+  assert.doesNotMatch(JSON.stringify(report), new RegExp(`${port}|127\\.0\\.0\\.1|os error`));
+  // The full error is in the log, once per change, not once per probe.
+  await health.ready();
+  const warnings = lines.filter((l) => l.message === "dependency not ready");
+  assert.deepEqual(warnings.map((l) => [l.dependency, l.failure]), [
+    ["cache", "refused"],
+    ["llm", "timeout"],
+  ]);
+  assert.match(JSON.stringify(warnings[0]?.exception), /Connection refused/);
+  cacheUp = true;
+  await health.ready();
+  assert.deepEqual(
+    lines.filter((l) => l.message === "dependency ready again").map((l) => l.dependency),
+    ["cache"],
+  );
 });
 
 Deno.test("draining makes readiness fail", async () => {
@@ -86,7 +119,11 @@ Deno.test("the llm probe is offline without a key and calls /models with one", a
     },
   );
   assert.equal(online.mode, "openai");
-  await assert.rejects(online.check(), /answered HTTP 500/);
+  await assert.rejects(online.check(), (error: Error & { status?: number }) => {
+    assert.match(error.message, /answered HTTP 500/);
+    assert.equal(classifyFailure(error), "unavailable");
+    return true;
+  });
   await online.check();
   await online.check(); // remembered for 30 s: no third call
   assert.deepEqual(seen, [

@@ -111,8 +111,11 @@ Deno.test("SIGTERM lets an in-flight stream finish, then exits 0", async () => {
 });
 
 Deno.test("/health/ready answers 503 and names the cache when Redis is unreachable", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (closed.addr as Deno.NetAddr).port;
+  closed.close(); // nothing listens there now
   const server = await startServer({
-    UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+    UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${port}`,
     UPSTASH_REDIS_REST_TOKEN: "nobody-listens",
   });
   try {
@@ -123,6 +126,13 @@ Deno.test("/health/ready answers 503 and names the cache when Redis is unreachab
     const cache = body.checks.find((c: { name: string }) => c.name === "cache");
     assert.equal(cache.status, "error");
     assert.equal(cache.mode, "upstash");
+    // The class and a fixed sentence, never the driver's text with the address in it.
+    assert.equal(cache.errorClass, "refused");
+    assert.doesNotMatch(JSON.stringify(body), new RegExp(`127\\.0\\.0\\.1|${port}|os error`));
+    assert.ok(
+      server.logs.some((l) => l.message === "dependency not ready" && l.dependency === "cache"),
+      "the full error is in the server log",
+    );
     const live = await fetch(`${server.url}/health`);
     await live.body?.cancel();
     assert.equal(live.status, 200, "a cache outage does not stop the process");

@@ -22,7 +22,8 @@ interface Task {
 }
 
 Deno.test("task mutations on the shared default plan", async (t) => {
-  const app = await startProjectApp();
+  // One step acts as the tokenless local user, which needs DEV_LOCAL_ADMIN to be an admin.
+  const app = await startProjectApp({ DEV_LOCAL_ADMIN: "true" });
   const users = await signUsers();
   const update = (who: Record<string, string>, taskId: string, status: string, force?: boolean) =>
     app.graphql(UPDATE, { taskId, status, force }, who);
@@ -131,10 +132,13 @@ Deno.test("task mutations on the shared default plan", async (t) => {
       });
     });
 
-    await t.step("the development profile's tokenless local user is an admin", async () => {
-      const body = await app.graphql(UPDATE, { taskId: "arch_003", status: "COMPLETED" });
-      assert.equal((dataOf(body).updateTaskStatus as Task).status, "COMPLETED");
-    });
+    await t.step(
+      "with DEV_LOCAL_ADMIN=true, development's tokenless local user is an admin",
+      async () => {
+        const body = await app.graphql(UPDATE, { taskId: "arch_003", status: "COMPLETED" });
+        assert.equal((dataOf(body).updateTaskStatus as Task).status, "COMPLETED");
+      },
+    );
 
     await t.step("with phase 1 done, phase 2 is current as the earliest unfinished", async () => {
       for (const id of ["arch_002", "arch_004"]) dataOf(await update(users.admin, id, "COMPLETED"));

@@ -57,7 +57,8 @@ Deno.test("the default plan is seeded on first start, dated from that day, not s
 Deno.test("a restart keeps the existing default plan and its progress", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const first = await startProjectApp({ PGLITE_DATA_DIR: dir });
+    // The tokenless local user changes a task: an admin only with DEV_LOCAL_ADMIN.
+    const first = await startProjectApp({ PGLITE_DATA_DIR: dir, DEV_LOCAL_ADMIN: "true" });
     try {
       dataOf(
         await first.graphql(

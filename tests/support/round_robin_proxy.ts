@@ -67,10 +67,17 @@ interface Open {
   close(): void;
 }
 
-/** Starts the proxy on 127.0.0.1 with a free port. */
-export function startRoundRobinProxy(targets: ProxyTarget[]): RoundRobinProxy {
+/**
+ * Starts the proxy on 127.0.0.1 with a free port, or on `options.port`: a
+ * test that closed a proxy (so connections to its port are refused) starts
+ * a new one on the same port to bring the service back.
+ */
+export function startRoundRobinProxy(
+  targets: ProxyTarget[],
+  options: { port?: number } = {},
+): RoundRobinProxy {
   if (targets.length === 0) throw new Error("startRoundRobinProxy needs at least one target.");
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: options.port ?? 0 });
   const connections: ProxiedConnection[] = [];
   const open = new Set<Open>();
   let turn = 0;

@@ -42,7 +42,7 @@ export interface MemoryPath {
 /** The deepest namespace allowed, every label as long as allowed. */
 export const DEEP = Array.from({ length: 16 }, (_, i) => `${i}`.padEnd(200, "d"));
 /** A label of unicode and control characters that are allowed. */
-export const UNICODE = "ünïcødé-😀-\u0001-\u007f-\u200b";
+export const UNICODE = "ünïcødé-😀-\u007f-\u200b";
 
 /**
  * Stores alice's memories (each value carrying `marker`) and returns their

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { runCode } from "../../src/tools/code/run_code.ts";
 import { sandboxUnavailable } from "../../src/tools/code/sandbox.ts";
-import { SandboxSlots } from "../../src/tools/code/sandbox_slots.ts";
+import { SandboxSlots } from "../../src/sandbox/slots.ts";
 import { type CallOptions, callTool } from "./support.ts";
 
 interface Report {

@@ -28,11 +28,17 @@
  * @module
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { isDenoDeploy } from "../../config/deno_deploy.ts";
-import { Buffer } from "node:buffer";
-import { OutputBuffer } from "./output_buffer.ts";
-import { SandboxSlots } from "./sandbox_slots.ts";
+import { OutputBuffer } from "../../sandbox/output_buffer.ts";
+import { SANDBOX_SLOTS } from "../../sandbox/slots.ts";
+import { denoCommand } from "../../sandbox/deno_command.ts";
+import {
+  type DenoChildResult,
+  heapExhausted,
+  lastIndexOf,
+  markerWatch,
+  runDenoChild,
+} from "../../sandbox/deno_child.ts";
 import type { SnippetModule } from "./snippet_module.ts";
 
 /** The limits of one run. */
@@ -87,7 +93,7 @@ export function sandboxUnavailable(env: Record<string, string | undefined>): str
     return "Deno Deploy cannot start subprocesses, and the code sandbox is one.";
   }
   if (HARNESS.protocol !== "file:") return "The sandbox harness is not a local file.";
-  if (sandboxCommand() === undefined) {
+  if (denoCommand() === undefined) {
     return "The server may not start the sandbox: run it with --allow-run=deno " +
       "(deno task start does).";
   }
@@ -97,26 +103,6 @@ export function sandboxUnavailable(env: Record<string, string | undefined>): str
   }
   return undefined;
 }
-
-/** The Deno binary the server may start: its own, or the `deno` on PATH. */
-export function sandboxCommand(): string | undefined {
-  for (const command of [ownExecutable(), "deno"]) {
-    if (command === undefined) continue;
-    if (Deno.permissions.querySync({ name: "run", command }).state === "granted") return command;
-  }
-  return undefined;
-}
-
-function ownExecutable(): string | undefined {
-  try {
-    return Deno.execPath();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Sandboxes running at once; more calls wait (their time limit starts when they run). */
-export const SANDBOX_SLOTS = new SandboxSlots(navigator.hardwareConcurrency ?? 2);
 
 /**
  * Runs one snippet, waiting for a free slot first; aborting `signal` kills
@@ -141,7 +127,7 @@ async function runOne(
   signal: AbortSignal | undefined,
 ): Promise<SandboxOutcome> {
   signal?.throwIfAborted();
-  const command = sandboxCommand();
+  const command = denoCommand();
   if (command === undefined) {
     throw new Error(sandboxUnavailable({ DENO_DEPLOY: Deno.env.get("DENO_DEPLOY") }));
   }
@@ -167,70 +153,37 @@ async function runIn(
   limits: SandboxLimits,
   signal: AbortSignal | undefined,
 ): Promise<SandboxOutcome> {
-  const child = new Deno.Command(command, {
-    args: [
-      "run",
-      "--quiet",
-      "--no-prompt",
-      "--no-remote",
-      "--no-npm",
-      "--no-config",
-      "--no-lock",
-      `--v8-flags=--max-old-space-size=${limits.memoryMb}`,
-      fileURLToPath(HARNESS),
-    ],
-    clearEnv: true,
-    env: childEnv(cacheDir),
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-
-  let ended: "timeout" | "memory_limit" | "aborted" | undefined;
-  const kill = (why: typeof ended) => {
-    if (ended !== undefined) return;
-    ended = why;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already exited.
-    }
-  };
-  const timer = setTimeout(() => kill("timeout"), limits.timeoutMs);
-  const onAbort = () => kill("aborted");
-  signal?.addEventListener("abort", onAbort, { once: true });
   const stdout = new OutputBuffer(limits.maxOutputBytes, limits.maxOutputBytes * 4 + 65_536);
   const stderr = new OutputBuffer(limits.maxOutputBytes, 0);
-  // The harness's watchdog announces an exceeded memory cap on stderr.
-  const memoryAlarm = markerWatch(`${nonce}:memory`, () => kill("memory_limit"));
-  try {
-    const request = JSON.stringify({
-      nonce,
-      source: snippet.source,
-      mediaType: snippet.mediaType,
-      maxResultChars: limits.maxOutputBytes,
-      rssLimitBytes: (limits.memoryMb + SANDBOX_BASELINE_MB) * 1024 * 1024,
-    });
-    const [status] = await Promise.all([
-      child.status,
-      writeRequest(child.stdin, request),
-      stdout.drain(child.stdout),
-      stderr.drain(child.stderr, memoryAlarm),
-    ]);
-    if (ended === "aborted") signal?.throwIfAborted();
-    return outcome({
-      status,
-      ended,
-      nonce,
-      stdout,
-      stderr,
-      limits,
-      durationMs: Math.round(performance.now() - started),
-    });
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
-  }
+  const request = JSON.stringify({
+    nonce,
+    source: snippet.source,
+    mediaType: snippet.mediaType,
+    maxResultChars: limits.maxOutputBytes,
+    rssLimitBytes: (limits.memoryMb + SANDBOX_BASELINE_MB) * 1024 * 1024,
+  });
+  const run = await runDenoChild(command, {
+    flags: ["--quiet", "--no-prompt", "--no-remote", "--no-npm", "--no-config", "--no-lock"],
+    script: HARNESS,
+    env: childEnv(cacheDir),
+    stdin: new TextEncoder().encode(request),
+    timeoutMs: limits.timeoutMs,
+    heapMb: limits.memoryMb,
+    stdout,
+    stderr,
+    // The harness's watchdog announces an exceeded memory cap on stderr.
+    watchStderr: (alarm) => markerWatch(`${nonce}:memory`, alarm),
+    signal,
+  });
+  if (run.stopped === "aborted") signal?.throwIfAborted();
+  return outcome({
+    run,
+    nonce,
+    stdout,
+    stderr,
+    limits,
+    durationMs: Math.round(performance.now() - started),
+  });
 }
 
 /** Only the run's own cache: nothing of the server's environment. */
@@ -238,19 +191,8 @@ function childEnv(cacheDir: string): Record<string, string> {
   return { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: cacheDir };
 }
 
-async function writeRequest(stdin: WritableStream<Uint8Array>, request: string): Promise<void> {
-  const writer = stdin.getWriter();
-  try {
-    await writer.write(new TextEncoder().encode(request));
-    await writer.close();
-  } catch {
-    // The child died before reading its request; its status says why.
-  }
-}
-
 interface Ended {
-  status: Deno.CommandStatus;
-  ended: "timeout" | "memory_limit" | "aborted" | undefined;
+  run: DenoChildResult;
   nonce: string;
   stdout: OutputBuffer;
   stderr: OutputBuffer;
@@ -265,22 +207,6 @@ interface Report {
   exitCode?: number;
 }
 
-/** Calls `onFound` once `marker` appears in a stream, even split across chunks. */
-function markerWatch(marker: string, onFound: () => void): (chunk: Uint8Array) => void {
-  const needle = new TextEncoder().encode(marker);
-  let carry = new Uint8Array(0);
-  let found = false;
-  return (chunk) => {
-    if (found) return;
-    const joined = Buffer.concat([carry, chunk]);
-    if (lastIndexOf(joined, needle) >= 0) {
-      found = true;
-      onFound();
-    }
-    carry = joined.slice(Math.max(0, joined.length - needle.length + 1));
-  };
-}
-
 function outcome(run: Ended): SandboxOutcome {
   const { report, stdoutBytes } = splitReport(run.stdout, run.nonce);
   const stdout = shown(run.stdout.head(), stdoutBytes, run.limits.maxOutputBytes);
@@ -290,10 +216,8 @@ function outcome(run: Ended): SandboxOutcome {
       (url) => url.startsWith("data:application/typescript") ? "snippet.ts" : "snippet.js",
     );
   const base = { stdout, stderr, durationMs: run.durationMs };
-  // V8 aborts with SIGTRAP (exit code 133) when the heap limit is reached.
-  const heapExhausted = run.status.signal === "SIGTRAP" || run.status.code === 133 ||
-    /out of memory|heap limit/i.test(stderr);
-  if (run.ended === "memory_limit" || (report === undefined && heapExhausted)) {
+  const { status, stopped } = run.run;
+  if (stopped === "memory_limit" || (report === undefined && heapExhausted(status, stderr))) {
     return {
       ...base,
       stderr: "",
@@ -302,7 +226,7 @@ function outcome(run: Ended): SandboxOutcome {
         `The snippet used more than its memory limit (${run.limits.memoryMb} MB) and was stopped.`,
     };
   }
-  if (run.ended === "timeout") {
+  if (stopped === "timeout") {
     return {
       ...base,
       status: "timeout",
@@ -324,9 +248,9 @@ function outcome(run: Ended): SandboxOutcome {
       ...base,
       stderr: "",
       status: "error",
-      exitCode: run.status.code,
+      exitCode: status.code,
       error: stderr === ""
-        ? `The sandbox exited with code ${run.status.code} without a result.`
+        ? `The sandbox exited with code ${status.code} without a result.`
         : stderr,
     };
   }
@@ -352,14 +276,6 @@ function splitReport(
   } catch {
     return { report: undefined, stdoutBytes: stdout.total };
   }
-}
-
-function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = haystack.length - needle.length; i >= 0; i--) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
 }
 
 /** The first `limit` bytes of `total` as text, with a note when some were cut. */

@@ -6,13 +6,15 @@
  * stdout, after everything the snippet printed, marked with the request's
  * nonce so the parent can tell it from the snippet's own output.
  *
- * It imports only a Node built-in: the sandbox runs with `--no-config`, `--no-npm` and
- * `--no-remote`, so only this file and the snippet are ever loaded.
+ * It imports only the shared memory watchdog (a local file of the static
+ * graph, which needs no read permission) and through it a Node built-in:
+ * the sandbox runs with `--no-config`, `--no-npm` and `--no-remote`, so
+ * only those files and the snippet are ever loaded.
  *
  * @module
  */
 
-import { Worker } from "node:worker_threads";
+import { startMemoryWatchdog } from "../../sandbox/memory_watchdog.ts";
 
 interface SandboxRequest {
   nonce: string;
@@ -56,7 +58,8 @@ Object.defineProperty(Deno, "exit", {
   },
 });
 
-await startMemoryWatchdog();
+// It counts what V8's heap limit does not (ArrayBuffers); the parent kills on its alarm.
+await startMemoryWatchdog(request.rssLimitBytes, `\n${request.nonce}:memory\n`);
 
 // Web storage needs no permission in Deno and persists under DENO_DIR, which
 // every run shares: it would carry data from one user's run to the next and
@@ -71,31 +74,6 @@ try {
   report = describe(await value);
 } catch (error) {
   report = { error: cut(formatError(error)) };
-}
-
-/**
- * A Worker that checks the process's resident memory every few
- * milliseconds, on its own thread so a snippet in a busy loop cannot stall
- * it, and writes the alarm (the nonce and ":memory") to stderr for the
- * parent, which kills the process. It counts what V8's heap limit does not:
- * ArrayBuffers and other memory outside the heap. A `node:worker_threads`
- * Worker from source, because it can be unref'd (a web Worker would keep
- * the event loop, and so the sandbox, alive) and loading a file would need
- * read permission.
- */
-async function startMemoryWatchdog(): Promise<void> {
-  const source = `
-    const limit = ${request.rssLimitBytes};
-    const alarm = new TextEncoder().encode(${JSON.stringify(`\n${request.nonce}:memory\n`)});
-    const timer = setInterval(() => {
-      if (Deno.memoryUsage().rss <= limit) return;
-      clearInterval(timer);
-      Deno.stderr.writeSync(alarm);
-    }, 10);
-    require("node:worker_threads").parentPort.postMessage("ready");`;
-  const watchdog = new Worker(source, { eval: true, name: "memory-watchdog" });
-  await new Promise((resolve) => watchdog.once("message", resolve));
-  watchdog.unref();
 }
 
 function base64(text: string): string {

@@ -1,9 +1,9 @@
 /**
- * How many sandboxes run at once in this process. Each one is a process with
- * up to CODE_MEMORY_MB of heap and a CPU-bound snippet, and one model turn
- * may ask for many tool calls in parallel, so calls beyond the limit wait
- * for a free slot (in order) instead of starting more processes than the
- * machine has cores.
+ * How many sandboxed children run at once in this process. Each one is a
+ * process with its own heap limit doing CPU-bound work (a `run_code`
+ * snippet, a PDF being parsed), and one model turn may ask for many tool
+ * calls in parallel, so runs beyond the limit wait for a free slot (in
+ * order) instead of starting more processes than the machine has cores.
  *
  * @example
  * ```ts
@@ -57,3 +57,9 @@ export class SandboxSlots {
     };
   }
 }
+
+/**
+ * The slots every sandboxed child of this process shares (`run_code`
+ * snippets and document extraction): one per core.
+ */
+export const SANDBOX_SLOTS = new SandboxSlots(navigator.hardwareConcurrency ?? 2);
