@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: runs every benchmark and prints one table each.
- * `deno task bench cold_start` runs only the named ones.
+ * `deno task bench cold_start` runs only the named ones; `--flag value`
+ * arguments go to the named benches (`deno task bench soak --minutes 2`).
  *
  * @module
  */
@@ -14,10 +15,11 @@ import { benchFanout } from "./fanout.ts";
 import { benchMemory } from "./memory.ts";
 import { benchProjectStatus } from "./project_status.ts";
 import { benchRequestGuards } from "./request_guards.ts";
+import { benchSoak } from "./soak.ts";
 import { benchStreaming } from "./streaming.ts";
 
-/** A bench returns one table, or several by title. */
-const BENCHES: Record<string, () => Promise<object[] | Record<string, object[]>>> = {
+/** A bench returns one table, or several by title; it gets the command line's flags. */
+const BENCHES: Record<string, (flags: string[]) => Promise<object[] | Record<string, object[]>>> = {
   agents: () => benchAgents(),
   cold_start: () => benchColdStart(),
   code_sandbox: () => benchCodeSandbox(),
@@ -30,10 +32,26 @@ const BENCHES: Record<string, () => Promise<object[] | Record<string, object[]>>
   request_guards: () => benchRequestGuards(),
   // Loaded on demand: the replica harness probes PostgreSQL and Redis when imported.
   scaleout: async () => (await import("./scaleout.ts")).benchScaleout(),
+  // Not in the default run: it takes ten minutes.
+  soak: (flags) => benchSoak(flags),
   streaming: () => benchStreaming(),
 };
 
-const wanted = Deno.args.length > 0 ? Deno.args : Object.keys(BENCHES);
+/** Bench names, and the flags after them (`--name value` or `--name=value`). */
+function splitArgs(args: string[]): { names: string[]; flags: string[] } {
+  const names: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) names.push(arg);
+    else if (arg.includes("=") || i + 1 === args.length) flags.push(arg);
+    else flags.push(arg, args[++i]!);
+  }
+  return { names, flags };
+}
+
+const { names, flags } = splitArgs(Deno.args);
+const wanted = names.length > 0 ? names : Object.keys(BENCHES).filter((name) => name !== "soak");
 for (const name of wanted) {
   const bench = BENCHES[name];
   if (!bench) {
@@ -41,7 +59,7 @@ for (const name of wanted) {
     Deno.exit(2);
   }
   console.log(`\n## ${name}\n`);
-  const result = await bench();
+  const result = await bench(flags);
   if (Array.isArray(result)) console.table(result);
   else {
     for (const [title, rows] of Object.entries(result)) {

@@ -81,6 +81,31 @@ export async function benchStreaming(): Promise<StreamingRow[]> {
   return rows;
 }
 
+/**
+ * The server environment of the streaming benches: the mock as the provider,
+ * no rate limit, no queueing (`BENCH_MAX_AGENTS`, default 5000), one client
+ * address allowed every socket, and `BENCH_SERVER_ENV` on top.
+ */
+export function streamingServerEnv(mockUrl: string): Record<string, string> {
+  return {
+    ENVIRONMENT: "development",
+    OPENAI_API_KEY: "sk-bench",
+    OPENAI_BASE_URL: mockUrl,
+    MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
+    // One client address opens every stream's socket here.
+    WS_MAX_CONNECTIONS_PER_IP: "100000",
+    RATE_LIMIT_ENABLED: "false",
+    DB_POOL_SIZE: "20",
+    LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
+    ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
+  };
+}
+
+/** `BENCH_SERVER_FLAGS`, split: flags for the server's `deno run`. */
+export function benchServerFlags(): string[] {
+  return Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [];
+}
+
 async function benchServer(
   database: string,
   env: Record<string, string>,
@@ -89,19 +114,10 @@ async function benchServer(
   databaseUrl?: string,
 ): Promise<StreamingRow[]> {
   const mock = await startMockOpenAI({ tokens: TOKENS, tokenDelayMs: msPerToken });
-  const server = await startServer({
-    ...env,
-    ENVIRONMENT: "development",
-    OPENAI_API_KEY: "sk-bench",
-    OPENAI_BASE_URL: mock.url,
-    MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
-    // One client address opens every stream's socket here.
-    WS_MAX_CONNECTIONS_PER_IP: "100000",
-    RATE_LIMIT_ENABLED: "false",
-    DB_POOL_SIZE: "20",
-    LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
-    ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
-  }, { denoFlags: Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [] });
+  const server = await startServer(
+    { ...env, ...streamingServerEnv(mock.url) },
+    { denoFlags: benchServerFlags() },
+  );
   const base = `127.0.0.1:${server.port}/graphql`;
   const sql = databaseUrl ? postgres(databaseUrl, { max: 2, onnotice: () => {} }) : undefined;
   const rows: StreamingRow[] = [];
@@ -181,14 +197,16 @@ async function checkpointCounts(
   };
 }
 
-async function newThread(base: string): Promise<string> {
+/** Creates a thread over HTTP and returns its id; throws with the answer when it fails. */
+export async function newThread(base: string): Promise<string> {
   const body = await graphql(base, "mutation { createThread(input: {}) { id } }");
   if (!body.data?.createThread) throw new Error(`createThread failed: ${JSON.stringify(body)}`);
   return body.data.createThread.id;
 }
 
+/** POSTs one GraphQL request to `base` (`host:port/graphql`) and returns the JSON body. */
 // deno-lint-ignore no-explicit-any
-async function graphql(base: string, query: string, variables?: object): Promise<any> {
+export async function graphql(base: string, query: string, variables?: object): Promise<any> {
   const response = await fetch(`http://${base}`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -39,7 +39,37 @@ interface StreamResult {
   status: string;
 }
 
-const CHAT = `subscription($input: SendMessageInput!) { chat(input: $input) {
+/** A graphql-sse or graphql-ws client: what a chat front end holds for one stream. */
+export interface StreamClient {
+  iterate(request: { query: string; variables: Record<string, unknown> }): AsyncIterable<unknown>;
+  dispose(): void | Promise<void>;
+}
+
+/**
+ * A real graphql-ws or graphql-sse client for `base` (`host:port/graphql`),
+ * with no retries (a drop is reported, not hidden), one connection per client.
+ */
+export function createStreamClient(
+  transport: "sse" | "ws",
+  base: string,
+  authorization?: string,
+): StreamClient {
+  return transport === "ws"
+    ? createWsClient({
+      url: `ws://${base}`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      ...(authorization ? { connectionParams: { authorization } } : {}),
+    })
+    : createSseClient({
+      url: `http://${base}`,
+      retryAttempts: 0,
+      ...(authorization ? { headers: { authorization } } : {}),
+    });
+}
+
+/** The chat subscription every streaming bench sends: tokens and the terminal status. */
+export const CHAT = `subscription($input: SendMessageInput!) { chat(input: $input) {
   __typename ... on TokenEvent { text messageId } ... on RunStatusEvent { status error } } }`;
 
 /**
@@ -71,21 +101,9 @@ export async function runLevel(options: {
   const cpuBefore = await cpuOf();
   const benchCpuBefore = await processCpuMs(Deno.pid);
   // One client per stream, as each chat front end has its own connection.
-  const clients = threadIds.map((_, i) => {
-    const base = bases[i % bases.length]!;
-    return transport === "ws"
-      ? createWsClient({
-        url: `ws://${base}`,
-        webSocketImpl: WebSocket,
-        retryAttempts: 0,
-        ...(authorization ? { connectionParams: { authorization } } : {}),
-      })
-      : createSseClient({
-        url: `http://${base}`,
-        retryAttempts: 0,
-        ...(authorization ? { headers: { authorization } } : {}),
-      });
-  });
+  const clients = threadIds.map((_, i) =>
+    createStreamClient(transport, bases[i % bases.length]!, authorization)
+  );
   const started = now();
   let results: StreamResult[];
   try {
@@ -148,13 +166,13 @@ async function consume(
 }
 
 /** The server's resident set in KiB, from `ps -o rss=` (Deno reads /proc only with --allow-all). */
-async function serverRss(pid: number): Promise<number> {
+export async function serverRss(pid: number): Promise<number> {
   const ps = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
   return Number(new TextDecoder().decode(ps.stdout).trim()) || 0;
 }
 
 /** A process's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN without it. */
-async function processCpuMs(pid: number): Promise<number> {
+export async function processCpuMs(pid: number): Promise<number> {
   const cat = await new Deno.Command("cat", { args: [`/proc/${pid}/stat`], stderr: "null" })
     .output();
   const stat = new TextDecoder().decode(cat.stdout);

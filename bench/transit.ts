@@ -27,6 +27,8 @@ export interface TokenRead {
   stamps: [string, number, number][];
   /** The terminal status, or what went wrong. */
   status: string;
+  /** The GraphQL errors that ended the stream, if any. */
+  errors?: unknown;
 }
 
 /** A subscription result as graphql-sse and graphql-ws yield it. */
@@ -58,6 +60,7 @@ export async function readTokens(
     const event = message.data?.[field];
     if (event === undefined) {
       read.status = `errors ${JSON.stringify(message.errors)}`;
+      read.errors = message.errors;
       break;
     }
     if (Number.isNaN(read.firstEventAt)) read.firstEventAt = at;

@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import { startSystemGauges } from "./observability/system_gauges.ts";
 import { type Database, openDatabase } from "./db/client.ts";
 import { migrate } from "./db/migrate.ts";
+import { collectGarbage } from "./db/collect_garbage.ts";
 import { createNotifier } from "./db/notifier.ts";
 import { createJobQueue, type JobQueue } from "./queue/jobs.ts";
 import { type Cache, createCache } from "./cache/cache.ts";
@@ -268,6 +269,10 @@ async function assemble(
       ? config.security.algorithm
       : "none",
   });
+
+  // Embedded Postgres leaves initdb's WASM instance (a fresh cluster) and the
+  // start-up's garbage behind; collect it now, not half a minute from now.
+  if (database.mode === "embedded") collectGarbage();
 
   return {
     fetch,

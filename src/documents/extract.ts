@@ -18,8 +18,6 @@
 import type { Config } from "../config.ts";
 import { BadUserInputError } from "../core/errors.ts";
 import type { DocumentExtension } from "../config/document_types.ts";
-import { pdfText } from "./pdf_text.ts";
-import { docxText } from "./docx_text.ts";
 import {
   extractInSandbox,
   extractionMode,
@@ -86,12 +84,20 @@ function parse(
     case "docx":
       if (sandboxed) return extractInSandbox(extension, bytes, limits);
       // No subprocesses here (Deno Deploy, no --allow-run): parse in-process, unbounded.
-      return extension === "pdf" ? pdfText(bytes) : docxText(bytes);
+      return parseInProcess(extension, bytes);
     case "txt":
     case "md":
       // The BOM is an encoding mark, not text.
       return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   }
+}
+
+// The parsers (unpdf, mammoth) load on the first in-process parse, not at
+// start-up: a server that never parses in-process does not keep them in memory.
+async function parseInProcess(extension: "pdf" | "docx", bytes: Uint8Array): Promise<string> {
+  return extension === "pdf"
+    ? await (await import("./pdf_text.ts")).pdfText(bytes)
+    : await (await import("./docx_text.ts")).docxText(bytes);
 }
 
 /** Unix line endings, no trailing spaces, at most one blank line in a row. */

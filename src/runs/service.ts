@@ -73,6 +73,13 @@ export interface RunServiceDeps {
 
 /** How long a finished run's events stay in this replica's memory; the log serves them after. */
 const MEMORY_RETENTION_MS = 30_000;
+/**
+ * At most this many events of finished runs stay in memory (about 100 runs
+ * of 200 tokens); older ones replay from the durable log. At 1000 streams,
+ * 30 s of finished runs is over 300 000 events, tens of MiB of heap that
+ * only a reconnect after the end would read.
+ */
+const MEMORY_RETAINED_EVENTS = 20_000;
 /** How often each replica prunes the event log of runs past retention. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -126,6 +133,7 @@ export function createRunService(deps: RunServiceDeps) {
   });
   const bus = createMemoryEventBus({
     retentionMs: Math.min(MEMORY_RETENTION_MS, limits.eventRetentionSeconds * 1000),
+    maxRetainedEvents: MEMORY_RETAINED_EVENTS,
     sink: log.append,
   });
   const runner = createRunner({

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { openDatabase } from "../../src/db/client.ts";
 import { migrate } from "../../src/db/migrate.ts";
+import { EMBEDDED_SETTINGS } from "../../src/db/embedded.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { createMetrics } from "../../src/observability/metrics.ts";
@@ -30,6 +31,27 @@ Deno.test("embedded PGlite runs pgvector through postgres.js", async () => {
     assert.match(text, /database_connections_active 1/);
   } finally {
     await db.close();
+  }
+});
+
+Deno.test("embedded PGlite starts with the small memory settings, for the reopened cluster too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "graphmind-pglite-" });
+  try {
+    const config = databaseConfig({ PGLITE_DATA_DIR: dir });
+    // The first open runs initdb; the second opens the existing cluster.
+    for (let open = 0; open < 2; open++) {
+      const db = await openDatabase(config, { logger, metrics: createMetrics() });
+      try {
+        for (const [name, value] of Object.entries(EMBEDDED_SETTINGS)) {
+          const [row] = await db.sql.unsafe(`SHOW ${name}`);
+          assert.equal(row?.[name], value, `${name} on open ${open + 1}`);
+        }
+      } finally {
+        await db.close();
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

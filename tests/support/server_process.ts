@@ -36,7 +36,12 @@ export async function startTaskArgs(): Promise<string[]> {
 /** Spawns the server with `env` on a free port and waits for /health. */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { timeoutMs?: number; denoFlags?: string[] } = {},
+  options: {
+    timeoutMs?: number;
+    denoFlags?: string[];
+    /** Keep only the last this many log lines (a long benchmark logs without end). */
+    keepLogs?: number;
+  } = {},
 ): Promise<ServerProcess> {
   const args = await startTaskArgs();
   // Extra `deno run` flags (e.g. `--cpu-prof` for a benchmark) go before the script.
@@ -68,6 +73,7 @@ export async function startServer(
     try {
       const entry = JSON.parse(line);
       logs.push(entry);
+      if (options.keepLogs !== undefined && logs.length > options.keepLogs) logs.shift();
       if (entry.message === "listening") resolvePort(entry.port);
     } catch {
       stderr += line + "\n";
