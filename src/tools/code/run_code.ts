@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { defineTool } from "../../core/tool.ts";
 import { runInSandbox, type SandboxOutcome, sandboxUnavailable } from "./sandbox.ts";
+import { prepareSnippet, SnippetSyntaxError } from "./snippet_module.ts";
 import { offlineSnippet } from "./offline_snippet.ts";
 
 /** Longest snippet accepted, in characters. */
@@ -50,9 +51,6 @@ export const runCode = defineTool({
   unavailable: () => sandboxUnavailable({ DENO_DEPLOY: Deno.env.get("DENO_DEPLOY") }),
   async run({ language, code }, context) {
     const { code: limits } = context.services.config;
-    // The parser (@babel/parser) loads on the first call, not at start-up:
-    // a server that never runs code does not keep it in memory.
-    const { prepareSnippet, SnippetSyntaxError } = await import("./snippet_module.ts");
     let outcome: SandboxOutcome;
     try {
       outcome = await runInSandbox(prepareSnippet(language, code), {
