@@ -40,96 +40,187 @@ import { type LevelResult, round, runLevel } from "./streaming_level.ts";
 
 /** One row of the table. */
 export interface StreamingRow extends LevelResult {
+  server: "graphmind" | "baseline";
   database: string;
   msPerToken: number;
   checkpointsPerRun: number;
   writesPerRun: number;
 }
 
-const TOKENS = 200;
+/** One server under test. */
+interface Target {
+  server: StreamingRow["server"];
+  database: string;
+  env: Record<string, string>;
+  /** `deno` arguments of the baseline; Graphmind runs the `start` task's. */
+  args?: string[];
+  databaseUrl?: string;
+}
+
+const TOKENS = Number(Deno.env.get("BENCH_TOKENS") ?? 200);
+/** The production profile's MAX_CONCURRENT_AGENTS, used at a paced (hosted-model) rate. */
+const PRODUCTION_CAP = "50";
+/** Streams per transport run once, unrecorded, before a server's levels: JIT and pools warm. */
+const WARM_UP_STREAMS = 10;
+const BASELINE_ARGS = [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--allow-sys=homedir",
+  "bench/baseline/server.ts",
+];
 
 function list(name: string, fallback: number[]): number[] {
   const raw = Deno.env.get(name);
   return raw ? raw.split(",").map(Number) : fallback;
 }
 
-/** Runs every level on the local PostgreSQL (when up) and on embedded PGlite (up to 100). */
-export async function benchStreaming(): Promise<StreamingRow[]> {
+/**
+ * Runs every level on Graphmind (local PostgreSQL when up, else embedded
+ * PGlite; `BENCH_DATABASES=postgres,embedded` for both, embedded up to 100
+ * streams) and on the bare-stack baseline, and returns the rows and a
+ * side-by-side table.
+ */
+export async function benchStreaming(): Promise<Record<string, object[]>> {
   const rows: StreamingRow[] = [];
-  const only = Deno.env.get("BENCH_DATABASES")?.split(",");
-  const levels = list("BENCH_STREAMS", [1, 100, 1000]);
+  const servers = Deno.env.get("BENCH_SERVERS")?.split(",") ?? ["graphmind", "baseline"];
+  const levels = list("BENCH_STREAMS", [1, 100]);
   const postgresUp = await localPostgres();
-  for (const msPerToken of list("BENCH_TOKEN_DELAYS_MS", [20, 5])) {
-    if (only && !only.includes("postgres")) {
-      // skipped on request
-    } else if (postgresUp.available) {
+  const databases = Deno.env.get("BENCH_DATABASES")?.split(",") ??
+    [postgresUp.available ? "postgres" : "embedded"];
+  if (databases.includes("postgres") && !postgresUp.available) {
+    console.error(`Local PostgreSQL skipped: ${postgresUp.reason}`);
+  }
+  for (const msPerToken of list("BENCH_TOKEN_DELAYS_MS", [0, 5])) {
+    if (servers.includes("graphmind") && databases.includes("postgres") && postgresUp.available) {
       const db = await createThrowawayDatabase();
       try {
-        rows.push(
-          ...await benchServer("postgres", { DATABASE_URL: db.url }, levels, msPerToken, db.url),
-        );
+        const target = {
+          server: "graphmind" as const,
+          database: "postgres",
+          env: { DATABASE_URL: db.url },
+          databaseUrl: db.url,
+        };
+        rows.push(...await benchServer(target, levels, msPerToken));
       } finally {
         await db.drop();
       }
-    } else {
-      console.error(`Local PostgreSQL skipped: ${postgresUp.reason}`);
     }
-    if (only && !only.includes("embedded")) continue;
-    const embeddedLevels = levels.filter((n) => n <= 100);
-    rows.push(...await benchServer("embedded", {}, embeddedLevels, msPerToken));
+    if (servers.includes("graphmind") && databases.includes("embedded")) {
+      const target = { server: "graphmind" as const, database: "embedded", env: {} };
+      rows.push(...await benchServer(target, levels.filter((n) => n <= 100), msPerToken));
+    }
+    if (servers.includes("baseline")) {
+      const target = {
+        server: "baseline" as const,
+        database: "none",
+        env: {},
+        args: BASELINE_ARGS,
+      };
+      rows.push(...await benchServer(target, levels, msPerToken));
+    }
   }
-  return rows;
+  return { streaming: rows, "Graphmind vs bare stack": sideBySide(rows) };
+}
+
+/** Per pacing, level and transport: Graphmind's figures (first database) beside the baseline's. */
+function sideBySide(rows: StreamingRow[]): object[] {
+  const ours = rows.filter((r) => r.server === "graphmind");
+  const theirs = rows.filter((r) => r.server === "baseline");
+  const pair = (a: number, b: number | undefined) => `${a} / ${b ?? "—"}`;
+  return ours.map((g) => {
+    const b = theirs.find((r) =>
+      r.msPerToken === g.msPerToken && r.streams === g.streams && r.transport === g.transport
+    );
+    return {
+      database: g.database,
+      msPerToken: g.msPerToken,
+      streams: g.streams,
+      transport: g.transport,
+      "tokens/s": pair(g.tokensPerSecond, b?.tokensPerSecond),
+      "vs bare": b ? round(g.tokensPerSecond / b.tokensPerSecond) : NaN,
+      "cpu µs/token": pair(g.serverCpuUsPerToken, b?.serverCpuUsPerToken),
+      "ttft p50 ms": pair(g.ttftP50Ms, b?.ttftP50Ms),
+      "close p50/p99 ms": `${g.closeP50Ms}/${g.closeP99Ms} / ${
+        b ? `${b.closeP50Ms}/${b.closeP99Ms}` : "—"
+      }`,
+      "added p50/p99 ms": `${g.addedP50Ms}/${g.addedP99Ms} / ${
+        b ? `${b.addedP50Ms}/${b.addedP99Ms}` : "—"
+      }`,
+      "bytes/token": pair(g.bytesPerToken, b?.bytesPerToken),
+    };
+  });
 }
 
 async function benchServer(
-  database: string,
-  env: Record<string, string>,
+  target: Target,
   levels: number[],
   msPerToken: number,
-  databaseUrl?: string,
 ): Promise<StreamingRow[]> {
   const mock = await startMockOpenAI({ tokens: TOKENS, tokenDelayMs: msPerToken });
-  const server = await startServer({
-    ...env,
+  // As fast as the mock goes, nothing queues; at a hosted model's pace, the production cap.
+  const cap = Deno.env.get("BENCH_MAX_AGENTS") ?? (msPerToken > 0 ? PRODUCTION_CAP : "5000");
+  const graphmindEnv = {
     ENVIRONMENT: "development",
-    OPENAI_API_KEY: "sk-bench",
-    OPENAI_BASE_URL: mock.url,
-    MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
+    MAX_CONCURRENT_AGENTS: cap,
     // One client address opens every stream's socket here.
     WS_MAX_CONNECTIONS_PER_IP: "100000",
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
     LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
     ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
-  }, { denoFlags: Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [] });
+  };
+  const server = await startServer({
+    ...target.env,
+    ...(target.server === "graphmind" ? graphmindEnv : {}),
+    OPENAI_API_KEY: "sk-bench",
+    OPENAI_BASE_URL: mock.url,
+  }, {
+    denoFlags: Deno.env.get("BENCH_SERVER_FLAGS")?.split(/\s+/).filter(Boolean) ?? [],
+    ...(target.args ? { args: target.args } : {}),
+  });
   const base = `127.0.0.1:${server.port}/graphql`;
-  const sql = databaseUrl ? postgres(databaseUrl, { max: 2, onnotice: () => {} }) : undefined;
+  const sql = target.databaseUrl
+    ? postgres(target.databaseUrl, { max: 2, onnotice: () => {} })
+    : undefined;
   const rows: StreamingRow[] = [];
+  const level = async (transport: "sse" | "ws", streams: number) => {
+    const threadIds: string[] = [];
+    // Threads first, so the measured part is the chat itself.
+    for (let i = 0; i < streams; i += 50) {
+      const batch = Math.min(50, streams - i);
+      threadIds.push(...await Promise.all(Array.from({ length: batch }, () => newThread(base))));
+    }
+    const result = await runLevel({
+      base,
+      mock,
+      pid: server.pid,
+      transport,
+      threadIds,
+      tokens: TOKENS,
+      rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
+    });
+    return { result, threadIds };
+  };
   try {
     const transports = (Deno.env.get("BENCH_TRANSPORTS") ?? "sse,ws").split(
       ",",
     ) as ("sse" | "ws")[];
+    for (const transport of transports) await level(transport, WARM_UP_STREAMS);
     for (const transport of transports) {
       for (const streams of levels) {
-        const threadIds: string[] = [];
-        // Threads first, so the measured part is the chat itself.
-        for (let i = 0; i < streams; i += 50) {
-          const batch = Math.min(50, streams - i);
-          threadIds.push(
-            ...await Promise.all(Array.from({ length: batch }, () => newThread(base))),
-          );
-        }
-        const result = await runLevel({
-          base,
-          mock,
-          pid: server.pid,
-          transport,
-          threadIds,
-          tokens: TOKENS,
-          rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
+        const { result, threadIds } = await level(transport, streams);
+        const counts = target.server === "graphmind"
+          ? await checkpointCounts(base, sql, threadIds)
+          : { checkpointsPerRun: NaN, writesPerRun: NaN };
+        rows.push({
+          server: target.server,
+          database: target.database,
+          msPerToken,
+          ...result,
+          ...counts,
         });
-        const counts = await checkpointCounts(base, sql, threadIds);
-        rows.push({ database, msPerToken, ...result, ...counts });
         console.error(JSON.stringify(rows.at(-1)));
       }
     }

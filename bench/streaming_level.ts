@@ -9,6 +9,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import type { MockOpenAI } from "../tests/support/mock_openai.ts";
 import { addedMs, now, quantile, readTokens, round, type SubscriptionMessage } from "./transit.ts";
+import { type ByteCounter, countingFetch, countingWebSocket } from "./byte_count.ts";
 
 export { now, round };
 
@@ -20,7 +21,12 @@ export interface LevelResult {
   ttftP99Ms: number;
   addedP50Ms: number;
   addedP99Ms: number;
+  /** Last TokenEvent → terminal RunStatusEvent at the client, ms. */
+  closeP50Ms: number;
+  closeP99Ms: number;
   tokensPerSecond: number;
+  /** Bytes the clients received (SSE bodies; WebSocket frames) per token. */
+  bytesPerToken: number;
   lostTokens: number;
   failedRuns: number;
   /** Peak resident set of the server process during the level. */
@@ -33,6 +39,7 @@ export interface LevelResult {
 
 interface StreamResult {
   ttft: number;
+  close: number;
   added: number[];
   received: number;
   lost: number;
@@ -70,19 +77,23 @@ export async function runLevel(options: {
   const sampler = setInterval(async () => peakRss = Math.max(peakRss, await rssOf()), 100);
   const cpuBefore = await cpuOf();
   const benchCpuBefore = await processCpuMs(Deno.pid);
+  const received: ByteCounter = { bytes: 0 };
+  const webSocketImpl = countingWebSocket(received);
+  const fetchFn = countingFetch(received);
   // One client per stream, as each chat front end has its own connection.
   const clients = threadIds.map((_, i) => {
     const base = bases[i % bases.length]!;
     return transport === "ws"
       ? createWsClient({
         url: `ws://${base}`,
-        webSocketImpl: WebSocket,
+        webSocketImpl,
         retryAttempts: 0,
         ...(authorization ? { connectionParams: { authorization } } : {}),
       })
       : createSseClient({
         url: `http://${base}`,
         retryAttempts: 0,
+        fetchFn,
         ...(authorization ? { headers: { authorization } } : {}),
       });
   });
@@ -97,6 +108,7 @@ export async function runLevel(options: {
       }) as AsyncIterable<SubscriptionMessage>;
       return consume(iterable, mock, tokens).catch((error): StreamResult => ({
         ttft: NaN,
+        close: NaN,
         added: [],
         received: 0,
         lost: tokens,
@@ -112,7 +124,8 @@ export async function runLevel(options: {
   const benchCpuMs = await processCpuMs(Deno.pid) - benchCpuBefore;
   const added = results.flatMap((r) => r.added).sort((a, b) => a - b);
   const ttft = results.map((r) => r.ttft).filter(Number.isFinite).sort((a, b) => a - b);
-  const received = results.reduce((sum, r) => sum + r.received, 0);
+  const close = results.map((r) => r.close).filter(Number.isFinite).sort((a, b) => a - b);
+  const tokensReceived = results.reduce((sum, r) => sum + r.received, 0);
   const failures = results.filter((r) => r.status !== "SUCCESS");
   if (failures.length > 0) console.error(`${transport} ${streams}: ${failures[0]!.status}`);
   return {
@@ -122,11 +135,14 @@ export async function runLevel(options: {
     ttftP99Ms: round(quantile(ttft, 0.99)),
     addedP50Ms: round(quantile(added, 0.5)),
     addedP99Ms: round(quantile(added, 0.99)),
-    tokensPerSecond: Math.round(received / elapsedS),
+    closeP50Ms: round(quantile(close, 0.5)),
+    closeP99Ms: round(quantile(close, 0.99)),
+    tokensPerSecond: Math.round(tokensReceived / elapsedS),
+    bytesPerToken: tokensReceived > 0 ? Math.round(received.bytes / tokensReceived) : NaN,
     lostTokens: results.reduce((sum, r) => sum + r.lost, 0),
     failedRuns: failures.length,
     serverRssMb: Math.round(peakRss / 1024),
-    serverCpuUsPerToken: received > 0 ? Math.round(serverCpu * 1000 / received) : NaN,
+    serverCpuUsPerToken: tokensReceived > 0 ? Math.round(serverCpu * 1000 / tokensReceived) : NaN,
     benchCpuPct: Math.round(benchCpuMs / (elapsedS * 10)),
   };
 }
@@ -140,6 +156,7 @@ async function consume(
   const read = await readTokens(iterable, "chat");
   return {
     ttft: read.ttft,
+    close: read.endAt - read.lastTokenAt,
     added: addedMs(read, mock),
     received: read.received,
     lost: tokens - read.inOrder,

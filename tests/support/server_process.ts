@@ -36,9 +36,14 @@ export async function startTaskArgs(): Promise<string[]> {
 /** Spawns the server with `env` on a free port and waits for /health. */
 export async function startServer(
   env: Record<string, string> = {},
-  options: { timeoutMs?: number; denoFlags?: string[] } = {},
+  options: {
+    timeoutMs?: number;
+    denoFlags?: string[];
+    /** `deno` arguments instead of the `start` task's (another server, e.g. a benchmark's baseline). */
+    args?: string[];
+  } = {},
 ): Promise<ServerProcess> {
-  const args = await startTaskArgs();
+  const args = options.args ? [...options.args] : await startTaskArgs();
   // Extra `deno run` flags (e.g. `--cpu-prof` for a benchmark) go before the script.
   args.splice(1, 0, ...(options.denoFlags ?? []));
   const spawnedAt = performance.now();
