@@ -62,6 +62,8 @@ const TOKENS = Number(Deno.env.get("BENCH_TOKENS") ?? 200);
 const PRODUCTION_CAP = "50";
 /** Streams per transport run once, unrecorded, before a server's levels: JIT and pools warm. */
 const WARM_UP_STREAMS = 10;
+/** A level of fewer streams repeats in rounds until it has run about this many chats. */
+const ROUNDS_UP_TO = 10;
 const BASELINE_ARGS = [
   "run",
   "--allow-net",
@@ -187,9 +189,11 @@ async function benchServer(
   const rows: StreamingRow[] = [];
   const level = async (transport: "sse" | "ws", streams: number) => {
     const threadIds: string[] = [];
+    // A small level runs several rounds, so its CPU (in 10 ms ticks) and medians are stable.
+    const chats = streams * Math.max(1, Math.ceil(ROUNDS_UP_TO / streams));
     // Threads first, so the measured part is the chat itself.
-    for (let i = 0; i < streams; i += 50) {
-      const batch = Math.min(50, streams - i);
+    for (let i = 0; i < chats; i += 50) {
+      const batch = Math.min(50, chats - i);
       threadIds.push(...await Promise.all(Array.from({ length: batch }, () => newThread(base))));
     }
     const result = await runLevel({
@@ -198,6 +202,7 @@ async function benchServer(
       pid: server.pid,
       transport,
       threadIds,
+      concurrency: streams,
       tokens: TOKENS,
       rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
     });

@@ -65,12 +65,17 @@ export async function runLevel(options: {
   rampMs?: number;
   /** `Bearer <JWT>` for servers that require a token. */
   authorization?: string;
+  /**
+   * Streams at once (default: all); the threads run in rounds of this many,
+   * one round after another, so a 1-stream level can measure several chats.
+   */
+  concurrency?: number;
 }): Promise<LevelResult> {
   const { mock, transport, threadIds, tokens, authorization } = options;
   const bases = [options.base].flat();
   const pids = [options.pid].flat();
-  const gapMs = (options.rampMs ?? 0) / threadIds.length;
-  const streams = threadIds.length;
+  const streams = options.concurrency ?? threadIds.length;
+  const gapMs = (options.rampMs ?? 0) / streams;
   const rssOf = async () => (await Promise.all(pids.map(serverRss))).reduce((a, b) => a + b, 0);
   const cpuOf = async () => (await Promise.all(pids.map(processCpuMs))).reduce((a, b) => a + b, 0);
   let peakRss = await rssOf();
@@ -98,23 +103,27 @@ export async function runLevel(options: {
       });
   });
   const started = now();
-  let results: StreamResult[];
-  try {
-    results = await Promise.all(threadIds.map(async (threadId, i) => {
-      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, i * gapMs));
-      const iterable = clients[i]!.iterate({
-        query: CHAT,
-        variables: { input: { threadId, content: "Tell me a long story." } },
-      }) as AsyncIterable<SubscriptionMessage>;
-      return consume(iterable, mock, tokens).catch((error): StreamResult => ({
-        ttft: NaN,
-        close: NaN,
-        added: [],
-        received: 0,
-        lost: tokens,
-        status: `transport error: ${error?.reason ?? error?.message ?? error}`,
-      }));
+  const results: StreamResult[] = [];
+  const chat = async (threadId: string, i: number) => {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, (i % streams) * gapMs));
+    const iterable = clients[i]!.iterate({
+      query: CHAT,
+      variables: { input: { threadId, content: "Tell me a long story." } },
+    }) as AsyncIterable<SubscriptionMessage>;
+    return consume(iterable, mock, tokens).catch((error): StreamResult => ({
+      ttft: NaN,
+      close: NaN,
+      added: [],
+      received: 0,
+      lost: tokens,
+      status: `transport error: ${error?.reason ?? error?.message ?? error}`,
     }));
+  };
+  try {
+    for (let first = 0; first < threadIds.length; first += streams) {
+      const round = threadIds.slice(first, first + streams);
+      results.push(...await Promise.all(round.map((id, i) => chat(id, first + i))));
+    }
   } finally {
     clearInterval(sampler);
     await Promise.all(clients.map((client) => client.dispose()));
