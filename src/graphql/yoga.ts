@@ -20,6 +20,7 @@ import type { RequestScope } from "../http/request_scope.ts";
 import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
 import { renderGraphiQLPage } from "./graphiql_page.ts";
+import { useEventPlans } from "./event_plans.ts";
 import {
   type BodyLimits,
   isUploadTooLarge,
@@ -109,6 +110,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       };
     },
     plugins: [
+      useEventPlans(),
       useBodyLimits(bodyLimits),
       ...limitPlugins(config.graphql),
       useInputLimits(config.input),
