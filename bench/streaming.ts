@@ -170,6 +170,9 @@ async function benchServer(
     WS_MAX_CONNECTIONS_PER_IP: "100000",
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
+    // Each chat schedules a memory reflection (a model call) 10 s after it
+    // ends; deferred past the bench, it cannot land in a later level's figures.
+    MEMORY_REFLECTION_DELAY_MS: "3600000",
     LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
     ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
   };
