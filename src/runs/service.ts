@@ -115,6 +115,7 @@ export function createRunService(deps: RunServiceDeps) {
   const store = createRunStore(deps.sql, {
     leaseSeconds: limits.runLeaseSeconds,
     workerId: workerName(),
+    ...(deps.asyncCommitSql === undefined ? {} : { endSql: deps.asyncCommitSql }),
   });
   const log = createEventLog({
     sql: deps.sql,

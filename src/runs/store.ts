@@ -98,7 +98,20 @@ export interface Admission {
 }
 
 /** Creates the store over the app's pool; `workerId` names this process's claims. */
-export function createRunStore(sql: Sql, options: { leaseSeconds: number; workerId: string }) {
+export function createRunStore(
+  sql: Sql,
+  options: {
+    leaseSeconds: number;
+    workerId: string;
+    /**
+     * Where a run's end is recorded: a pool with `synchronous_commit = off`,
+     * so the final event does not wait for the WAL flush (see `finish`).
+     * Default: `sql`.
+     */
+    endSql?: Sql;
+  },
+) {
+  const endSql = options.endSql ?? sql;
   const columns = () => sql.unsafe(COLUMNS);
   const lease = () => sql`now() + make_interval(secs => ${options.leaseSeconds})`;
 
@@ -294,7 +307,13 @@ export function createRunStore(sql: Sql, options: { leaseSeconds: number; worker
         threadStatus: string;
       },
     ): Promise<{ recorded: boolean; successor: boolean }> {
-      const [row] = await sql<{ threadId: string; successor: boolean }[]>`
+      // The run's final event waits for this statement, so it commits
+      // without waiting for the disk (endSql). Readers see it at once; a
+      // Postgres crash in the next fraction of a second may undo it, and the
+      // run, still `running` with a lapsing lease, is then claimed again and
+      // resumes from its last checkpoint (written with a synchronous commit),
+      // which has nothing left to do but end it again.
+      const [row] = await endSql<{ threadId: string; successor: boolean }[]>`
         WITH ended AS (
           UPDATE runs SET status = ${end.status}, error = ${end.error},
             checkpoint_id = ${end.checkpointId}, last_sequence = ${end.lastSequence},
