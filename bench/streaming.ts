@@ -1,34 +1,49 @@
 /**
- * Token streaming end to end: N concurrent `chat` subscriptions, each a new
- * thread whose agent streams a 200-token reply from the mock OpenAI server,
- * through the real server process (`deno task start`'s command line), to the
- * real graphql-sse and graphql-ws clients, one connection per stream.
+ * Token streaming end to end, Graphmind beside the bare stack: N concurrent
+ * `chat` subscriptions, each a new thread whose agent streams a 200-token
+ * reply from the mock OpenAI server, through the real server process, to the
+ * real graphql-sse and graphql-ws clients, one connection per stream. The
+ * same levels run against Graphmind (`deno task start`'s command line) and
+ * against bench/baseline/server.ts (yoga + Pothos + LangGraph + ChatOpenAI
+ * with no product features), each a process of its own with a fresh mock,
+ * and a second table puts the two side by side.
  *
- * The server runs alone in its own process; the mock and the clients share
- * this one, so the server's figures are not the benchmark's own CPU.
+ * The servers run alone in their processes; the mock and the clients share
+ * this one, so the servers' figures are not the benchmark's own CPU.
  *
- * - Pacing: 20 ms between tokens (50 tokens/s per stream, a hosted model's
- *   usual rate) and 5 ms (200 tokens/s per stream, a stress row: at 1000
- *   streams that offers 200 000 tokens/s). `BENCH_TOKEN_DELAYS_MS=20` narrows it.
+ * - Pacing: 0 ms between tokens (the mock as fast as it goes: throughput and
+ *   CPU per token) and 5 ms (200 tokens/s per stream: added transit). At a
+ *   paced rate Graphmind runs with the production profile's cap
+ *   (MAX_CONCURRENT_AGENTS=50), so past 50 streams runs queue and are told
+ *   their position; unpaced, nothing queues. `BENCH_TOKEN_DELAYS_MS=20` narrows it.
+ * - Warm-up: each server first runs 10 unrecorded streams per transport.
+ * - A 1-stream level runs 10 chats one after another (medians over them).
  * - TTFT: subscribe → first TokenEvent at the client.
+ * - Close: last TokenEvent → the terminal RunStatusEvent at the client.
  * - Added latency: client receive epoch ms minus the mock's emit epoch ms of
  *   the same token (same machine clock; matched by messageId = completion
  *   id and token index). It includes the client's parsing and this
  *   process's event loop, so it is an upper bound of what the server adds.
+ * - Bytes per token: what the clients received (SSE response bodies;
+ *   WebSocket frames with their headers) over the tokens received.
  * - Lost: tokens the mock emitted that the client did not get, in order.
  * - Server RSS: the server process's VmRSS (what `ps -o rss=` shows),
  *   sampled every 100 ms; server CPU: its user + system time per token.
- * - The server logs at info (the `listening` line is how the bench finds its port).
+ * - Graphmind logs at info (the `listening` line is how the bench finds its
+ *   port); memory reflections, which each chat schedules 10 s after it ends
+ *   (a model call of their own), are deferred past the bench.
  * - Checkpoints and pending writes per run (writes on PostgreSQL only: the
  *   embedded database is inside the server process).
  *
  * Environment: `BENCH_STREAMS=1,100` (levels), `BENCH_TRANSPORTS=ws`,
- * `BENCH_DATABASES=postgres`, `BENCH_TOKEN_DELAYS_MS=20`, `BENCH_MAX_AGENTS=50`
- * (the server's MAX_CONCURRENT_AGENTS; default 5000, no queueing),
- * `BENCH_RAMP_MS=1000` (spread the subscriptions over that time instead of
- * starting them at once), `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
- * (flags for the server's `deno run`; profiles are written at exit) and
- * `BENCH_SERVER_ENV='{"NAME":"value"}'` (more server environment).
+ * `BENCH_SERVERS=graphmind,baseline`, `BENCH_DATABASES=postgres,embedded`
+ * (default: PostgreSQL when it is up, else embedded), `BENCH_TOKEN_DELAYS_MS=0,5`,
+ * `BENCH_TOKENS=200`, `BENCH_MAX_AGENTS=50` (Graphmind's MAX_CONCURRENT_AGENTS;
+ * default 50 when paced, else 5000), `BENCH_RAMP_MS=1000` (spread the
+ * subscriptions over that time instead of starting them at once),
+ * `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` (flags for the
+ * servers' `deno run`; profiles are written at exit) and
+ * `BENCH_SERVER_ENV='{"NAME":"value"}'` (more Graphmind environment).
  *
  * @module
  */
