@@ -381,16 +381,21 @@ export function createEventLog(deps: EventLogDeps) {
       };
       const json = JSON.stringify(event);
       const note = `${runId}\n[${json}]`;
+      // One statement, as the queued event is on a run's path to its first
+      // token. The notification goes at commit (of the caller's transaction,
+      // or of this statement), after the event and the run's last sequence.
+      const terminal = TERMINAL_STATUSES.has(payload.status);
       await tx`
-        INSERT INTO run_events (run_id, sequence, owner_id, event)
-        SELECT id, ${sequence}, owner_id, ${json} FROM runs WHERE id = ${runId}
-        ON CONFLICT DO NOTHING`;
-      if (TERMINAL_STATUSES.has(payload.status)) {
-        await tx`UPDATE runs SET last_sequence = ${sequence} WHERE id = ${runId}`;
-      }
-      // Inside a transaction, Postgres sends the notification at commit.
-      if (notifier.shared) await tx`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${note})`;
-      else queueMicrotask(() => notifier.deliver(RUN_EVENTS_CHANNEL, note));
+        WITH written AS (
+          INSERT INTO run_events (run_id, sequence, owner_id, event)
+          SELECT id, ${sequence}, owner_id, ${json} FROM runs WHERE id = ${runId}
+          ON CONFLICT DO NOTHING
+        ), ended AS (
+          UPDATE runs SET last_sequence = ${sequence} WHERE id = ${runId} AND ${terminal}::boolean
+        )
+        SELECT CASE WHEN ${notifier.shared}::boolean
+          THEN pg_notify(${RUN_EVENTS_CHANNEL}, ${note}) END`;
+      if (!notifier.shared) queueMicrotask(() => notifier.deliver(RUN_EVENTS_CHANNEL, note));
       deps.metrics.eventLogWrites.inc();
       deps.metrics.eventsLogged.inc();
       deps.metrics.eventNotifications.inc();

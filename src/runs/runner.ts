@@ -166,8 +166,11 @@ export function createRunner(deps: RunnerDeps) {
       counted = false;
     };
     try {
-      await deps.hooks?.beforeRun?.(record.threadId);
-      point = await startingPoint(active);
+      // Independent reads (a reflection's end; the thread's head), so one round trip, not two.
+      [, point] = await Promise.all([
+        deps.hooks?.beforeRun?.(record.threadId),
+        startingPoint(active),
+      ]);
       // Recording the start must not delay the first token; the end waits for it.
       marking = deps.store.markStarted(record.ownerId, record.id, point.checkpointId ?? null)
         .catch((error) => log.warn("could not record the start of a run", { error }));
