@@ -165,3 +165,6 @@ Deno.serve({
   if (new URL(request.url).pathname === "/health") return Response.json({ status: "ok" });
   return yoga.fetch(request);
 });
+
+// Exit normally on SIGTERM, so `--cpu-prof` writes its profile.
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
