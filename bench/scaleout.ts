@@ -419,6 +419,8 @@ async function subscribe(
     return {
       ttft: NaN,
       firstEventAt: NaN,
+      lastTokenAt: NaN,
+      endAt: NaN,
       received: 0,
       inOrder: 0,
       stamps: [],

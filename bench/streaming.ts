@@ -1,34 +1,49 @@
 /**
- * Token streaming end to end: N concurrent `chat` subscriptions, each a new
- * thread whose agent streams a 200-token reply from the mock OpenAI server,
- * through the real server process (`deno task start`'s command line), to the
- * real graphql-sse and graphql-ws clients, one connection per stream.
+ * Token streaming end to end, Graphmind beside the bare stack: N concurrent
+ * `chat` subscriptions, each a new thread whose agent streams a 200-token
+ * reply from the mock OpenAI server, through the real server process, to the
+ * real graphql-sse and graphql-ws clients, one connection per stream. The
+ * same levels run against Graphmind (`deno task start`'s command line) and
+ * against bench/baseline/server.ts (yoga + Pothos + LangGraph + ChatOpenAI
+ * with no product features), each a process of its own with a fresh mock,
+ * and a second table puts the two side by side.
  *
- * The server runs alone in its own process; the mock and the clients share
- * this one, so the server's figures are not the benchmark's own CPU.
+ * The servers run alone in their processes; the mock and the clients share
+ * this one, so the servers' figures are not the benchmark's own CPU.
  *
- * - Pacing: 20 ms between tokens (50 tokens/s per stream, a hosted model's
- *   usual rate) and 5 ms (200 tokens/s per stream, a stress row: at 1000
- *   streams that offers 200 000 tokens/s). `BENCH_TOKEN_DELAYS_MS=20` narrows it.
+ * - Pacing: 0 ms between tokens (the mock as fast as it goes: throughput and
+ *   CPU per token) and 5 ms (200 tokens/s per stream: added transit). At a
+ *   paced rate Graphmind runs with the production profile's cap
+ *   (MAX_CONCURRENT_AGENTS=50), so past 50 streams runs queue and are told
+ *   their position; unpaced, nothing queues. `BENCH_TOKEN_DELAYS_MS=20` narrows it.
+ * - Warm-up: each server first runs 10 unrecorded streams per transport.
+ * - A 1-stream level runs 10 chats one after another (medians over them).
  * - TTFT: subscribe → first TokenEvent at the client.
+ * - Close: last TokenEvent → the terminal RunStatusEvent at the client.
  * - Added latency: client receive epoch ms minus the mock's emit epoch ms of
  *   the same token (same machine clock; matched by messageId = completion
  *   id and token index). It includes the client's parsing and this
  *   process's event loop, so it is an upper bound of what the server adds.
+ * - Bytes per token: what the clients received (SSE response bodies;
+ *   WebSocket frames with their headers) over the tokens received.
  * - Lost: tokens the mock emitted that the client did not get, in order.
  * - Server RSS: the server process's VmRSS (what `ps -o rss=` shows),
  *   sampled every 100 ms; server CPU: its user + system time per token.
- * - The server logs at info (the `listening` line is how the bench finds its port).
+ * - Graphmind logs at info (the `listening` line is how the bench finds its
+ *   port); memory reflections, which each chat schedules 10 s after it ends
+ *   (a model call of their own), are deferred past the bench.
  * - Checkpoints and pending writes per run (writes on PostgreSQL only: the
  *   embedded database is inside the server process).
  *
  * Environment: `BENCH_STREAMS=1,100` (levels), `BENCH_TRANSPORTS=ws`,
- * `BENCH_DATABASES=postgres`, `BENCH_TOKEN_DELAYS_MS=20`, `BENCH_MAX_AGENTS=50`
- * (the server's MAX_CONCURRENT_AGENTS; default 5000, no queueing),
- * `BENCH_RAMP_MS=1000` (spread the subscriptions over that time instead of
- * starting them at once), `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
- * (flags for the server's `deno run`; profiles are written at exit) and
- * `BENCH_SERVER_ENV='{"NAME":"value"}'` (more server environment).
+ * `BENCH_SERVERS=graphmind,baseline`, `BENCH_DATABASES=postgres,embedded`
+ * (default: PostgreSQL when it is up, else embedded), `BENCH_TOKEN_DELAYS_MS=0,5`,
+ * `BENCH_TOKENS=200`, `BENCH_MAX_AGENTS=50` (Graphmind's MAX_CONCURRENT_AGENTS;
+ * default 50 when paced, else 5000), `BENCH_RAMP_MS=1000` (spread the
+ * subscriptions over that time instead of starting them at once),
+ * `BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"` (flags for the
+ * servers' `deno run`; profiles are written at exit) and
+ * `BENCH_SERVER_ENV='{"NAME":"value"}'` (more Graphmind environment).
  *
  * @module
  */
@@ -40,45 +55,119 @@ import { type LevelResult, round, runLevel } from "./streaming_level.ts";
 
 /** One row of the table. */
 export interface StreamingRow extends LevelResult {
+  server: "graphmind" | "baseline";
   database: string;
   msPerToken: number;
   checkpointsPerRun: number;
   writesPerRun: number;
 }
 
-const TOKENS = 200;
+/** One server under test. */
+interface Target {
+  server: StreamingRow["server"];
+  database: string;
+  env: Record<string, string>;
+  /** `deno` arguments of the baseline; Graphmind runs the `start` task's. */
+  args?: string[];
+  databaseUrl?: string;
+}
+
+const TOKENS = Number(Deno.env.get("BENCH_TOKENS") ?? 200);
+/** The production profile's MAX_CONCURRENT_AGENTS, used at a paced (hosted-model) rate. */
+const PRODUCTION_CAP = "50";
+/** Streams per transport run once, unrecorded, before a server's levels: JIT and pools warm. */
+const WARM_UP_STREAMS = 10;
+/** A level of fewer streams repeats in rounds until it has run about this many chats. */
+const ROUNDS_UP_TO = 10;
+const BASELINE_ARGS = [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--allow-sys=homedir",
+  "bench/baseline/server.ts",
+];
 
 function list(name: string, fallback: number[]): number[] {
   const raw = Deno.env.get(name);
   return raw ? raw.split(",").map(Number) : fallback;
 }
 
-/** Runs every level on the local PostgreSQL (when up) and on embedded PGlite (up to 100). */
-export async function benchStreaming(): Promise<StreamingRow[]> {
+/**
+ * Runs every level on Graphmind (local PostgreSQL when up, else embedded
+ * PGlite; `BENCH_DATABASES=postgres,embedded` for both, embedded up to 100
+ * streams) and on the bare-stack baseline, and returns the rows and a
+ * side-by-side table.
+ */
+export async function benchStreaming(): Promise<Record<string, object[]>> {
   const rows: StreamingRow[] = [];
-  const only = Deno.env.get("BENCH_DATABASES")?.split(",");
-  const levels = list("BENCH_STREAMS", [1, 100, 1000]);
+  const servers = Deno.env.get("BENCH_SERVERS")?.split(",") ?? ["graphmind", "baseline"];
+  const levels = list("BENCH_STREAMS", [1, 100]);
   const postgresUp = await localPostgres();
-  for (const msPerToken of list("BENCH_TOKEN_DELAYS_MS", [20, 5])) {
-    if (only && !only.includes("postgres")) {
-      // skipped on request
-    } else if (postgresUp.available) {
+  const databases = Deno.env.get("BENCH_DATABASES")?.split(",") ??
+    [postgresUp.available ? "postgres" : "embedded"];
+  if (databases.includes("postgres") && !postgresUp.available) {
+    console.error(`Local PostgreSQL skipped: ${postgresUp.reason}`);
+  }
+  for (const msPerToken of list("BENCH_TOKEN_DELAYS_MS", [0, 5])) {
+    if (servers.includes("graphmind") && databases.includes("postgres") && postgresUp.available) {
       const db = await createThrowawayDatabase();
       try {
-        rows.push(
-          ...await benchServer("postgres", { DATABASE_URL: db.url }, levels, msPerToken, db.url),
-        );
+        const target = {
+          server: "graphmind" as const,
+          database: "postgres",
+          env: { DATABASE_URL: db.url },
+          databaseUrl: db.url,
+        };
+        rows.push(...await benchServer(target, levels, msPerToken));
       } finally {
         await db.drop();
       }
-    } else {
-      console.error(`Local PostgreSQL skipped: ${postgresUp.reason}`);
     }
-    if (only && !only.includes("embedded")) continue;
-    const embeddedLevels = levels.filter((n) => n <= 100);
-    rows.push(...await benchServer("embedded", {}, embeddedLevels, msPerToken));
+    if (servers.includes("graphmind") && databases.includes("embedded")) {
+      const target = { server: "graphmind" as const, database: "embedded", env: {} };
+      rows.push(...await benchServer(target, levels.filter((n) => n <= 100), msPerToken));
+    }
+    if (servers.includes("baseline")) {
+      const target = {
+        server: "baseline" as const,
+        database: "none",
+        env: {},
+        args: BASELINE_ARGS,
+      };
+      rows.push(...await benchServer(target, levels, msPerToken));
+    }
   }
-  return rows;
+  return { streaming: rows, "Graphmind vs bare stack": sideBySide(rows) };
+}
+
+/** Per pacing, level and transport: Graphmind's figures (first database) beside the baseline's. */
+function sideBySide(rows: StreamingRow[]): object[] {
+  const ours = rows.filter((r) => r.server === "graphmind");
+  const theirs = rows.filter((r) => r.server === "baseline");
+  const pair = (a: number, b: number | undefined) => `${a} / ${b ?? "—"}`;
+  return ours.map((g) => {
+    const b = theirs.find((r) =>
+      r.msPerToken === g.msPerToken && r.streams === g.streams && r.transport === g.transport
+    );
+    return {
+      database: g.database,
+      msPerToken: g.msPerToken,
+      streams: g.streams,
+      transport: g.transport,
+      "tokens/s": pair(g.tokensPerSecond, b?.tokensPerSecond),
+      "vs bare": b ? round(g.tokensPerSecond / b.tokensPerSecond) : NaN,
+      "cpu µs/token": pair(g.serverCpuUsPerToken, b?.serverCpuUsPerToken),
+      "ttft p50 ms": pair(g.ttftP50Ms, b?.ttftP50Ms),
+      "close p50/p99 ms": `${g.closeP50Ms}/${g.closeP99Ms} / ${
+        b ? `${b.closeP50Ms}/${b.closeP99Ms}` : "—"
+      }`,
+      "added p50/p99 ms": `${g.addedP50Ms}/${g.addedP99Ms} / ${
+        b ? `${b.addedP50Ms}/${b.addedP99Ms}` : "—"
+      }`,
+      "bytes/token": pair(g.bytesPerToken, b?.bytesPerToken),
+    };
+  });
 }
 
 /**
@@ -86,16 +175,22 @@ export async function benchStreaming(): Promise<StreamingRow[]> {
  * no rate limit, no queueing (`BENCH_MAX_AGENTS`, default 5000), one client
  * address allowed every socket, and `BENCH_SERVER_ENV` on top.
  */
-export function streamingServerEnv(mockUrl: string): Record<string, string> {
+export function streamingServerEnv(
+  mockUrl: string,
+  maxAgents = Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
+): Record<string, string> {
   return {
     ENVIRONMENT: "development",
     OPENAI_API_KEY: "sk-bench",
     OPENAI_BASE_URL: mockUrl,
-    MAX_CONCURRENT_AGENTS: Deno.env.get("BENCH_MAX_AGENTS") ?? "5000",
+    MAX_CONCURRENT_AGENTS: maxAgents,
     // One client address opens every stream's socket here.
     WS_MAX_CONNECTIONS_PER_IP: "100000",
     RATE_LIMIT_ENABLED: "false",
     DB_POOL_SIZE: "20",
+    // Each chat schedules a memory reflection (a model call) 10 s after it
+    // ends; deferred past the bench, it cannot land in later figures.
+    MEMORY_REFLECTION_DELAY_MS: "3600000",
     LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
     ...JSON.parse(Deno.env.get("BENCH_SERVER_ENV") ?? "{}"),
   };
@@ -107,45 +202,66 @@ export function benchServerFlags(): string[] {
 }
 
 async function benchServer(
-  database: string,
-  env: Record<string, string>,
+  target: Target,
   levels: number[],
   msPerToken: number,
-  databaseUrl?: string,
 ): Promise<StreamingRow[]> {
   const mock = await startMockOpenAI({ tokens: TOKENS, tokenDelayMs: msPerToken });
-  const server = await startServer(
-    { ...env, ...streamingServerEnv(mock.url) },
-    { denoFlags: benchServerFlags() },
-  );
+  // As fast as the mock goes, nothing queues; at a hosted model's pace, the production cap.
+  const cap = Deno.env.get("BENCH_MAX_AGENTS") ?? (msPerToken > 0 ? PRODUCTION_CAP : "5000");
+  const server = await startServer({
+    ...target.env,
+    ...(target.server === "graphmind"
+      ? streamingServerEnv(mock.url, cap)
+      : { OPENAI_API_KEY: "sk-bench", OPENAI_BASE_URL: mock.url }),
+  }, {
+    denoFlags: benchServerFlags(),
+    ...(target.args ? { args: target.args } : {}),
+  });
   const base = `127.0.0.1:${server.port}/graphql`;
-  const sql = databaseUrl ? postgres(databaseUrl, { max: 2, onnotice: () => {} }) : undefined;
+  const sql = target.databaseUrl
+    ? postgres(target.databaseUrl, { max: 2, onnotice: () => {} })
+    : undefined;
   const rows: StreamingRow[] = [];
+  const level = async (transport: "sse" | "ws", streams: number) => {
+    const threadIds: string[] = [];
+    // A small level runs several rounds, so its CPU (in 10 ms ticks) and medians are stable.
+    const chats = streams * Math.max(1, Math.ceil(ROUNDS_UP_TO / streams));
+    // Threads first, so the measured part is the chat itself.
+    for (let i = 0; i < chats; i += 50) {
+      const batch = Math.min(50, chats - i);
+      threadIds.push(...await Promise.all(Array.from({ length: batch }, () => newThread(base))));
+    }
+    const result = await runLevel({
+      base,
+      mock,
+      pid: server.pid,
+      transport,
+      threadIds,
+      concurrency: streams,
+      tokens: TOKENS,
+      rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
+    });
+    return { result, threadIds };
+  };
   try {
     const transports = (Deno.env.get("BENCH_TRANSPORTS") ?? "sse,ws").split(
       ",",
     ) as ("sse" | "ws")[];
+    for (const transport of transports) await level(transport, WARM_UP_STREAMS);
     for (const transport of transports) {
       for (const streams of levels) {
-        const threadIds: string[] = [];
-        // Threads first, so the measured part is the chat itself.
-        for (let i = 0; i < streams; i += 50) {
-          const batch = Math.min(50, streams - i);
-          threadIds.push(
-            ...await Promise.all(Array.from({ length: batch }, () => newThread(base))),
-          );
-        }
-        const result = await runLevel({
-          base,
-          mock,
-          pid: server.pid,
-          transport,
-          threadIds,
-          tokens: TOKENS,
-          rampMs: Number(Deno.env.get("BENCH_RAMP_MS") ?? 0),
+        const { result, threadIds } = await level(transport, streams);
+        const counts = target.server === "graphmind"
+          ? await checkpointCounts(base, sql, threadIds)
+          : { checkpointsPerRun: NaN, writesPerRun: NaN };
+        rows.push({
+          server: target.server,
+          database: target.database,
+          msPerToken,
+          ...result,
+          ...counts,
         });
-        const counts = await checkpointCounts(base, sql, threadIds);
-        rows.push({ database, msPerToken, ...result, ...counts });
         console.error(JSON.stringify(rows.at(-1)));
       }
     }

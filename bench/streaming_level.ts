@@ -9,6 +9,7 @@ import { createClient as createSseClient } from "graphql-sse";
 import { createClient as createWsClient } from "graphql-ws";
 import type { MockOpenAI } from "../tests/support/mock_openai.ts";
 import { addedMs, now, quantile, readTokens, round, type SubscriptionMessage } from "./transit.ts";
+import { type ByteCounter, countingFetch, countingWebSocket } from "./byte_count.ts";
 
 export { now, round };
 
@@ -20,7 +21,12 @@ export interface LevelResult {
   ttftP99Ms: number;
   addedP50Ms: number;
   addedP99Ms: number;
+  /** Last TokenEvent → terminal RunStatusEvent at the client, ms. */
+  closeP50Ms: number;
+  closeP99Ms: number;
   tokensPerSecond: number;
+  /** Bytes the clients received (SSE bodies; WebSocket frames) per token. */
+  bytesPerToken: number;
   lostTokens: number;
   failedRuns: number;
   /** Peak resident set of the server process during the level. */
@@ -33,6 +39,7 @@ export interface LevelResult {
 
 interface StreamResult {
   ttft: number;
+  close: number;
   added: number[];
   received: number;
   lost: number;
@@ -53,17 +60,20 @@ export function createStreamClient(
   transport: "sse" | "ws",
   base: string,
   authorization?: string,
+  /** Byte-counting transports (bench/byte_count.ts); the plain ones by default. */
+  io: { webSocketImpl?: typeof WebSocket; fetchFn?: typeof fetch } = {},
 ): StreamClient {
   return transport === "ws"
     ? createWsClient({
       url: `ws://${base}`,
-      webSocketImpl: WebSocket,
+      webSocketImpl: io.webSocketImpl ?? WebSocket,
       retryAttempts: 0,
       ...(authorization ? { connectionParams: { authorization } } : {}),
     })
     : createSseClient({
       url: `http://${base}`,
       retryAttempts: 0,
+      ...(io.fetchFn ? { fetchFn: io.fetchFn } : {}),
       ...(authorization ? { headers: { authorization } } : {}),
     });
 }
@@ -88,39 +98,55 @@ export async function runLevel(options: {
   rampMs?: number;
   /** `Bearer <JWT>` for servers that require a token. */
   authorization?: string;
+  /**
+   * Streams at once (default: all); the threads run in rounds of this many,
+   * one round after another, so a 1-stream level can measure several chats.
+   */
+  concurrency?: number;
 }): Promise<LevelResult> {
   const { mock, transport, threadIds, tokens, authorization } = options;
   const bases = [options.base].flat();
   const pids = [options.pid].flat();
-  const gapMs = (options.rampMs ?? 0) / threadIds.length;
-  const streams = threadIds.length;
+  const streams = options.concurrency ?? threadIds.length;
+  const gapMs = (options.rampMs ?? 0) / streams;
   const rssOf = async () => (await Promise.all(pids.map(serverRss))).reduce((a, b) => a + b, 0);
   const cpuOf = async () => (await Promise.all(pids.map(processCpuMs))).reduce((a, b) => a + b, 0);
   let peakRss = await rssOf();
   const sampler = setInterval(async () => peakRss = Math.max(peakRss, await rssOf()), 100);
   const cpuBefore = await cpuOf();
   const benchCpuBefore = await processCpuMs(Deno.pid);
+  const received: ByteCounter = { bytes: 0 };
+  const webSocketImpl = countingWebSocket(received);
+  const fetchFn = countingFetch(received);
   // One client per stream, as each chat front end has its own connection.
   const clients = threadIds.map((_, i) =>
-    createStreamClient(transport, bases[i % bases.length]!, authorization)
+    createStreamClient(transport, bases[i % bases.length]!, authorization, {
+      webSocketImpl,
+      fetchFn,
+    })
   );
   const started = now();
-  let results: StreamResult[];
-  try {
-    results = await Promise.all(threadIds.map(async (threadId, i) => {
-      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, i * gapMs));
-      const iterable = clients[i]!.iterate({
-        query: CHAT,
-        variables: { input: { threadId, content: "Tell me a long story." } },
-      }) as AsyncIterable<SubscriptionMessage>;
-      return consume(iterable, mock, tokens).catch((error): StreamResult => ({
-        ttft: NaN,
-        added: [],
-        received: 0,
-        lost: tokens,
-        status: `transport error: ${error?.reason ?? error?.message ?? error}`,
-      }));
+  const results: StreamResult[] = [];
+  const chat = async (threadId: string, i: number) => {
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, (i % streams) * gapMs));
+    const iterable = clients[i]!.iterate({
+      query: CHAT,
+      variables: { input: { threadId, content: "Tell me a long story." } },
+    }) as AsyncIterable<SubscriptionMessage>;
+    return consume(iterable, mock, tokens).catch((error): StreamResult => ({
+      ttft: NaN,
+      close: NaN,
+      added: [],
+      received: 0,
+      lost: tokens,
+      status: `transport error: ${error?.reason ?? error?.message ?? error}`,
     }));
+  };
+  try {
+    for (let first = 0; first < threadIds.length; first += streams) {
+      const round = threadIds.slice(first, first + streams);
+      results.push(...await Promise.all(round.map((id, i) => chat(id, first + i))));
+    }
   } finally {
     clearInterval(sampler);
     await Promise.all(clients.map((client) => client.dispose()));
@@ -130,7 +156,8 @@ export async function runLevel(options: {
   const benchCpuMs = await processCpuMs(Deno.pid) - benchCpuBefore;
   const added = results.flatMap((r) => r.added).sort((a, b) => a - b);
   const ttft = results.map((r) => r.ttft).filter(Number.isFinite).sort((a, b) => a - b);
-  const received = results.reduce((sum, r) => sum + r.received, 0);
+  const close = results.map((r) => r.close).filter(Number.isFinite).sort((a, b) => a - b);
+  const tokensReceived = results.reduce((sum, r) => sum + r.received, 0);
   const failures = results.filter((r) => r.status !== "SUCCESS");
   if (failures.length > 0) console.error(`${transport} ${streams}: ${failures[0]!.status}`);
   return {
@@ -140,11 +167,14 @@ export async function runLevel(options: {
     ttftP99Ms: round(quantile(ttft, 0.99)),
     addedP50Ms: round(quantile(added, 0.5)),
     addedP99Ms: round(quantile(added, 0.99)),
-    tokensPerSecond: Math.round(received / elapsedS),
+    closeP50Ms: round(quantile(close, 0.5)),
+    closeP99Ms: round(quantile(close, 0.99)),
+    tokensPerSecond: Math.round(tokensReceived / elapsedS),
+    bytesPerToken: tokensReceived > 0 ? Math.round(received.bytes / tokensReceived) : NaN,
     lostTokens: results.reduce((sum, r) => sum + r.lost, 0),
     failedRuns: failures.length,
     serverRssMb: Math.round(peakRss / 1024),
-    serverCpuUsPerToken: received > 0 ? Math.round(serverCpu * 1000 / received) : NaN,
+    serverCpuUsPerToken: tokensReceived > 0 ? Math.round(serverCpu * 1000 / tokensReceived) : NaN,
     benchCpuPct: Math.round(benchCpuMs / (elapsedS * 10)),
   };
 }
@@ -158,6 +188,7 @@ async function consume(
   const read = await readTokens(iterable, "chat");
   return {
     ttft: read.ttft,
+    close: read.endAt - read.lastTokenAt,
     added: addedMs(read, mock),
     received: read.received,
     lost: tokens - read.inOrder,

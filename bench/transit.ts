@@ -20,6 +20,10 @@ export interface TokenRead {
   ttft: number;
   /** Epoch ms of the first event of any kind. */
   firstEventAt: number;
+  /** Epoch ms of the last TokenEvent. */
+  lastTokenAt: number;
+  /** Epoch ms of the terminal RunStatusEvent (NaN when the stream ended otherwise). */
+  endAt: number;
   received: number;
   /** Tokens received in order from " t0" (a reply of `tokens` loses `tokens - inOrder`). */
   inOrder: number;
@@ -50,6 +54,8 @@ export async function readTokens(
   const read: TokenRead = {
     ttft: NaN,
     firstEventAt: NaN,
+    lastTokenAt: NaN,
+    endAt: NaN,
     received: 0,
     inOrder: 0,
     stamps: [],
@@ -67,6 +73,7 @@ export async function readTokens(
     if (event.__typename === "TokenEvent") {
       if (read.received === 0) read.ttft = at - subscribed;
       read.received++;
+      read.lastTokenAt = at;
       if (event.text === ` t${read.inOrder}`) read.inOrder++;
       read.stamps.push([event.messageId ?? "", Number(event.text?.slice(2)), at]);
     } else if (
@@ -74,6 +81,7 @@ export async function readTokens(
       event.status !== "PENDING"
     ) {
       read.status = event.status ?? "none";
+      read.endAt = at;
       break;
     }
   }

@@ -21,6 +21,7 @@ import { limitPlugins, withoutSuggestions } from "./limits.ts";
 import { useInputLimits } from "./input_rules.ts";
 import { useTextRules } from "./text_rules.ts";
 import { renderGraphiQLPage } from "./graphiql_page.ts";
+import { useEventPlans } from "./event_plans.ts";
 import {
   type BodyLimits,
   isUploadTooLarge,
@@ -110,6 +111,7 @@ export function createGraphQLHandler(options: GraphQLHandlerOptions): GraphQLHan
       };
     },
     plugins: [
+      useEventPlans(),
       useBodyLimits(bodyLimits),
       ...limitPlugins(config.graphql),
       useInputLimits(config.input),

@@ -260,12 +260,15 @@ export function createRunControl(deps: RunControlDeps) {
         async (tx, run) => {
           const [row] = await tx<{ position: number }[]>`
           SELECT count(*)::int AS position FROM runs WHERE status = 'pending' AND seq <= ${run.seq}`;
-          await log.appendStatus(tx, run.id, {
-            status: "pending",
-            error: null,
-            queuePosition: row?.position ?? 1,
-          });
-          if (notifier.shared) await tx`SELECT pg_notify(${RUN_QUEUE_CHANNEL}, '')`;
+          // Pipelined: both notifications go at commit, whatever their order.
+          await Promise.all([
+            log.appendStatus(tx, run.id, {
+              status: "pending",
+              error: null,
+              queuePosition: row?.position ?? 1,
+            }),
+            notifier.shared ? tx`SELECT pg_notify(${RUN_QUEUE_CHANNEL}, '')` : undefined,
+          ]);
         },
       );
       const reason = rule.supersede?.reason ?? "";

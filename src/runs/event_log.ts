@@ -67,6 +67,12 @@ interface Reader {
   wake: (() => void) | undefined;
 }
 
+/**
+ * Joins a batch's events (and notifications) into one parameter: JSON
+ * escapes every control character, so U+001E (`chr(30)`) never occurs inside one.
+ */
+const SEPARATOR = "\x1e";
+
 /** Readers buffer at most this many notifications before re-reading the table instead. */
 const MAX_BUFFERED = 1000;
 
@@ -132,11 +138,16 @@ export function createEventLog(deps: EventLogDeps) {
     return out;
   }
 
-  /** The batch as rows, each with its run's owner (one primary-key lookup per row). */
-  function fromBatch(client: Sql, runIds: string[], sequences: number[], events: string[]) {
+  /**
+   * The batch as rows, each with its run's owner (one primary-key lookup per
+   * row). The events travel as one text parameter, joined by
+   * {@linkcode SEPARATOR}: as a `text[]` parameter, postgres.js would escape
+   * every quote of every event's JSON, per token.
+   */
+  function fromBatch(client: Sql, runIds: string[], sequences: number[], events: string) {
     return client`
       SELECT b.run_id, b.sequence, runs.owner_id, b.event
-      FROM unnest(${runIds}::uuid[], ${sequences}::int[], ${events}::text[])
+      FROM unnest(${runIds}::uuid[], ${sequences}::int[], string_to_array(${events}, chr(30)))
         AS b (run_id, sequence, event)
       JOIN runs ON runs.id = b.run_id`;
   }
@@ -146,7 +157,7 @@ export function createEventLog(deps: EventLogDeps) {
   async function write(batch: Pending[]): Promise<void> {
     const runIds = batch.map((item) => item.runId);
     const sequences = batch.map((item) => item.sequence);
-    const events = batch.map((item) => item.json);
+    const events = batch.map((item) => item.json).join(SEPARATOR);
     const notes = payloads(batch);
     if (notifier.shared) {
       await writeSql`
@@ -155,7 +166,8 @@ export function createEventLog(deps: EventLogDeps) {
           ${fromBatch(writeSql, runIds, sequences, events)}
           ON CONFLICT DO NOTHING
         )
-        SELECT count(pg_notify(${RUN_EVENTS_CHANNEL}, note)) FROM unnest(${notes}::text[]) note`;
+        SELECT count(pg_notify(${RUN_EVENTS_CHANNEL}, note))
+        FROM unnest(string_to_array(${notes.join(SEPARATOR)}, chr(30))) note`;
     } else {
       await sql`
         INSERT INTO run_events (run_id, sequence, owner_id, event)
@@ -369,16 +381,21 @@ export function createEventLog(deps: EventLogDeps) {
       };
       const json = JSON.stringify(event);
       const note = `${runId}\n[${json}]`;
+      // One statement, as the queued event is on a run's path to its first
+      // token. The notification goes at commit (of the caller's transaction,
+      // or of this statement), after the event and the run's last sequence.
+      const terminal = TERMINAL_STATUSES.has(payload.status);
       await tx`
-        INSERT INTO run_events (run_id, sequence, owner_id, event)
-        SELECT id, ${sequence}, owner_id, ${json} FROM runs WHERE id = ${runId}
-        ON CONFLICT DO NOTHING`;
-      if (TERMINAL_STATUSES.has(payload.status)) {
-        await tx`UPDATE runs SET last_sequence = ${sequence} WHERE id = ${runId}`;
-      }
-      // Inside a transaction, Postgres sends the notification at commit.
-      if (notifier.shared) await tx`SELECT pg_notify(${RUN_EVENTS_CHANNEL}, ${note})`;
-      else queueMicrotask(() => notifier.deliver(RUN_EVENTS_CHANNEL, note));
+        WITH written AS (
+          INSERT INTO run_events (run_id, sequence, owner_id, event)
+          SELECT id, ${sequence}, owner_id, ${json} FROM runs WHERE id = ${runId}
+          ON CONFLICT DO NOTHING
+        ), ended AS (
+          UPDATE runs SET last_sequence = ${sequence} WHERE id = ${runId} AND ${terminal}::boolean
+        )
+        SELECT CASE WHEN ${notifier.shared}::boolean
+          THEN pg_notify(${RUN_EVENTS_CHANNEL}, ${note}) END`;
+      if (!notifier.shared) queueMicrotask(() => notifier.deliver(RUN_EVENTS_CHANNEL, note));
       deps.metrics.eventLogWrites.inc();
       deps.metrics.eventsLogged.inc();
       deps.metrics.eventNotifications.inc();

@@ -83,6 +83,10 @@ export function createRunner(deps: RunnerDeps) {
     });
   }
 
+  /**
+   * The thread's status after a run that threw (cancelled or failed): read
+   * from its state, since a cancelled run may have stopped at an interrupt.
+   */
   async function threadStatusAfter(active: ActiveRun, status: RunStatus): Promise<ThreadStatus> {
     if (status === "error") return "error";
     if (status === "interrupted") return "interrupted";
@@ -90,12 +94,18 @@ export function createRunner(deps: RunnerDeps) {
     return state.interrupts.length > 0 ? "interrupted" : "idle";
   }
 
-  /** Records the end and publishes it; true when a run waits next on the thread. */
+  /**
+   * Records the end and publishes it; true when a run waits next on the
+   * thread. `threadStatus` is given when the caller already read the final
+   * state (a graph that completed), which saves a second read before the
+   * last event.
+   */
   async function finish(
     active: ActiveRun,
     status: RunStatus,
     error: string | null,
     checkpointId: string | null,
+    threadStatus?: ThreadStatus,
   ): Promise<boolean> {
     const { record } = active;
     // The status event's sequence is known in advance: nothing else publishes now.
@@ -106,14 +116,15 @@ export function createRunner(deps: RunnerDeps) {
     let recorded = false;
     try {
       // The state read comes first, so the thread's status follows the run's row at once.
-      const threadStatus = await recordEnd(() => threadStatusAfter(active, status));
+      const finalThreadStatus = threadStatus ??
+        await recordEnd(() => threadStatusAfter(active, status));
       const ended = await recordEnd(() =>
         deps.store.finish(record.ownerId, record.id, {
           status,
           error,
           checkpointId,
           lastSequence,
-          threadStatus,
+          threadStatus: finalThreadStatus,
         })
       );
       successor = ended.successor;
@@ -182,8 +193,11 @@ export function createRunner(deps: RunnerDeps) {
       counted = false;
     };
     try {
-      await deps.hooks?.beforeRun?.(record.threadId);
-      point = await startingPoint(active);
+      // Independent reads (a reflection's end; the thread's head), so one round trip, not two.
+      [, point] = await Promise.all([
+        deps.hooks?.beforeRun?.(record.threadId),
+        startingPoint(active),
+      ]);
       // Recording the start must not delay the first token; the end waits for it.
       marking = deps.store.markStarted(record.ownerId, record.id, point.checkpointId ?? null)
         .catch((error) => log.warn("could not record the start of a run", { error }));
@@ -225,7 +239,15 @@ export function createRunner(deps: RunnerDeps) {
       metrics.responseTime.observe(agentType, seconds);
       await marking;
       uncount();
-      const successor = await finish(active, outcome.status, null, outcome.checkpointId);
+      // executeGraph read the final state: interrupted exactly when it has pending interrupts.
+      const threadStatus = outcome.status === "interrupted" ? "interrupted" : "idle";
+      const successor = await finish(
+        active,
+        outcome.status,
+        null,
+        outcome.checkpointId,
+        threadStatus,
+      );
       // A queued successor's own end reflects on the whole thread instead.
       if (outcome.status === "success" && !successor) afterSuccess(active, outcome.messages, log);
     } catch (error) {

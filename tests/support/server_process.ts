@@ -41,9 +41,11 @@ export async function startServer(
     denoFlags?: string[];
     /** Keep only the last this many log lines (a long benchmark logs without end). */
     keepLogs?: number;
+    /** `deno` arguments instead of the `start` task's (another server, e.g. a benchmark's baseline). */
+    args?: string[];
   } = {},
 ): Promise<ServerProcess> {
-  const args = await startTaskArgs();
+  const args = options.args ? [...options.args] : await startTaskArgs();
   // Extra `deno run` flags (e.g. `--cpu-prof` for a benchmark) go before the script.
   args.splice(1, 0, ...(options.denoFlags ?? []));
   const spawnedAt = performance.now();
