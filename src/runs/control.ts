@@ -80,8 +80,16 @@ export interface RunRequest {
   input: RunInput;
 }
 
-/** Runs one claim statement takes; the worker claims again while it has capacity. */
-const CLAIM_BATCH = 1;
+/**
+ * Runs one claim statement takes at most. A claim starts at one run, so every
+ * replica woken by the same notification takes its turn instead of the first
+ * one taking the whole burst; each claim that comes back full doubles the
+ * next, so a deep backlog drains in a few statements. One run per statement
+ * was not enough: each claim waits a round trip through a busy event loop,
+ * and the soak (1000 streams) measured 2.5 claims/s, with 500 runs waiting
+ * on a replica that had room for all of them.
+ */
+const MAX_CLAIM_BATCH = 32;
 
 /** How long `cancel` waits for another replica to stop a run. */
 const CANCEL_WAIT_MS = 10_000;
@@ -92,6 +100,8 @@ export function createRunControl(deps: RunControlDeps) {
   const held = new Map<string, ActiveRun>();
   const unlisteners: (() => Promise<void>)[] = [];
   let worker: ReturnType<typeof startWorker<ClaimedRun>> | undefined;
+  // The next claim's size: 1, doubling while claims come back full (see MAX_CLAIM_BATCH).
+  let claimBatch = 1;
   let lastSweep = 0;
 
   /** The graph input a claimed run's row describes. */
@@ -210,9 +220,10 @@ export function createRunControl(deps: RunControlDeps) {
         capacity: deps.maxConcurrent,
         claim: async (limit) => {
           await sweep();
-          // One run per claim: every replica woken by the same notification
-          // takes its turn, instead of the first one taking the whole queue.
-          return await store.claim(Math.min(limit, CLAIM_BATCH), deps.maxAttempts);
+          const size = Math.min(limit, claimBatch);
+          const claimed = await store.claim(size, deps.maxAttempts);
+          claimBatch = claimed.length === size ? Math.min(claimBatch * 2, MAX_CLAIM_BATCH) : 1;
+          return claimed;
         },
         execute,
         idOf: (run) => run.id,

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
+import { waitFor } from "../support/replicas.ts";
 import { createClient as createWsClient } from "graphql-ws";
 
 /** A GraphQL response body and the HTTP status it came with. */
@@ -69,6 +71,27 @@ export function wsClient(url: string, token?: string) {
 export async function readiness(url: string): Promise<{ status: number; body: any }> {
   const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: await response.json() };
+}
+
+/**
+ * Waits until `/health/ready` answers 503 with `dependency` failing; returns
+ * that dependency's check (its `errorClass`, its sentence).
+ */
+export async function waitUntilNotReady(
+  url: string,
+  dependency: "database" | "cache",
+): Promise<{ status: string; errorClass?: string; error?: string }> {
+  const notReady = await waitFor(
+    async () => {
+      const r = await readiness(url);
+      return r.status === 503 && r;
+    },
+    15_000,
+    "/health/ready to answer 503",
+  );
+  const check = notReady.body.checks?.find((c: { name: string }) => c.name === dependency);
+  assert.equal(check?.status, "error", JSON.stringify(notReady.body));
+  return check;
 }
 
 /** Sums every sample of `name` in `/metrics` whose labels include `labels`. */

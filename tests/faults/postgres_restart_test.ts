@@ -47,6 +47,7 @@ import {
   since,
   skipUnless,
   stopServer,
+  waitUntilNotReady,
   wsClient,
 } from "./harness.ts";
 
@@ -163,17 +164,8 @@ Deno.test({
         downAt = performance.now();
         await cluster.stop();
         try {
-          const notReady = await waitFor(
-            async () => {
-              const r = await readiness(url);
-              return r.status === 503 && r;
-            },
-            15_000,
-            "/health/ready to answer 503",
-          );
+          const database = await waitUntilNotReady(url, "database");
           outage.readyDownAfterMs = since(downAt);
-          const database = notReady.body.checks?.find((c: any) => c.name === "database");
-          assert.equal(database?.status, "error", JSON.stringify(notReady.body));
           outage.readyClass = database.errorClass;
 
           outageAnswers = {

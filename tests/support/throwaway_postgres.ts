@@ -68,6 +68,21 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     "-c max_connections=50",
   ].join(" ");
   let destroyed = false;
+  // pg_ctl with the cluster's options and log: start and restart share it.
+  const startOrRestart = (...action: string[]) => [
+    `${PG_BIN}/pg_ctl`,
+    "-D",
+    dataDir,
+    "-o",
+    options,
+    "-l",
+    `${root}/server.log`,
+    ...action.slice(0, -1),
+    "-w",
+    "-t",
+    "30",
+    action.at(-1)!,
+  ];
   const cluster: ThrowawayPostgres = {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -76,36 +91,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       await pg([`${PG_BIN}/pg_ctl`, "-D", dataDir, "-m", "fast", "-w", "stop"]);
     },
     async start() {
-      await pg([
-        `${PG_BIN}/pg_ctl`,
-        "-D",
-        dataDir,
-        "-o",
-        options,
-        "-l",
-        `${root}/server.log`,
-        "-w",
-        "-t",
-        "30",
-        "start",
-      ]);
+      await pg(startOrRestart("start"));
     },
     async restart() {
-      await pg([
-        `${PG_BIN}/pg_ctl`,
-        "-D",
-        dataDir,
-        "-o",
-        options,
-        "-l",
-        `${root}/server.log`,
-        "-m",
-        "fast",
-        "-w",
-        "-t",
-        "30",
-        "restart",
-      ]);
+      await pg(startOrRestart("-m", "fast", "restart"));
     },
     async destroy() {
       if (destroyed) return;
