@@ -13,12 +13,14 @@
  * ```
  * @module
  */
+import { errorChain } from "./failure_class.ts";
 
 /** The client-facing sentence for a storage failure, or `undefined` for any other error. */
 export function storageFailureMessage(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (const link of errorChain(error)) {
+    const code = typeof link === "object" && link !== null
+      ? (link as { code?: unknown }).code
+      : undefined;
     if (code === "53100") {
       return "The database is out of disk space, so nothing can be written; retry once space is freed.";
     }
@@ -26,7 +28,6 @@ export function storageFailureMessage(error: unknown): string | undefined {
       return "The database refuses writes right now (its disk is nearly full, or it is read-only); " +
         "reads still work, retry the write later.";
     }
-    current = current.cause;
   }
   return undefined;
 }

@@ -112,7 +112,10 @@ export function createSubscribers(options: SubscribersOptions) {
     const inner = source[Symbol.asyncIterator]();
     let ending: AppError | undefined;
     let finished = false;
-    const interrupted = Promise.withResolvers<"interrupted">();
+    // The pending next() of a stream being ended: resolved at once by end().
+    // (Racing each next() against one long-lived promise would leave a
+    // reaction on it per event for the life of the stream.)
+    let wake: ((value: "interrupted") => void) | undefined;
     const said = Promise.withResolvers<void>();
     const stream: Tracked = {
       runId,
@@ -126,7 +129,7 @@ export function createSubscribers(options: SubscribersOptions) {
         // must not keep the run's log (or its notifications) alive.
         remove(stream);
         Promise.resolve(inner.return?.()).catch(() => {});
-        interrupted.resolve("interrupted");
+        wake?.("interrupted");
       },
     };
     add(stream);
@@ -136,7 +139,13 @@ export function createSubscribers(options: SubscribersOptions) {
       async next() {
         if (finished) return done();
         if (ending === undefined) {
-          const result = await Promise.race([inner.next(), interrupted.promise]);
+          const result = await new Promise<IteratorResult<RunEvent> | "interrupted">(
+            (resolve, reject) => {
+              wake = resolve;
+              inner.next().then(resolve, reject);
+            },
+          );
+          wake = undefined;
           if (result !== "interrupted") {
             if (result.done) {
               finished = true;
