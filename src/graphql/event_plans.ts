@@ -55,17 +55,21 @@ interface PlannedField {
 /** A type's plan, or null when the type must go through graphql-js. */
 type Plan = PlannedField[] | null;
 
+/** A marked subscription's root field and its plans by event type. */
+interface PlanEntry {
+  field: FieldNode;
+  definition: GraphQLField<unknown, unknown>;
+  byType: Map<string, Plan>;
+}
+
 /** Per document (yoga caches parsed documents), the root field and each type's plan. */
-const plans = new WeakMap<
-  object,
-  { field: FieldNode; definition: GraphQLField<unknown, unknown>; byType: Map<string, Plan> } | null
->();
+const plans = new WeakMap<object, PlanEntry | null>();
 
 /** The envelop plugin that executes marked subscriptions' events from plans. */
 export function useEventPlans(): Plugin {
   return {
     onSubscribe({ args, setSubscribeFn }) {
-      if (markedRootField(args) === undefined) return;
+      if (!planEntry(args)) return;
       setSubscribeFn(async (subscribeArgs) => {
         const executionArgs = subscribeArgs as ExecutionArgs;
         const source = await createSourceEventStream(executionArgs);
@@ -87,18 +91,21 @@ export function eventResult(
   args: ExecutionArgs,
   event: unknown,
 ): ExecutionResult | Promise<ExecutionResult> {
-  const root = markedRootField(args);
-  return (root && planned(args, root, event)) ?? execute({ ...args, rootValue: event });
+  const entry = planEntry(args);
+  return (entry && planned(args, entry, event)) ?? execute({ ...args, rootValue: event });
 }
 
-/** The operation's one root field when it is a marked subscription without directives. */
-function markedRootField(args: ExecutionArgs): GraphQLField<unknown, unknown> | undefined {
+/**
+ * The operation's plans, once per document: null unless its one root field
+ * is a marked subscription without directives.
+ */
+function planEntry(args: ExecutionArgs): PlanEntry | null {
   let entry = plans.get(args.document);
   if (entry === undefined) {
     entry = rootOf(args);
     plans.set(args.document, entry);
   }
-  return entry?.definition;
+  return entry;
 }
 
 /** The plan entry of a document with one operation, a marked subscription; else null. */
@@ -121,12 +128,11 @@ function rootOf(args: ExecutionArgs) {
 /** The event's result from its type's plan; undefined when graphql-js must execute it. */
 function planned(
   args: ExecutionArgs,
-  root: GraphQLField<unknown, unknown>,
+  entry: PlanEntry,
   event: unknown,
 ): ExecutionResult | undefined {
-  const entry = plans.get(args.document);
-  if (!entry || typeof event !== "object" || event === null) return undefined;
-  const type = runtimeType(args, root, event);
+  if (typeof event !== "object" || event === null) return undefined;
+  const type = runtimeType(args, entry.definition, event);
   if (type === undefined) return undefined;
   let plan = entry.byType.get(type.name);
   if (plan === undefined) {
