@@ -7,6 +7,7 @@
  */
 import postgres from "postgres";
 import { startServer } from "../tests/support/server_process.ts";
+import { residentKib } from "../tests/support/process_stats.ts";
 
 /** One row of the table. */
 export interface ColdStartRow {
@@ -39,10 +40,7 @@ async function withBenchDatabase<T>(run: (url: string) => Promise<T>): Promise<T
 
 /** Resident set size of a process, from `ps` (reading /proc needs --allow-all in Deno). */
 export async function rssMiB(pid: number): Promise<number> {
-  const output = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] })
-    .output();
-  const kb = Number(new TextDecoder().decode(output.stdout).trim());
-  return Math.round(kb / 1024 * 10) / 10;
+  return Math.round(await residentKib(pid) / 1024 * 10) / 10;
 }
 
 async function measure(

@@ -25,7 +25,7 @@ import { startMockOpenAI } from "../tests/support/mock_openai.ts";
 import { createThrowawayDatabase, localPostgres } from "../tests/support/local_postgres.ts";
 import { startServer } from "../tests/support/server_process.ts";
 import { benchServerFlags, streamingServerEnv } from "./streaming.ts";
-import { serverRss } from "./streaming_level.ts";
+import { residentKib } from "../tests/support/process_stats.ts";
 import { runStream, Tally } from "./soak_stream.ts";
 import { quantile, round } from "./transit.ts";
 
@@ -242,7 +242,7 @@ function report(
 }
 
 async function rssMiB(pid: number): Promise<number> {
-  return Math.round(await serverRss(pid) / 1024);
+  return Math.round(await residentKib(pid) / 1024);
 }
 
 /** The server's V8 heap figures, read from its `/metrics`; NaN when absent. */

@@ -10,6 +10,7 @@ import { createClient as createWsClient } from "graphql-ws";
 import type { MockOpenAI } from "../tests/support/mock_openai.ts";
 import { addedMs, now, quantile, readTokens, round, type SubscriptionMessage } from "./transit.ts";
 import { type ByteCounter, countingFetch, countingWebSocket } from "./byte_count.ts";
+import { residentKib } from "../tests/support/process_stats.ts";
 
 export { now, round };
 
@@ -109,7 +110,7 @@ export async function runLevel(options: {
   const pids = [options.pid].flat();
   const streams = options.concurrency ?? threadIds.length;
   const gapMs = (options.rampMs ?? 0) / streams;
-  const rssOf = async () => (await Promise.all(pids.map(serverRss))).reduce((a, b) => a + b, 0);
+  const rssOf = async () => (await Promise.all(pids.map(residentKib))).reduce((a, b) => a + b, 0);
   const cpuOf = async () => (await Promise.all(pids.map(processCpuMs))).reduce((a, b) => a + b, 0);
   let peakRss = await rssOf();
   const sampler = setInterval(async () => peakRss = Math.max(peakRss, await rssOf()), 100);
@@ -194,12 +195,6 @@ async function consume(
     lost: tokens - read.inOrder,
     status: read.status,
   };
-}
-
-/** The server's resident set in KiB, from `ps -o rss=` (Deno reads /proc only with --allow-all). */
-export async function serverRss(pid: number): Promise<number> {
-  const ps = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
-  return Number(new TextDecoder().decode(ps.stdout).trim()) || 0;
 }
 
 /** A process's CPU time so far (user + system), in ms, from /proc/<pid>/stat; NaN without it. */
