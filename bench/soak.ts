@@ -23,7 +23,7 @@
  */
 import { startMockOpenAI } from "../tests/support/mock_openai.ts";
 import { createThrowawayDatabase, localPostgres } from "../tests/support/local_postgres.ts";
-import { startServer } from "../tests/support/server_process.ts";
+import { problemsSince, startServer } from "../tests/support/server_process.ts";
 import { benchServerFlags, streamingServerEnv } from "./streaming.ts";
 import { residentKib } from "../tests/support/process_stats.ts";
 import { runStream, Tally } from "./soak_stream.ts";
@@ -114,10 +114,17 @@ export async function benchSoak(args: string[]): Promise<Record<string, object[]
       }),
       // The soak makes a request log line per request; the bench keeps the last few.
       LOG_LEVEL: Deno.env.get("BENCH_LOG_LEVEL") ?? "info",
-    }, { denoFlags: benchServerFlags(), keepLogs: 200 });
+    }, {
+      denoFlags: benchServerFlags(),
+      keepLogs: 200,
+      // Errors only: what an INTERNAL outcome was, printed at the end.
+      keepLog: (entry) => entry.level === "ERROR",
+    });
     try {
       return await soak(`127.0.0.1:${server.port}/graphql`, server.pid, mock, options);
     } finally {
+      const errors = problemsSince(server, "", 5);
+      if (errors !== "") console.error(`server errors (the last five):\n${errors}`);
       await server.stop();
     }
   } finally {

@@ -114,6 +114,7 @@ export function build(raw: RawEnv, environment: Environment): Config {
       perMinute: raw.REQUESTS_PER_MINUTE ?? 60,
       perHour: raw.REQUESTS_PER_HOUR ?? 1000,
       burst: raw.BURST_SIZE ?? 10,
+      redisTimeoutMs: raw.RATE_LIMIT_REDIS_TIMEOUT_MS ?? 1000,
     },
     graphql: {
       maxDepth: raw.GRAPHQL_MAX_DEPTH ?? 12,

@@ -128,6 +128,7 @@ export const envSchema = z.object({
   REQUESTS_PER_HOUR: int(1).optional(),
   BURST_SIZE: int(1).optional(),
   RATE_LIMIT_ENABLED: bool.optional(),
+  RATE_LIMIT_REDIS_TIMEOUT_MS: int(10, 60_000).optional(),
   MAX_REQUEST_BYTES: int(1024, 1_073_741_824).optional(),
   GRAPHQL_MAX_DEPTH: int(1, 1000).optional(),
   GRAPHQL_MAX_COST: int(1).optional(),

@@ -111,7 +111,14 @@ export interface Config {
     /** A Tavily-compatible search API; `web_search` exists only with a key. */
     webSearch: { apiKey: string | undefined; url: string };
   };
-  rateLimit: { enabled: boolean; perMinute: number; perHour: number; burst: number };
+  rateLimit: {
+    enabled: boolean;
+    perMinute: number;
+    perHour: number;
+    burst: number;
+    /** Milliseconds a Redis check may take before the request is let through (fail open). */
+    redisTimeoutMs: number;
+  };
   graphql: {
     maxDepth: number;
     maxCost: number;

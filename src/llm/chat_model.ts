@@ -13,6 +13,7 @@
  */
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { Config } from "../config.ts";
+import { compactFetch } from "./compact_fetch.ts";
 import { OFFLINE_MODEL_NAME, OfflineChatModel } from "./offline_chat_model.ts";
 import { ProviderChatModel } from "./provider_chat_model.ts";
 
@@ -56,6 +57,10 @@ export function createChatModel(
     streamUsage: true,
     // Retries would replay tokens the client has already seen; runs fail instead.
     maxRetries: 0,
-    configuration: config.baseUrl === undefined ? {} : { baseURL: config.baseUrl },
+    // Each streamed token would otherwise hold a 64 KiB read buffer (compact_fetch.ts).
+    configuration: {
+      fetch: compactFetch,
+      ...(config.baseUrl === undefined ? {} : { baseURL: config.baseUrl }),
+    },
   });
 }

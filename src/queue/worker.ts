@@ -43,9 +43,19 @@ export interface WorkerOptions<T> {
 }
 
 /** A running claim loop. */
-export interface Worker {
+export interface Worker<T = unknown> {
   /** Claims now if there is capacity (new work was enqueued); resolves when that claim is done. */
   wake(): Promise<void>;
+  /**
+   * Holds a free slot for an item this process is about to lease to itself
+   * as it enqueues it (no claim round trip); false when every slot is taken
+   * or the loop stopped. Follow with `adopt` or `release`.
+   */
+  reserve(): boolean;
+  /** Executes an item leased here with a slot from `reserve`. */
+  adopt(item: T): void;
+  /** Gives back a slot from `reserve` that no item took. */
+  release(): void;
   /** The ids of the items executing here. */
   held(): string[];
   readonly running: number;
@@ -54,10 +64,13 @@ export interface Worker {
 }
 
 /** Starts the loop; the first claim happens at once. */
-export function startWorker<T>(options: WorkerOptions<T>): Worker {
+export function startWorker<T>(options: WorkerOptions<T>): Worker<T> {
   const log = options.logger.child({ worker: options.name });
   const executing = new Map<string, Promise<void>>();
   let claiming: Promise<void> | undefined;
+  // Slots held by `reserve` for items about to be adopted, and by the claim in flight.
+  let reserved = 0;
+  let claimingUpTo = 0;
   let again = false;
   let stopped = false;
   let failures = 0;
@@ -77,9 +90,15 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
     try {
       do {
         again = false;
-        const free = options.capacity - executing.size;
+        const free = options.capacity - executing.size - reserved;
         if (free <= 0) break;
-        const items = await options.claim(free);
+        claimingUpTo = free;
+        let items: T[];
+        try {
+          items = await options.claim(free);
+        } finally {
+          claimingUpTo = 0;
+        }
         failures = 0;
         for (const item of items) {
           // A lease that lapsed while the database was away comes back to its
@@ -94,7 +113,7 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
           launch(item);
         }
         // A claim that found work may have left more behind (queues claim in small batches).
-        if (items.length > 0 && executing.size < options.capacity) again = true;
+        if (items.length > 0 && executing.size + reserved < options.capacity) again = true;
       } while (again && !stopped);
     } catch (error) {
       // The database is down or restarting: the poll tries again.
@@ -125,6 +144,21 @@ export function startWorker<T>(options: WorkerOptions<T>): Worker {
 
   return {
     wake: pump,
+    reserve() {
+      // A claim in flight may fill the slots it asked for: they are not free.
+      if (stopped || executing.size + reserved + claimingUpTo >= options.capacity) return false;
+      reserved++;
+      return true;
+    },
+    adopt(item) {
+      reserved--;
+      if (executing.has(options.idOf(item))) return;
+      launch(item);
+    },
+    release() {
+      reserved--;
+      void pump();
+    },
     held: () => [...executing.keys()],
     get running() {
       return executing.size;

@@ -1,7 +1,9 @@
 /**
  * The run queue as one replica takes part in it:
  * - `submit` admits a run and queues it (a `pending` row and its first event,
- *   in one transaction that also wakes idle workers on every replica);
+ *   in one transaction that also wakes idle workers on every replica); when
+ *   the thread is idle, nothing waits and this replica has a free slot, the
+ *   row is inserted already leased here and the run starts at once;
  * - the worker claims runs up to MAX_CONCURRENT_AGENTS and executes them;
  * - `cancel` stops a run wherever it executes: a waiting run is cancelled in
  *   the database, a running one through a notification to its holder, which
@@ -19,12 +21,12 @@ import type { AgentRuntime } from "../agents/mod.ts";
 import type { Viewer } from "../auth/mod.ts";
 import type { Notifier } from "../db/notifier.ts";
 import type { Logger } from "../observability/logger.ts";
-import { startWorker } from "../queue/worker.ts";
+import { startWorker, type Worker } from "../queue/worker.ts";
 import { readState, toMessageView } from "../threads/mod.ts";
 import { admission } from "./admission.ts";
 import type { EventBus } from "./event_bus.ts";
 import type { EventLog } from "./event_log.ts";
-import { TERMINAL_STATUSES } from "./events.ts";
+import { type RunEvent, TERMINAL_STATUSES } from "./events.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { ActiveRun, createRunner, StopReason } from "./runner.ts";
 import type {
@@ -74,7 +76,8 @@ export interface RunControlDeps {
 /** A run to admit. */
 export interface RunRequest {
   threadId: string;
-  agentId: string;
+  /** The agent, or how to choose it from the thread's (see `NewRun.agentId`). */
+  agentId: string | ((threadAgentId: string) => string);
   kind: "message" | "resume";
   strategy: MultitaskStrategy;
   input: RunInput;
@@ -99,10 +102,11 @@ export function createRunControl(deps: RunControlDeps) {
   const { store, runner, bus, log, notifier, sql } = deps;
   const held = new Map<string, ActiveRun>();
   const unlisteners: (() => Promise<void>)[] = [];
-  let worker: ReturnType<typeof startWorker<ClaimedRun>> | undefined;
+  let worker: Worker<ClaimedRun> | undefined;
   // The next claim's size: 1, doubling while claims come back full (see MAX_CLAIM_BATCH).
   let claimBatch = 1;
   let lastSweep = 0;
+  let closing = false;
 
   /** The graph input a claimed run's row describes. */
   function activeOf(claimed: ClaimedRun): ActiveRun {
@@ -135,7 +139,7 @@ export function createRunControl(deps: RunControlDeps) {
     const active = activeOf(claimed);
     if (claimed.attempts > 1) deps.metrics.runsResumed.inc();
     held.set(claimed.id, active);
-    bus.open(claimed.id, claimed.loggedSequence);
+    bus.open(claimed.id, claimed.loggedSequence, claimed.logged);
     if (claimed.input === null) {
       // A row queued before the queue kept inputs: nothing to run it with.
       void stop(active, { kind: "fail", reason: RESTART_REASON });
@@ -252,41 +256,74 @@ export function createRunControl(deps: RunControlDeps) {
       });
     },
 
-    /** Admits and queues a run; resolves once this replica tried to claim it. */
+    /**
+     * Admits and queues a run; resolves once this replica tried to claim it.
+     * With a free slot here, an idle thread and nothing waiting, the run is
+     * leased to this replica as it is inserted and starts at once.
+     */
     async submit(viewer: Viewer, request: RunRequest): Promise<RunRecord> {
       const id = crypto.randomUUID();
       const rule = admission(request.threadId, request.strategy, deps.maxConcurrent, id);
-      const created = await store.create(
-        {
-          id,
-          ownerId: viewer.id,
-          threadId: request.threadId,
-          agentId: request.agentId,
-          kind: request.kind,
-          multitaskStrategy: request.strategy,
-          input: request.input,
-          permissions: viewer.permissions,
-        },
-        rule,
-        async (tx, run) => {
-          const [row] = await tx<{ position: number }[]>`
-          SELECT count(*)::int AS position FROM runs WHERE status = 'pending' AND seq <= ${run.seq}`;
-          // Pipelined: both notifications go at commit, whatever their order.
-          await Promise.all([
-            log.appendStatus(tx, run.id, {
-              status: "pending",
-              error: null,
-              queuePosition: row?.position ?? 1,
-            }),
-            notifier.shared ? tx`SELECT pg_notify(${RUN_QUEUE_CHANNEL}, '')` : undefined,
-          ]);
-        },
-      );
+      const slot = worker?.reserve() ?? false;
+      // A run leased here keeps its queue entry, so its streams start from memory.
+      let queued: RunEvent | undefined;
+      let created;
+      try {
+        created = await store.create(
+          {
+            id,
+            ownerId: viewer.id,
+            threadId: request.threadId,
+            agentId: request.agentId,
+            kind: request.kind,
+            multitaskStrategy: request.strategy,
+            input: request.input,
+            permissions: viewer.permissions,
+          },
+          rule,
+          async (tx, run) => {
+            const logQueued = (queuePosition: number) =>
+              log.appendStatus(tx, run.id, { status: "pending", error: null, queuePosition }, {
+                first: true,
+              });
+            // Leased here: nothing to wake, and it was first in line.
+            if (run.status === "running") {
+              queued = await logQueued(1);
+              return;
+            }
+            // Pipelined: the notifications go at commit, whatever their order.
+            await Promise.all([
+              tx<{ position: number }[]>`
+                SELECT count(*)::int AS position FROM runs
+                WHERE status = 'pending' AND seq <= (SELECT seq FROM runs WHERE id = ${run.id})`
+                .then(([row]) => logQueued(row?.position ?? 1)),
+              notifier.shared ? tx`SELECT pg_notify(${RUN_QUEUE_CHANNEL}, '')` : undefined,
+            ]);
+          },
+          { claim: slot },
+        );
+      } catch (error) {
+        if (slot) worker?.release();
+        throw error;
+      }
       const reason = rule.supersede?.reason ?? "";
       for (const run of created.cancelled) await cancelledWhileWaiting(run, viewer.id, reason);
       for (const runId of created.stopping) {
         await notifyStop(runId, rule.supersede?.action ?? "interrupt", reason);
       }
+      if (created.claimed) {
+        // Its queue entry (PENDING) is logged: the next event follows it.
+        worker?.adopt({
+          ...created.claimed,
+          loggedSequence: 1,
+          ...(queued === undefined ? {} : { logged: [queued] }),
+        });
+        // Adopted while shutting down: hand it back like the runs held before.
+        const adopted = held.get(id);
+        if (closing && adopted) void stop(adopted, { kind: "shutdown" });
+        return created.claimed;
+      }
+      if (slot) worker?.release();
       await worker?.wake();
       return (await store.find(viewer.id, id)) ?? created.run;
     },
@@ -326,6 +363,7 @@ export function createRunControl(deps: RunControlDeps) {
 
     /** Stops claiming; hands the runs held here back to the queue, within `graceMs`. */
     async close(graceMs: number): Promise<void> {
+      closing = true;
       const draining = worker?.stop() ?? Promise.resolve();
       for (const run of held.values()) void stop(run, { kind: "shutdown" });
       let timer: ReturnType<typeof setTimeout> | undefined;

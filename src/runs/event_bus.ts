@@ -26,9 +26,12 @@ import { eventId, type RunEvent, type RunEventPayload } from "./events.ts";
 export interface EventBus {
   /**
    * Starts a run's log, numbering its events after `base` (the events an
-   * earlier attempt logged); publishing to a run without one throws.
+   * earlier attempt or the queue logged); publishing to a run without one
+   * throws. `logged`, the last of those events (up to `base`), is held for
+   * subscribers without going to the sink again: a stream from the start
+   * then needs no read of the durable log.
    */
-  open(runId: string, base?: number): void;
+  open(runId: string, base?: number, logged?: RunEvent[]): void;
   /** Appends an event, numbering it, and wakes the run's subscribers. */
   publish(runId: string, payload: RunEventPayload): RunEvent;
   /** Marks the log complete: subscribers finish once they have read it all. */
@@ -96,9 +99,19 @@ export function createMemoryEventBus(options: MemoryEventBusOptions): EventBus {
   }
 
   return {
-    open(runId, base = 0) {
+    open(runId, base = 0, logged = []) {
       if (!logs.has(runId)) {
-        logs.set(runId, { base, events: [], ended: false, wake: new Set(), timer: undefined });
+        // Held only when they are exactly the events just before `base`.
+        const first = base - logged.length;
+        const contiguous = logged.every((event, i) => event.sequence === first + i + 1);
+        const held = contiguous ? logged : [];
+        logs.set(runId, {
+          base: base - held.length,
+          events: [...held],
+          ended: false,
+          wake: new Set(),
+          timer: undefined,
+        });
       }
     },
     publish(runId, payload) {

@@ -366,8 +366,10 @@ export function createEventLog(deps: EventLogDeps) {
       tx: Queryable,
       runId: string,
       payload: { status: RunStatus; error: string | null; queuePosition?: number | null },
+      /** The run was created in `tx`, so its log is empty: no read of its last sequence. */
+      options: { first?: boolean } = {},
     ): Promise<RunEvent> {
-      const [row] = await tx<{ last: number }[]>`
+      const [row] = options.first ? [{ last: 0 }] : await tx<{ last: number }[]>`
         SELECT COALESCE(max(sequence), 0)::int AS last FROM run_events WHERE run_id = ${runId}`;
       const sequence = (row?.last ?? 0) + 1;
       const event = {

@@ -2,8 +2,9 @@
  * Executes one run's graph and turns it into run events: token deltas come
  * from the chat model's callbacks (see token_handler.ts), LangGraph's
  * `updates` mode gives per-node state updates, completed messages and
- * interrupts. Everything goes to the event
- * bus only; nothing here touches the database per token.
+ * interrupts, and its `checkpoints` mode the final state and checkpoint.
+ * Everything goes to the event bus only; nothing here touches the database
+ * per token.
  *
  * @module
  */
@@ -65,28 +66,55 @@ export async function executeGraph(request: ExecutionRequest): Promise<Execution
   const stream = await request.graph.stream(request.input, {
     ...config,
     callbacks: [tokens, createToolEventHandler((event) => bus.publish(runId, event))],
-    streamMode: "updates" as const,
+    // `checkpoints` hands over each step's checkpoint as the graph saves it,
+    // so the end needs no read of the final state before the last event.
+    streamMode: ["updates", "checkpoints"] as const,
     signal: request.signal,
     recursionLimit: RECURSION_LIMIT,
     ...(request.store === undefined ? {} : { store: request.store }),
   });
-  for await (const chunk of stream) {
-    publishUpdates(bus, runId, chunk as Record<string, unknown>);
+  let last: CheckpointChunk | undefined;
+  let interrupted = false;
+  for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+    if (mode === "checkpoints") last = chunk as CheckpointChunk;
+    else if (publishUpdates(bus, runId, chunk as Record<string, unknown>)) interrupted = true;
   }
-  const state = await request.graph.getState(config);
-  const interrupted = state.tasks.some((task) => (task.interrupts?.length ?? 0) > 0);
+  // The stream ends once every checkpoint it saved is written, so the last
+  // one it handed over is the thread's head. A graph compiled without a
+  // checkpointer hands over none: its head is read instead.
+  if (last === undefined) {
+    const state = await request.graph.getState(config);
+    return {
+      status: state.tasks.some((task) => (task.interrupts?.length ?? 0) > 0)
+        ? "interrupted"
+        : "success",
+      tokenCount,
+      checkpointId: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
+      messages: (state.values as { messages?: BaseMessage[] }).messages ?? [],
+    };
+  }
   return {
+    // An interrupt stops the graph, so a run that raised one ends interrupted.
     status: interrupted ? "interrupted" : "success",
     tokenCount,
-    checkpointId: (state.config.configurable?.checkpoint_id as string | undefined) ?? null,
-    messages: (state.values as { messages?: BaseMessage[] }).messages ?? [],
+    checkpointId: last.config.configurable?.checkpoint_id ?? null,
+    messages: last.values.messages ?? [],
   };
 }
 
-function publishUpdates(bus: EventBus, runId: string, updates: Record<string, unknown>): void {
+/** What LangGraph's `checkpoints` stream mode hands over per saved checkpoint (the part used here). */
+interface CheckpointChunk {
+  config: { configurable?: { checkpoint_id?: string } };
+  values: { messages?: BaseMessage[] };
+}
+
+/** Publishes one step's updates; true when they carry an interrupt. */
+function publishUpdates(bus: EventBus, runId: string, updates: Record<string, unknown>): boolean {
+  let interrupted = false;
   for (const [node, update] of Object.entries(updates)) {
     if (node === "__interrupt__") {
       for (const pending of (update ?? []) as { id?: string; value?: unknown }[]) {
+        interrupted = true;
         bus.publish(runId, {
           type: "interrupt",
           interruptId: pending.id ?? "",
@@ -104,4 +132,5 @@ function publishUpdates(bus: EventBus, runId: string, updates: Record<string, un
       }
     }
   }
+  return interrupted;
 }

@@ -161,7 +161,10 @@ export function createRunner(deps: RunnerDeps) {
   /** Where a run starts: the head before its first attempt (kept in the row for later ones). */
   async function startingPoint(active: ActiveRun): Promise<RollbackPoint> {
     const thread = threadOf(active.record);
-    if (!startedBefore(active.record)) return await rollbackPoint(deps.checkpointer, thread);
+    if (!startedBefore(active.record)) {
+      // The graph reads the same head next: handed over, it is read once.
+      return await rollbackPoint(deps.checkpointer, thread, { handOver: true });
+    }
     const id = active.record.preCheckpointId ?? undefined;
     const tuple = id === undefined ? undefined : await deps.checkpointer.getTuple(
       threadConfig(thread, { checkpointNs: "", checkpointId: id }),
@@ -239,7 +242,7 @@ export function createRunner(deps: RunnerDeps) {
       metrics.responseTime.observe(agentType, seconds);
       await marking;
       uncount();
-      // executeGraph read the final state: interrupted exactly when it has pending interrupts.
+      // executeGraph saw the final checkpoint: interrupted exactly when the graph raised one.
       const threadStatus = outcome.status === "interrupted" ? "interrupted" : "idle";
       const successor = await finish(
         active,

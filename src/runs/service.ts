@@ -30,7 +30,7 @@ import type { AgentRuntime } from "../agents/mod.ts";
 import type { ThreadService } from "../threads/mod.ts";
 import { type Connection, type ConnectionArgs, seqConnection } from "../core/pagination.ts";
 import { isUuid } from "../core/ids.ts";
-import { readState } from "../threads/mod.ts";
+import { readState, threadNotFound } from "../threads/mod.ts";
 import { createMemoryEventBus } from "./event_bus.ts";
 import { createEventLog } from "./event_log.ts";
 import { type RunEvent, TERMINAL_STATUSES } from "./events.ts";
@@ -180,11 +180,13 @@ export function createRunService(deps: RunServiceDeps) {
 
   async function sendMessage(viewer: Viewer, input: SendMessageInput): Promise<RunRecord> {
     checkContentLength(input.content, config.input.maxMessageChars);
-    const thread = await deps.threads.get(viewer, input.threadId);
-    const agent = deps.agents.require(input.agentId ?? thread.agentId);
+    // Unknown agents are refused before anything is written.
+    if (input.agentId) deps.agents.require(input.agentId);
+    // The thread is read under its lock as the run is admitted: one round trip fewer.
+    if (!isUuid(input.threadId)) throw threadNotFound(input.threadId);
     return await control.submit(viewer, {
-      threadId: thread.id,
-      agentId: agent.info.id,
+      threadId: input.threadId,
+      agentId: (threadAgentId) => deps.agents.require(input.agentId ?? threadAgentId).info.id,
       kind: "message",
       strategy: input.multitaskStrategy ?? "reject",
       input: {

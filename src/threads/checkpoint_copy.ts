@@ -121,13 +121,29 @@ export interface RollbackPoint {
   writes: CheckpointPendingWrite[];
 }
 
-/** Records the thread's head before a run. */
+/**
+ * Records the thread's head before a run. With `handOver`, a saver that can
+ * (the Postgres one) keeps the head for the graph's own first read of it,
+ * which follows at once (see `PostgresCheckpointer.prime`).
+ */
 export async function rollbackPoint(
   saver: BaseCheckpointSaver,
   thread: ThreadKey,
+  options: { handOver?: boolean } = {},
 ): Promise<RollbackPoint> {
   const head = await saver.getTuple(threadConfig(thread, { checkpointNs: "" }));
-  return { checkpointId: head?.checkpoint.id, writes: head?.pendingWrites ?? [] };
+  if (options.handOver && isPrimable(saver)) saver.prime(thread, head);
+  // A copy: the graph adds its new writes to the head's list.
+  return { checkpointId: head?.checkpoint.id, writes: [...(head?.pendingWrites ?? [])] };
+}
+
+/** A saver that keeps a head it was given for its next read (PostgresCheckpointer). */
+interface Primable {
+  prime(thread: ThreadKey, tuple: CheckpointTuple | undefined): void;
+}
+
+function isPrimable(saver: BaseCheckpointSaver): saver is BaseCheckpointSaver & Primable {
+  return typeof (saver as Partial<Primable>).prime === "function";
 }
 
 /**

@@ -68,6 +68,9 @@ import {
 /** Rows fetched per page by `list`, so a long history never loads at once. */
 const LIST_PAGE_SIZE = 100;
 
+/** How long a primed head waits for the graph's read (see {@linkcode PostgresCheckpointer.prime}). */
+const PRIMED_MS = 1000;
+
 /** Options of {@linkcode createCheckpointer}. */
 export interface CheckpointerOptions {
   /** How values are encoded. Default LangGraph's JsonPlusSerializer. */
@@ -92,6 +95,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
   readonly #sql: Sql;
   readonly #relaxed: boolean;
   readonly #ownerId: string | undefined;
+  readonly #primed = new Map<string, { tuple: CheckpointTuple | undefined; at: number }>();
 
   constructor(sql: Sql, options: CheckpointerOptions = {}) {
     super(options.serde);
@@ -110,6 +114,13 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     const ownerId = requireOwnerId(config, this.#ownerId, "read a checkpoint");
     const threadId = threadIdOf(config);
     if (threadId === undefined) return undefined;
+    if (!getCheckpointId(config) && (config.configurable?.checkpoint_ns ?? "") === "") {
+      const primed = this.#primed.get(primedKey(ownerId, threadId));
+      if (primed !== undefined) {
+        this.#forget(ownerId, threadId);
+        if (performance.now() - primed.at < PRIMED_MS) return primed.tuple;
+      }
+    }
     const [row] = await selectCheckpoints(this.#sql, {
       ownerId,
       threadId,
@@ -117,6 +128,23 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
       ...optional("checkpointId", getCheckpointId(config) || undefined),
     }, 1);
     return row === undefined ? undefined : await this.#decode(row, config);
+  }
+
+  /**
+   * Hands `tuple`, the thread's head just read by a run about to start (its
+   * rollback point), to the next read of that head, once: the graph's own
+   * first read, a moment later. A run then reads its thread's head once,
+   * not twice, before its first token. Only one run at a time runs on a
+   * thread, and any write to the thread here drops the primed head; an
+   * unread one lapses after {@linkcode PRIMED_MS}. The graph may change the
+   * tuple's arrays: the caller keeps copies of what it needs.
+   */
+  prime(thread: { id: string; ownerId: string }, tuple: CheckpointTuple | undefined): void {
+    const now = performance.now();
+    for (const [key, entry] of this.#primed) {
+      if (now - entry.at >= PRIMED_MS) this.#primed.delete(key);
+    }
+    this.#primed.set(primedKey(thread.ownerId, thread.id), { tuple, at: now });
   }
 
   /**
@@ -174,6 +202,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     const ownerId = requireOwnerId(config, this.#ownerId, "save a checkpoint");
     const checkpointNs: string = config.configurable?.checkpoint_ns ?? "";
     const parentId = getCheckpointId(config) || null;
+    this.#forget(ownerId, threadId);
     const encoded = await encodeCheckpoint(this.serde, checkpoint, metadata, newVersions);
     await insertCheckpoint(
       this.#sql,
@@ -213,6 +242,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
       );
     }
     if (writes.length === 0) return;
+    this.#forget(ownerId, threadId);
     const checkpointNs: string = config.configurable?.checkpoint_ns ?? "";
     const dumped = await Promise.all(writes.map(([, value]) => this.serde.dumpsTyped(value)));
     // One statement cannot touch a row twice: the last special write wins.
@@ -238,11 +268,13 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
    */
   async deleteThread(threadId: string): Promise<void> {
     const ownerId = requireOwnerId({}, this.#ownerId, "delete a thread");
+    this.#forget(ownerId, threadId);
     await deleteThreadRows(this.#sql, threadId, ownerId);
   }
 
   /** Deletes `ownerId`'s thread (every namespace); other owners' rows stay. */
   async deleteThreadOf(threadId: string, ownerId: string): Promise<void> {
+    this.#forget(ownerId, threadId);
     await deleteThreadRows(this.#sql, threadId, ownerId);
   }
 
@@ -260,6 +292,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
   ): Promise<void> {
     const fromOwnerId = options.fromOwnerId ??
       requireOwnerId({}, this.#ownerId, "copy a thread");
+    this.#forget(options.ownerId ?? fromOwnerId, targetThreadId);
     await copyThreadRows(
       this.#sql,
       { threadId: sourceThreadId, ownerId: fromOwnerId },
@@ -280,6 +313,7 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     checkpointId: string | undefined,
     pendingWrites: CheckpointPendingWrite[] = [],
   ): Promise<void> {
+    this.#forget(ownerId, threadId);
     const dumped = await Promise.all(
       pendingWrites.map(([, , value]) => this.serde.dumpsTyped(value)),
     );
@@ -315,9 +349,19 @@ export class PostgresCheckpointer extends BaseCheckpointSaver {
     return nextChannelVersion(current) as unknown as number;
   }
 
+  /** Drops the thread's primed head: the thread is being written. */
+  #forget(ownerId: string, threadId: string): void {
+    this.#primed.delete(primedKey(ownerId, threadId));
+  }
+
   #decode(row: CheckpointRow, config: RunnableConfig): Promise<CheckpointTuple> {
     return decodeTuple(this.serde, this.#sql, row, ownerKeys(config));
   }
+}
+
+/** The key of a thread's primed head. */
+function primedKey(ownerId: string, threadId: string): string {
+  return `${ownerId}\u0000${threadId}`;
 }
 
 /**

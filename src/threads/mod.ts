@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { createThreadService, type ThreadService } from "./service.ts";
+export { createThreadService, threadNotFound, type ThreadService } from "./service.ts";
 export { createCheckpointer, PostgresCheckpointer } from "./checkpointer.ts";
 export { isMessage, type MessageView, toJsonState, toMessageView } from "./messages.ts";
 export { readState, type StateView, toStateView } from "./state.ts";

@@ -57,6 +57,13 @@ export interface ThreadServiceDeps {
   checkpointer: PostgresCheckpointer;
 }
 
+/** The error for a thread id the caller has no thread with (missing, or another user's). */
+export function threadNotFound(id: string): NotFoundError {
+  return new NotFoundError(
+    `Thread "${id}" was not found; check the id, or list your threads with \`threads\`.`,
+  );
+}
+
 /** Creates the thread service. */
 export function createThreadService(deps: ThreadServiceDeps) {
   const store = createThreadStore(deps.sql);
@@ -65,11 +72,7 @@ export function createThreadService(deps: ThreadServiceDeps) {
 
   async function get(viewer: Viewer, id: string): Promise<ThreadRecord> {
     const thread = isUuid(id) ? await store.find(viewer.id, id) : undefined;
-    if (thread === undefined) {
-      throw new NotFoundError(
-        `Thread "${id}" was not found; check the id, or list your threads with \`threads\`.`,
-      );
-    }
+    if (thread === undefined) throw threadNotFound(id);
     return thread;
   }
 

@@ -400,8 +400,11 @@ Deno.test({
           const running: string[] = [];
           const waiting: string[] = [];
           try {
+            // Seven: the six that fill every slot, and the first waiting run,
+            // which must hold the slot it gets (a default 20-token reply ends
+            // in milliseconds and lets the second waiting run in).
             mock.script(
-              ...Array.from({ length: 6 }, () => ({
+              ...Array.from({ length: 7 }, () => ({
                 kind: "text" as const,
                 // A minute each: they must outlast the step on a loaded machine.
                 tokens: 1000,
@@ -471,7 +474,32 @@ Deno.test({
               null,
             );
             const moved = (await c.gql("alice", POSITION, { id: eighth.id })).run;
-            assert.deepEqual([moved.status, moved.queuePosition], ["PENDING", 1]);
+            // When this fails, which runs hold the slots and which replies the model sent say
+            // how a second slot came free.
+            const explain = async () =>
+              JSON.stringify({
+                runs: await Promise.all(
+                  [...running, ...waiting].map(async (id) =>
+                    (await c.gql("alice", POSITION, { id })).run
+                  ),
+                ),
+                modelCalls: mock.requests
+                  .filter((r: MockRequest) => r.path === "/v1/chat/completions")
+                  .slice(-10)
+                  .map((r: MockRequest) => ({
+                    reply: r.reply,
+                    state: r.state,
+                    sent: r.tokensSent,
+                  })),
+              });
+            if (moved.status !== "PENDING" || moved.queuePosition !== 1) {
+              assert.fail(
+                `the second waiting run moved: ${JSON.stringify(moved)}; ${await explain()}`,
+              );
+            }
+            // The first waiting run took the seventh long reply, so no script is
+            // left over for a later step.
+            await waitFor(() => mock.pendingScripts() === 0, 10_000, "the seventh model call");
           } finally {
             for (const id of [...waiting, ...running]) await cancelAnywhere(cluster, id);
           }

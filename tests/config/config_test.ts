@@ -24,7 +24,13 @@ Deno.test("defaults follow the design document", () => {
   assert.ok(!config.security.corsOrigins.includes("*"));
   assert.equal(config.monitoring.metricsEnabled, true);
   assert.equal(config.agents.timeoutSeconds, 300);
-  assert.deepEqual(config.rateLimit, { enabled: true, perMinute: 60, perHour: 1000, burst: 10 });
+  assert.deepEqual(config.rateLimit, {
+    enabled: true,
+    perMinute: 60,
+    perHour: 1000,
+    burst: 10,
+    redisTimeoutMs: 1000,
+  });
 });
 
 Deno.test("each profile sets its own log level, pool size and concurrency", () => {

@@ -92,6 +92,9 @@ Deno.test({
         REQUESTS_PER_MINUTE: "60",
         REQUESTS_PER_HOUR: "100000",
         BURST_SIZE: String(BURST),
+        // A loaded CI machine can take over the default 1 s for a healthy
+        // check, and a late check fails open; the outage below fails fast.
+        RATE_LIMIT_REDIS_TIMEOUT_MS: "10000",
       }, { timeoutMs: 60_000 });
       const url = server.url;
       const alice = await signJwt({ sub: "alice" }, SECRET, { expiresInSeconds: 3600 });

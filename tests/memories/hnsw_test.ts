@@ -24,22 +24,27 @@ const OWNER = "explain-user";
  */
 async function seed(app: TestApp): Promise<void> {
   const dims = app.memory.embedder.dims;
-  await app.database.sql`SELECT setseed(0.42)`;
-  await app.database.sql.unsafe(`DROP INDEX ${MEMORY_HNSW_INDEX}`);
-  await app.database.sql`
-    INSERT INTO memory_items (owner_id, namespace, key, value, text, embedding)
-    SELECT ${OWNER}, ARRAY['docs'], 'doc-' || i,
-      jsonb_build_object('content', 'doc ' || i, 'category', i % 20), 'doc ' || i,
-      (SELECT array_agg(random() - 0.5) FROM generate_series(1, ${dims}::int) WHERE i > 0)::vector
-    FROM generate_series(1, ${ROWS}::int) AS i`;
-  // Another user's rows share the index; the search must never return them.
-  await app.database.sql`
-    INSERT INTO memory_items (owner_id, namespace, key, value, text, embedding)
-    SELECT 'someone-else', ARRAY['docs'], 'other-' || i, '{"content": "x", "category": 3}', 'x',
-      (SELECT array_agg(random() - 0.5) FROM generate_series(1, ${dims}::int) WHERE i > 0)::vector
-    FROM generate_series(1, 200) AS i`;
-  await app.database.sql.unsafe(MEMORY_HNSW_DDL);
-  await app.database.sql`ANALYZE memory_items`;
+  // Set-up, not the product: a loaded CI machine can take longer than the
+  // app's statement timeout to build the index.
+  await app.database.sql.begin(async (tx) => {
+    await tx`SET LOCAL statement_timeout = 0`;
+    await tx`SELECT setseed(0.42)`;
+    await tx.unsafe(`DROP INDEX ${MEMORY_HNSW_INDEX}`);
+    await tx`
+      INSERT INTO memory_items (owner_id, namespace, key, value, text, embedding)
+      SELECT ${OWNER}, ARRAY['docs'], 'doc-' || i,
+        jsonb_build_object('content', 'doc ' || i, 'category', i % 20), 'doc ' || i,
+        (SELECT array_agg(random() - 0.5) FROM generate_series(1, ${dims}::int) WHERE i > 0)::vector
+      FROM generate_series(1, ${ROWS}::int) AS i`;
+    // Another user's rows share the index; the search must never return them.
+    await tx`
+      INSERT INTO memory_items (owner_id, namespace, key, value, text, embedding)
+      SELECT 'someone-else', ARRAY['docs'], 'other-' || i, '{"content": "x", "category": 3}', 'x',
+        (SELECT array_agg(random() - 0.5) FROM generate_series(1, ${dims}::int) WHERE i > 0)::vector
+      FROM generate_series(1, 200) AS i`;
+    await tx.unsafe(MEMORY_HNSW_DDL);
+    await tx`ANALYZE memory_items`;
+  });
 }
 
 async function randomVector(app: TestApp): Promise<number[]> {

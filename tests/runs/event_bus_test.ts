@@ -74,3 +74,30 @@ Deno.test("past the retained-event budget, the oldest ended logs go first", () =
   assert.ok(bus.subscribe("live", 0), "a live log is never dropped");
   bus.close();
 });
+
+Deno.test("events logged before the run are held for subscribers, not sunk again", async () => {
+  const sunk: number[] = [];
+  const bus = createMemoryEventBus({ retentionMs: 60_000, sink: (e) => sunk.push(e.sequence) });
+  const queued: RunEvent = {
+    type: "status",
+    status: "pending",
+    error: null,
+    queuePosition: 1,
+    id: "r:1",
+    runId: "r",
+    sequence: 1,
+    at: new Date(),
+  };
+  bus.open("r", 1, [queued]);
+  assert.equal(bus.baseOf("r"), 0, "a stream from the start reads the queue entry from memory");
+  bus.publish("r", token("a"));
+  bus.end("r");
+  assert.deepEqual((await drain(bus.subscribe("r", 0)!)).map((e) => e.sequence), [1, 2]);
+  assert.deepEqual(sunk, [2], "only the new event goes to the durable log");
+
+  // Events that are not exactly the ones before `base` are not held.
+  bus.open("gap", 3, [{ ...queued, runId: "gap", id: "gap:1" }]);
+  assert.equal(bus.baseOf("gap"), 3);
+  assert.equal(bus.subscribe("gap", 0), undefined);
+  bus.close();
+});

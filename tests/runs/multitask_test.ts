@@ -95,6 +95,18 @@ async function waitForStatus(app: any, runId: string, status: string): Promise<v
   throw new Error(`run ${runId} never reached ${status}`);
 }
 
+/** Waits until the thread's state holds `count` messages. */
+async function waitForMessages(app: any, threadId: string, count: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const data = await app.ok("alice", "query($id: ID!) { thread(id: $id) { messages { id } } }", {
+      id: threadId,
+    });
+    if (data.thread.messages.length >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`thread ${threadId} never held ${count} messages`);
+}
+
 /**
  * Starts a long run on a new thread of alice's, sends "instead" with
  * `strategy` while it runs, and waits for both runs to end.
@@ -103,6 +115,8 @@ async function replaceRunningRun(app: RunsApp, strategy: "INTERRUPT" | "ROLLBACK
   const threadId = await app.createThread("alice");
   const first = await app.sendMessage("alice", { threadId, content: LONG });
   await waitForStatus(app, first.id, "RUNNING");
+  // A run starts RUNNING as it is queued when nothing waits: replace it once its input is saved.
+  await waitForMessages(app, threadId, 1);
   const second = await app.sendMessage("alice", {
     threadId,
     content: "instead",

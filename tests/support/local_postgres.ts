@@ -7,6 +7,7 @@
  * @module
  */
 import postgres from "postgres";
+import { probeAgainAfterTimeouts } from "./probe_retry.ts";
 
 /** The admin connection URL of the local server. */
 export const LOCAL_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -36,7 +37,12 @@ export function localPostgres(): Promise<LocalPostgres> {
   return probe;
 }
 
-async function check(): Promise<string | undefined> {
+/** {@linkcode checkOnce}, again after a connect timeout (see probe_retry.ts). */
+function check(): Promise<string | undefined> {
+  return probeAgainAfterTimeouts(checkOnce, (reason) => /CONNECT_TIMEOUT|timeout/i.test(reason));
+}
+
+async function checkOnce(): Promise<string | undefined> {
   const sql = postgres(LOCAL_POSTGRES_URL, { max: 1, connect_timeout: 2, onnotice: () => {} });
   try {
     const rows = await sql`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`;

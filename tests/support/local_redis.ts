@@ -13,6 +13,7 @@
  * ```
  * @module
  */
+import { probeAgainAfterTimeouts } from "./probe_retry.ts";
 
 /** What {@linkcode localRedis} found. */
 export interface LocalRedis {
@@ -46,7 +47,10 @@ export function localRedis(options: LocalRedisOptions = {}): Promise<LocalRedis>
   const address = `${hostname}:${port}`;
   let probe = probes.get(address);
   if (probe === undefined) {
-    probe = probeRedis(hostname, port, options.timeoutMs ?? 2000).then((reason) => {
+    probe = probeAgainAfterTimeouts(
+      () => probeRedis(hostname, port, options.timeoutMs ?? 2000),
+      (reason) => reason.startsWith("no answer"),
+    ).then((reason) => {
       const ci = Deno.env.get("CI") === "true";
       const ignore = reason !== undefined && !ci;
       if (ignore) {

@@ -41,6 +41,8 @@ export async function startServer(
     denoFlags?: string[];
     /** Keep only the last this many log lines (a long benchmark logs without end). */
     keepLogs?: number;
+    /** Keep only the log lines this accepts (the `listening` line is read either way). */
+    keepLog?: (entry: Record<string, unknown>) => boolean;
     /** `deno` arguments instead of the `start` task's (another server, e.g. a benchmark's baseline). */
     args?: string[];
   } = {},
@@ -74,7 +76,7 @@ export async function startServer(
   const stdoutDone = readLines(child.stdout, (line) => {
     try {
       const entry = JSON.parse(line);
-      logs.push(entry);
+      if (options.keepLog?.(entry) ?? true) logs.push(entry);
       if (options.keepLogs !== undefined && logs.length > options.keepLogs) logs.shift();
       if (entry.message === "listening") resolvePort(entry.port);
     } catch {
@@ -160,4 +162,26 @@ function delay(ms: number): Promise<void> {
     const timer = setTimeout(resolve, ms);
     Deno.unrefTimer(timer as unknown as number);
   });
+}
+
+/**
+ * The server's warnings and errors logged at or after `fromIso`, one line
+ * each with the exception's message: what a failed step's message needs
+ * when the run cannot be repeated with its full log kept (CI, a soak).
+ */
+export function problemsSince(
+  server: { logs: Record<string, unknown>[] },
+  fromIso: string,
+  limit = 12,
+): string {
+  const lines = server.logs
+    .filter((l) =>
+      String(l.timestamp ?? "") >= fromIso && l.level !== "INFO" && l.level !== "DEBUG"
+    )
+    .map((l) => {
+      const exception = l.exception as { message?: string } | undefined;
+      const run = l.run_id === undefined ? "" : ` run ${l.run_id}`;
+      return `${l.timestamp} ${l.level} ${l.message}${run}: ${exception?.message ?? ""}`;
+    });
+  return lines.slice(-limit).join("\n");
 }

@@ -463,3 +463,44 @@ Deno.test("deleteCheckpointsAfter removes exactly the newer checkpoints of one o
     assert.deepEqual(await threadRows(sql, "shared", "bob"), bobBefore);
   });
 });
+
+Deno.test("a primed head serves the next read of that head once; a write drops it", async () => {
+  await withDatabase(async (sql) => {
+    const checkpointer = createCheckpointer(sql, ALICE);
+    const graph = nestedGraph(checkpointer);
+    const config = { configurable: { thread_id: "primed" } };
+    await graph.invoke({ log: ["start"] }, config);
+    const head = await checkpointer.getTuple(config);
+    assert.ok(head);
+    const thread = { id: "primed", ownerId: "alice" };
+
+    // The next read of the head gets the very tuple handed over; the one after reads the table.
+    checkpointer.prime(thread, head);
+    assert.equal(await checkpointer.getTuple(config), head);
+    const again = await checkpointer.getTuple(config);
+    assert.notEqual(again, head);
+    assert.equal(again?.checkpoint.id, head.checkpoint.id);
+
+    // A read of a named checkpoint, or of a child namespace, leaves it primed.
+    checkpointer.prime(thread, head);
+    const named = { configurable: { thread_id: "primed", checkpoint_id: head.checkpoint.id } };
+    assert.notEqual(await checkpointer.getTuple(named), head);
+    assert.equal(await checkpointer.getTuple(config), head);
+
+    // Another owner's read of a thread with the same id is not served alice's head.
+    checkpointer.prime(thread, head);
+    const bob = { configurable: { thread_id: "primed", owner_id: "bob" } };
+    assert.equal(await checkpointer.getTuple(bob), undefined);
+
+    // A write to the thread drops the primed head: the next read sees the write.
+    await checkpointer.getTuple(config);
+    checkpointer.prime(thread, head);
+    const headConfig = {
+      configurable: { thread_id: "primed", checkpoint_ns: "", checkpoint_id: head.checkpoint.id },
+    };
+    await checkpointer.putWrites(headConfig, [["log", ["pending"]]], "task-1");
+    const written = await checkpointer.getTuple(config);
+    assert.notEqual(written, head);
+    assert.ok(written?.pendingWrites?.some(([taskId]) => taskId === "task-1"));
+  });
+});
