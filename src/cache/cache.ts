@@ -17,7 +17,7 @@
 import type { Redis } from "@upstash/redis";
 import type { Config } from "../config.ts";
 import { createMemoryCache } from "./memory_cache.ts";
-import { createUpstashCache } from "./upstash_cache.ts";
+import { createUpstashCache, type UpstashCache } from "./upstash_cache.ts";
 
 export { CacheArgumentError, CacheClosedError } from "./cache_values.ts";
 export type { Cache, CacheSetOptions } from "./types.ts";
@@ -60,8 +60,11 @@ export function createCache(config: Config["cache"], options: CacheOptions = {})
 /**
  * The `@upstash/redis` client behind an Upstash cache, for features built on
  * the same database such as `@upstash/ratelimit`; `undefined` for the
- * in-memory cache.
+ * in-memory cache. With `timeoutMs`, a client of its own whose requests give
+ * up after that long instead of at the cache's deadline.
  */
-export function upstashRedisOf(cache: Cache): Redis | undefined {
-  return "redis" in cache ? (cache as Cache & { redis: Redis }).redis : undefined;
+export function upstashRedisOf(cache: Cache, timeoutMs?: number): Redis | undefined {
+  if (!("redis" in cache)) return undefined;
+  const upstash = cache as Cache & Pick<UpstashCache, "redis" | "clientWithDeadline">;
+  return timeoutMs === undefined ? upstash.redis : upstash.clientWithDeadline(timeoutMs);
 }

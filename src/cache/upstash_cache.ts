@@ -42,6 +42,12 @@ export interface UpstashCache extends Cache {
   readonly mode: "upstash";
   /** The client (with the same request deadline), for `@upstash/ratelimit` and the like. */
   readonly redis: Redis;
+  /**
+   * Another client on the same database whose requests give up after
+   * `timeoutMs`, for a feature with a deadline of its own (the rate limiter's
+   * `RATE_LIMIT_REDIS_TIMEOUT_MS`), which the cache's would otherwise cap.
+   */
+  clientWithDeadline(timeoutMs: number): Redis;
 }
 
 /** Keys per SCAN, SPOP and DEL round trip: big enough to be quick, small enough not to stall Redis. */
@@ -70,16 +76,18 @@ export function createUpstashCache(options: UpstashCacheOptions): UpstashCache {
   const timeoutMs = options.timeoutMs ?? 2000;
   const namespace = options.namespace ?? "gm:";
   if (namespace === "") throw new CacheArgumentError("The cache namespace must not be empty");
-  const redis = new Redis({
-    url: options.url,
-    token: options.token,
-    // Few, short retries: a health check must fail fast, not after the default ~4 s.
-    retry: { retries: 2, backoff: (attempt) => 50 * 2 ** attempt },
-    // A function, so each request gets its own deadline and an abort throws
-    // (a fixed signal would make the client answer "Aborted" as a result).
-    signal: () => AbortSignal.timeout(timeoutMs),
-    enableTelemetry: false,
-  });
+  const clientWithDeadline = (deadlineMs: number) =>
+    new Redis({
+      url: options.url,
+      token: options.token,
+      // Few, short retries: a health check must fail fast, not after the default ~4 s.
+      retry: { retries: 2, backoff: (attempt) => 50 * 2 ** attempt },
+      // A function, so each request gets its own deadline and an abort throws
+      // (a fixed signal would make the client answer "Aborted" as a result).
+      signal: () => AbortSignal.timeout(deadlineMs),
+      enableTelemetry: false,
+    });
+  const redis = clientWithDeadline(timeoutMs);
   const dataKey = (key: string) => `${namespace}c:${key}`;
   const tagKey = (tag: string) => `${namespace}t:${tag}`;
   let closed = false;
@@ -144,6 +152,7 @@ export function createUpstashCache(options: UpstashCacheOptions): UpstashCache {
   return {
     mode: "upstash",
     redis,
+    clientWithDeadline,
     get: <T>(key: string) => run(() => redis.get<T>(dataKey(key))),
     set: (key, value, setOptions) => run(() => set(key, value, setOptions)),
     delete: (key) => run(async () => void await redis.del(dataKey(key))),

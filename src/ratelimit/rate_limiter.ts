@@ -57,7 +57,10 @@ export interface RateLimiterOptions {
   logger: Logger;
   /** Redis key prefix. Default `gm:rl:`. */
   prefix?: string;
-  /** Milliseconds before a Redis check gives up and lets the request through. Default 1000. */
+  /**
+   * Milliseconds before a Redis check gives up and lets the request through.
+   * Default `config.rateLimit.redisTimeoutMs` (`RATE_LIMIT_REDIS_TIMEOUT_MS`).
+   */
   timeoutMs?: number;
 }
 
@@ -74,10 +77,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     registers: [options.metrics.registry],
   });
   for (const limit of LIMIT_NAMES) rejections.inc({ limit }, 0);
-  const redis = upstashRedisOf(options.cache);
+  // A client of the limiter's own, so its deadline (RATE_LIMIT_REDIS_TIMEOUT_MS) is the one that
+  // counts: the cache's client cuts every request at the cache's deadline (2 s), whatever this says.
+  const timeoutMs = options.timeoutMs ?? config.rateLimit.redisTimeoutMs;
+  const redis = upstashRedisOf(options.cache, timeoutMs);
   const rules = redis === undefined
     ? memoryRules(config.rateLimit)
-    : upstashRules(config.rateLimit, redis, options);
+    : upstashRules(config.rateLimit, redis, options.prefix ?? "gm:rl:", timeoutMs);
   let lastWarning = -Infinity;
   let suppressed = 0;
 
@@ -136,16 +142,16 @@ function memoryRules(limits: Config["rateLimit"]): Rules {
 function upstashRules(
   limits: Config["rateLimit"],
   redis: NonNullable<ReturnType<typeof upstashRedisOf>>,
-  options: RateLimiterOptions,
+  prefix: string,
+  timeoutMs: number,
 ): Rules {
-  const prefix = options.prefix ?? "gm:rl:";
   const make = (name: LimitName, limiter: ConstructorParameters<typeof Ratelimit>[0]["limiter"]) =>
     new Ratelimit({
       redis,
       limiter,
       prefix: `${prefix}${name}`,
       analytics: false,
-      timeout: options.timeoutMs ?? 1000,
+      timeout: timeoutMs,
     });
   return {
     burst: make(

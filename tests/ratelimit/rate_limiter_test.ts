@@ -59,11 +59,10 @@ function limiterOn(cache: Cache, prefix: string, env: Record<string, string>) {
   // request through (degraded) and hide what these tests count.
   const limiter = createRateLimiter({
     cache,
-    config: loadConfig(env),
+    config: loadConfig({ RATE_LIMIT_REDIS_TIMEOUT_MS: "10000", ...env }),
     metrics,
     logger,
     prefix,
-    timeoutMs: 10_000,
   });
   const metric = async (name: string, label: string) => {
     const text = await metrics.registry.metrics();
@@ -89,7 +88,7 @@ for (const backend of BACKENDS) {
         await t.step(
           "burst: BURST_SIZE back to back, then refilled at the minute rate",
           async () => {
-            const { limiter, metric } = limiterOn(cache, `${prefix}b:`, {
+            const { limiter, metric, logs } = limiterOn(cache, `${prefix}b:`, {
               BURST_SIZE: "2",
               // One token per 5 s: a loaded machine's three round trips stay well inside it
               // (at one per second, a full parallel suite's load refilled one in between).
@@ -97,8 +96,17 @@ for (const backend of BACKENDS) {
               REQUESTS_PER_HOUR: "1000",
             });
             assert.equal(limiter.backend, backend.name === "memory" ? "memory" : "upstash");
+            const started = performance.now();
             const got = await decisions(() => limiter.check("user:alice"), 3);
-            assert.deepEqual(got.map((d) => d.allowed), [true, true, false]);
+            // A third `allowed` is either a fail-open (`degraded`, and the
+            // limiter's warning names the error) or a refill, which needs the
+            // three checks to span 5 s: the message says which.
+            assert.deepEqual(
+              got.map((d) => d.allowed),
+              [true, true, false],
+              `${JSON.stringify(got)} in ${Math.round(performance.now() - started)} ms; ` +
+                JSON.stringify(logs.filter((l) => l.level !== "DEBUG" && l.level !== "INFO")),
+            );
             const { retryAfterSeconds, ...refused } = got[2] as RateLimitDecision & {
               retryAfterSeconds: number;
             };
@@ -174,7 +182,12 @@ Deno.test({
       for (let i = 0; i < 3; i++) {
         got.push(await a!.check("user:erin"), await b!.check("user:erin"));
       }
-      assert.deepEqual(got.map((d) => d.allowed), [true, true, true, true, false, false]);
+      // A fifth `allowed` marked `degraded` is a check that failed open (it timed out).
+      assert.deepEqual(
+        got.map((d) => d.allowed),
+        [true, true, true, true, false, false],
+        JSON.stringify(got),
+      );
     } finally {
       for (const cache of caches) await cache.close();
       await served.close();
@@ -204,6 +217,51 @@ Deno.test({
       assert.equal(warnings[0]?.level, "WARNING");
     } finally {
       await cache.close();
+      await deleteKeys(`${namespace}*`);
+    }
+  },
+});
+
+Deno.test({
+  name: "rate limiter (upstash): RATE_LIMIT_REDIS_TIMEOUT_MS is its deadline, not the cache's",
+  ignore: redis.ignore,
+  async fn() {
+    const served = serveProxy();
+    // Every request to Redis takes 300 ms: past the cache's 100 ms, inside the limiter's 5 s.
+    const slow = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const url = new URL(req.url);
+      return await fetch(`${served.url}${url.pathname}${url.search}`, {
+        method: req.method,
+        headers: req.headers,
+        body: await req.arrayBuffer(),
+      });
+    });
+    const namespace = uniqueNamespace();
+    const cache = createUpstashCache({
+      url: `http://127.0.0.1:${slow.addr.port}`,
+      token: served.token,
+      defaultTtlSeconds: 60,
+      namespace,
+      timeoutMs: 100,
+    });
+    try {
+      await assert.rejects(cache.get("anything"), "the cache's own requests give up at 100 ms");
+      const { limiter } = limiterOn(cache, `${namespace}rl:`, {
+        BURST_SIZE: "1",
+        RATE_LIMIT_REDIS_TIMEOUT_MS: "5000",
+      });
+      const { limiter: hasty } = limiterOn(cache, `${namespace}rl-hasty:`, {
+        BURST_SIZE: "1",
+        RATE_LIMIT_REDIS_TIMEOUT_MS: "100",
+      });
+      const got = await decisions(() => limiter.check("user:gina"), 2);
+      assert.deepEqual(got.map((d) => d.allowed), [true, false], JSON.stringify(got));
+      assert.deepEqual(await hasty.check("user:gina"), { allowed: true, degraded: true });
+    } finally {
+      await cache.close();
+      await slow.shutdown();
+      await served.close();
       await deleteKeys(`${namespace}*`);
     }
   },
