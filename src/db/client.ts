@@ -46,6 +46,25 @@ export interface DatabaseDeps {
 const CONNECTION_REFRESH_MS = 15_000;
 
 /**
+ * Queries a pooled connection may have in flight before the pool stops
+ * adding more: no cap. postgres.js 3.4.9 skips the reservation of a
+ * transaction's `BEGIN` when that `BEGIN` is the query that reaches the cap
+ * (porsager/postgres#1189, #823; fixes proposed, none released): `sql.begin`
+ * fails with `UNSAFE_TRANSACTION` while the server session stays inside the
+ * transaction, and the pool's next queries on that connection run in it, so
+ * they take effect only at its next `COMMIT` (or vanish at a `ROLLBACK`).
+ * The 1000-stream soak hit it 0–3 times per 2000–3000 runs with the default
+ * cap of 100; tests/db/pipeline_test.ts reaches it every time. Without a cap
+ * the boundary does not exist. What remains is the same skip when the
+ * socket's buffer is full as `BEGIN` is written, which this cannot remove.
+ * The cost: a connection held by a slow statement keeps taking its share of
+ * new queries behind it, where the cap stopped at 100.
+ */
+export const MAX_PIPELINE = Infinity;
+/** The option as postgres.js reads it (its type declarations omit `max_pipeline`). */
+const UNCAPPED_PIPELINE: object = { max_pipeline: MAX_PIPELINE };
+
+/**
  * Seconds before a closed connection connects again, after `retries`
  * failures in a row across the pool. postgres.js' default grows to 10–20 s
  * after about seven failures, which a pool of busy workers reaches within
@@ -71,6 +90,7 @@ export async function openDatabase(
   const applicationName = `graphmind-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const raw = postgres(url, {
     max: embedded ? 1 : config.poolSize,
+    ...UNCAPPED_PIPELINE,
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: embedded ? 0 : 60,
     backoff: reconnectDelaySeconds,
@@ -84,6 +104,7 @@ export async function openDatabase(
   const sql = instrumentSql(raw, deps.metrics.databaseQueryDuration);
   const rawAsync = embedded ? undefined : postgres(url, {
     max: 2,
+    ...UNCAPPED_PIPELINE,
     connect_timeout: config.poolTimeoutSeconds,
     idle_timeout: 60,
     backoff: reconnectDelaySeconds,
