@@ -57,11 +57,6 @@ export interface RateLimiterOptions {
   logger: Logger;
   /** Redis key prefix. Default `gm:rl:`. */
   prefix?: string;
-  /**
-   * Milliseconds before a Redis check gives up and lets the request through.
-   * Default `config.rateLimit.redisTimeoutMs` (`RATE_LIMIT_REDIS_TIMEOUT_MS`).
-   */
-  timeoutMs?: number;
 }
 
 /** Builds the limiter on the app's cache. */
@@ -77,9 +72,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     registers: [options.metrics.registry],
   });
   for (const limit of LIMIT_NAMES) rejections.inc({ limit }, 0);
-  // A client of the limiter's own, so its deadline (RATE_LIMIT_REDIS_TIMEOUT_MS) is the one that
-  // counts: the cache's client cuts every request at the cache's deadline (2 s), whatever this says.
-  const timeoutMs = options.timeoutMs ?? config.rateLimit.redisTimeoutMs;
+  // A client of the limiter's own, so its deadline (RATE_LIMIT_REDIS_TIMEOUT_MS: how long a
+  // check may take before the request goes through) is the one that counts: the cache's client
+  // cuts every request at the cache's deadline (2 s), whatever this says.
+  const timeoutMs = config.rateLimit.redisTimeoutMs;
   const redis = upstashRedisOf(options.cache, timeoutMs);
   const rules = redis === undefined
     ? memoryRules(config.rateLimit)
